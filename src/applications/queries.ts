@@ -1,0 +1,105 @@
+import type { Actor } from '../identity/index.js';
+import type { Db } from '../platform/db/index.js';
+import { badRequest, notFound } from '../platform/errors.js';
+import type { ApplicationDetail, ApplicationSummary, HistoryAction } from './model.js';
+
+type Row = {
+  id: string;
+  number: string;
+  service_code: string;
+  service_version: number;
+  state: string;
+  agency_code: string;
+  status: string;
+  submitted_at: Date;
+  deadline: string;
+};
+
+const SUMMARY = ['id', 'number', 'service_code', 'service_version', 'state', 'agency_code', 'status', 'submitted_at', 'deadline'] as const;
+
+function summary(r: Row): ApplicationSummary {
+  return {
+    id: r.id,
+    number: r.number,
+    service: r.service_code,
+    serviceVersion: r.service_version,
+    state: r.state,
+    agency: r.agency_code,
+    status: r.status,
+    submittedAt: r.submitted_at.toISOString(),
+    deadline: r.deadline,
+  };
+}
+
+export interface Page<T> {
+  items: T[];
+  /** pass as `cursor` to get the next page; absent on the last page */
+  nextCursor?: string;
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at);
+  if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('errors.bad_cursor');
+  return { at: date, id };
+}
+
+/** The applicant's own applications, newest first, paged by a keyset cursor (stable under new submissions). */
+export async function listMyApplications(
+  db: Db,
+  actor: Actor,
+  options: { limit: number; cursor?: string; status?: string },
+): Promise<Page<ApplicationSummary>> {
+  let query = db
+    .selectFrom('applications')
+    .select(SUMMARY)
+    .where('applicant_person_id', '=', actor.personId)
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1);
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.cursor) {
+    const { at, id } = decodeCursor(options.cursor);
+    query = query.where((eb) => eb.or([eb('submitted_at', '<', at), eb.and([eb('submitted_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await query.execute();
+  const items = rows.slice(0, options.limit).map(summary);
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  return {
+    items,
+    nextCursor: last ? Buffer.from(`${last.submitted_at.toISOString()}|${last.id}`).toString('base64url') : undefined,
+  };
+}
+
+/**
+ * One application with its history, for its applicant or an officer of the agency that handles it. Anyone else
+ * gets "not found", so the answer does not even reveal that the application exists.
+ */
+export async function getApplication(db: Db, actor: Actor, id: string): Promise<ApplicationDetail> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('errors.application_not_found');
+  const row = await db
+    .selectFrom('applications')
+    .select([...SUMMARY, 'applicant_person_id', 'language', 'data', 'signature'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  const mayRead =
+    row && ((actor.role === 'citizen' && row.applicant_person_id === actor.personId) || (actor.role === 'officer' && row.agency_code === actor.agencyCode));
+  if (!row || !mayRead) throw notFound('errors.application_not_found');
+
+  const actions = await db
+    .selectFrom('application_actions')
+    .select(['seq', 'type', 'status_after', 'at', 'actor_role', 'actor_account_id', 'idempotency_key', 'payload'])
+    .where('application_id', '=', id)
+    .orderBy('seq')
+    .execute();
+  const history: HistoryAction[] = actions.map((a) => ({
+    seq: a.seq,
+    type: a.type,
+    status: a.status_after,
+    at: a.at.toISOString(),
+    actor: { role: a.actor_role, accountId: a.actor_account_id },
+    idempotencyKey: a.idempotency_key,
+    details: a.payload as Record<string, unknown>,
+  }));
+  return { ...summary(row), language: row.language, data: row.data as Record<string, unknown>, signature: row.signature, history };
+}

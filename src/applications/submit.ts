@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Catalog } from '../catalog/index.js';
+import type { Actor } from '../identity/index.js';
+import { verifyPersonSignature } from '../identity/index.js';
+import type { NodeCa } from '../pki/index.js';
+import { canonicalJson } from '../platform/canonical-json.js';
+import type { Clock } from '../platform/clock.js';
+import { type Db, sql } from '../platform/db/index.js';
+import { forbidden, invalid } from '../platform/errors.js';
+import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import type { WorkingCalendar } from '../workflow/index.js';
+import type { ApplicationSummary } from './model.js';
+
+export interface ApplicationsDeps {
+  db: Db;
+  catalog: Catalog;
+  calendars: Map<string, WorkingCalendar>;
+  ca: NodeCa;
+  clock: Clock;
+}
+
+export interface SubmitInput {
+  service: string;
+  data: Record<string, unknown>;
+  signature: string;
+}
+
+/** The exact bytes an applicant signs: the RFC 8785 canonical JSON of {service, data}. */
+export function signedPayload(service: string, data: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalJson({ service, data }));
+}
+
+/**
+ * Takes a signed application: checks the service, the form data against its schema and the applicant's signature,
+ * then stores it with its first history action and audit entry in one transaction, under the Idempotency-Key.
+ */
+export async function submitApplication(
+  deps: ApplicationsDeps,
+  actor: Actor,
+  input: SubmitInput,
+  idempotencyKey: string,
+  language: string,
+): Promise<StoredAnswer<ApplicationSummary>> {
+  if (actor.role !== 'citizen') throw forbidden('errors.only_citizens_apply');
+  const { db, catalog, clock } = deps;
+  const now = clock.now();
+  // ECDSA signatures differ each time they are made: a retry is the same request when {service, data} is.
+  const hash = requestHash('POST /api/v1/applications', { service: input.service, data: input.data });
+
+  return once(db, actor.accountId, idempotencyKey, hash, now, async (tx) => {
+    const service = catalog.get(input.service);
+    if (!service) throw invalid('errors.invalid_application', [{ field: '/service', code: 'errors.unknown_service', params: { service: input.service } }]);
+    if (!service.applicants.includes('person')) {
+      throw invalid('errors.invalid_application', [{ field: '/service', code: 'errors.service_not_for_persons' }]);
+    }
+    const fieldErrors = catalog.validateForm(service.code, input.data);
+    if (fieldErrors.length) throw invalid('errors.invalid_application', fieldErrors);
+
+    const signer = await verifyPersonSignature(tx, deps.ca, input.signature, signedPayload(input.service, input.data), now, actor.personId);
+    if (signer.problem) {
+      throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
+    }
+
+    const calendar = deps.calendars.get(service.state);
+    if (!calendar) throw new Error(`no working-day calendar for ${service.state}`);
+    const deadline = calendar.deadline(now, service.deadline.days, service.deadline.type);
+    const year = calendar.localDate(now).slice(0, 4);
+    const id = randomUUID();
+
+    const inserted = await tx
+      .insertInto('applications')
+      .values({
+        id,
+        number: sql<string>`${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0')`,
+        service_code: service.code,
+        service_version: service.version,
+        state: service.state,
+        agency_code: service.agency,
+        applicant_person_id: actor.personId,
+        applicant_account_id: actor.accountId,
+        status: 'submitted',
+        data: JSON.stringify(input.data),
+        signature: input.signature,
+        language,
+        submitted_at: now,
+        deadline,
+        updated_at: now,
+      })
+      .returning(['number'])
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('application_actions')
+      .values({
+        application_id: id,
+        seq: 1,
+        type: 'submit',
+        status_after: 'submitted',
+        actor_account_id: actor.accountId,
+        actor_role: actor.role,
+        at: now,
+        idempotency_key: idempotencyKey,
+        payload: JSON.stringify({ certificate: signer.certificateSerial, serviceVersion: service.version }),
+      })
+      .execute();
+    await tx
+      .insertInto('audit_events')
+      .values({
+        at: now,
+        actor_account_id: actor.accountId,
+        action: 'application.submit',
+        subject_type: 'application',
+        subject_id: id,
+        person_id: actor.personId,
+        details: JSON.stringify({ service: service.code, number: inserted.number }),
+      })
+      .execute();
+
+    const body: ApplicationSummary = {
+      id,
+      number: inserted.number,
+      service: service.code,
+      serviceVersion: service.version,
+      state: service.state,
+      agency: service.agency,
+      status: 'submitted',
+      submittedAt: now.toISOString(),
+      deadline,
+    };
+    return { status: 201, body };
+  });
+}

@@ -1,0 +1,96 @@
+import type { Db } from '../platform/db/index.js';
+import type { FieldError } from '../platform/errors.js';
+import type { Agency, ServiceDefinition } from './definition.js';
+import { labelsAt, toFieldErrors } from './form-validation.js';
+import { CatalogLoadError, loadCatalogFiles, type LoadedService } from './loader.js';
+
+export interface ServiceQuery {
+  state?: string;
+  agency?: string;
+  category?: string;
+  lifeEvent?: string;
+  applicant?: 'person' | 'organization';
+  /** free text, matched in every language, ignoring case and diacritics */
+  q?: string;
+}
+
+/** Folds case and diacritics so that "basvuru" finds "Başvuru" and "адлі" finds "Адли". */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ı/g, 'i')
+    .toLowerCase();
+}
+
+export class Catalog {
+  private readonly byCode: Map<string, LoadedService>;
+  private readonly searchText: Map<string, string>;
+
+  constructor(
+    readonly services: readonly LoadedService[],
+    readonly agencies: readonly Agency[],
+  ) {
+    this.byCode = new Map(services.map((s) => [s.definition.code, s]));
+    this.searchText = new Map(
+      services.map(({ definition: d }) => [
+        d.code,
+        foldText([d.code, ...Object.values(d.title), ...Object.values(d.description)].join('\n')),
+      ]),
+    );
+  }
+
+  get(code: string): ServiceDefinition | undefined {
+    return this.byCode.get(code)?.definition;
+  }
+
+  agency(code: string): Agency | undefined {
+    return this.agencies.find((a) => a.code === code);
+  }
+
+  search(query: ServiceQuery): ServiceDefinition[] {
+    const words = query.q ? foldText(query.q).split(/\s+/).filter(Boolean) : [];
+    return this.services
+      .map((s) => s.definition)
+      .filter(
+        (d) =>
+          (!query.state || d.state === query.state) &&
+          (!query.agency || d.agency === query.agency) &&
+          (!query.category || d.category === query.category) &&
+          (!query.lifeEvent || d.lifeEvents.includes(query.lifeEvent)) &&
+          (!query.applicant || d.applicants.includes(query.applicant)) &&
+          words.every((w) => this.searchText.get(d.code)!.includes(w)),
+      );
+  }
+
+  /** Field errors of form data against the service's schema; empty when valid. Pointers start at /data. */
+  validateForm(code: string, data: unknown): FieldError[] {
+    const service = this.byCode.get(code);
+    if (!service) throw new Error(`unknown service ${code}`);
+    if (service.validate(data)) return [];
+    return toFieldErrors(service.validate.errors, '/data').map((e) => ({
+      ...e,
+      labels: labelsAt(service.definition.form.schema, e.field.slice('/data'.length)),
+    }));
+  }
+}
+
+/** Loads and checks every definition; throws one error listing every problem when any file is wrong. */
+export function loadCatalog(folder: string, states: string[]): Catalog {
+  const result = loadCatalogFiles(folder, states);
+  if (result.errors.length) throw new CatalogLoadError(result.errors);
+  return new Catalog(result.services, result.agencies);
+}
+
+/** Agencies are defined in files; the table mirrors them so that accounts and applications can refer to them. */
+export async function syncAgencies(db: Db, catalog: Catalog, now: Date): Promise<void> {
+  for (const a of catalog.agencies) {
+    await db
+      .insertInto('agencies')
+      .values({ code: a.code, state: a.state, name: JSON.stringify(a.name), member: a.member, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet({ state: a.state, name: JSON.stringify(a.name), member: a.member, updated_at: now }),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,161 @@
+import type { Catalog } from '../catalog/index.js';
+import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/index.js';
+import type { NodeCa } from '../pki/index.js';
+import type { Clock } from '../platform/clock.js';
+import { type Db, sql, transaction } from '../platform/db/index.js';
+import { NAMES, pick, seededRandom, seededUuid } from './names.js';
+
+interface PersonaSpec {
+  state: StateCode;
+  given: string;
+  family: string;
+  patronymic?: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  language: string;
+  role: 'citizen' | 'officer' | 'operator';
+  agency?: string;
+  permissions?: string[];
+}
+
+/** Citizens of every member state, each in the language they would choose. */
+const CITIZENS: PersonaSpec[] = [
+  { state: 'KZ', given: 'Айгерім', family: 'Сейітова', patronymic: 'Нұрланқызы', birthDate: '1990-04-12', sex: 'female', language: 'kk', role: 'citizen' },
+  { state: 'KZ', given: 'Ерлан', family: 'Жақсыбеков', patronymic: 'Серікұлы', birthDate: '1987-11-03', sex: 'male', language: 'ru', role: 'citizen' },
+  { state: 'AZ', given: 'Leyla', family: 'Məmmədova', patronymic: 'Rəşad qızı', birthDate: '1992-06-15', sex: 'female', language: 'az', role: 'citizen' },
+  { state: 'KG', given: 'Азамат', family: 'Токтогулов', patronymic: 'Бакытович', birthDate: '1985-03-02', sex: 'male', language: 'ky', role: 'citizen' },
+  { state: 'TR', given: 'Zeynep', family: 'Yıldız', birthDate: '1994-09-23', sex: 'female', language: 'tr', role: 'citizen' },
+  { state: 'UZ', given: 'Dilnoza', family: 'Karimova', patronymic: 'Rustamovna', birthDate: '1995-11-30', sex: 'female', language: 'uz', role: 'citizen' },
+];
+
+const OPERATOR: PersonaSpec = {
+  state: 'KZ', given: 'Данияр', family: 'Әбенов', birthDate: '1983-01-20', sex: 'male', language: 'en', role: 'operator',
+};
+
+export interface SeedReport {
+  created: boolean;
+  personas: number;
+}
+
+const SEED = 20261125;
+
+/**
+ * Deterministic demo data: citizens of the five states, an officer for every agency in the catalog, an operator,
+ * a few organizations, and a key file (private JWK with its certificate) for each persona. Runs once per database;
+ * identifiers, names and ids are the same on every node, the keys are new on each.
+ */
+export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Clock): Promise<SeedReport> {
+  const already = await db.selectFrom('demo_key_files').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  if (Number(already.n) > 0) return { created: false, personas: Number(already.n) };
+
+  const rng = seededRandom(SEED);
+  const officers: PersonaSpec[] = catalog.agencies.map((agency) => {
+    const pool = NAMES[agency.state];
+    const sex = rng() < 0.5 ? 'male' : 'female';
+    const family = pick(rng, pool.family);
+    const year = 1970 + Math.floor(rng() * 25);
+    return {
+      state: agency.state as StateCode,
+      given: pick(rng, sex === 'male' ? pool.male : pool.female),
+      family: sex === 'male' ? family : pool.femaleFamily(family),
+      birthDate: `${year}-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 9)}`,
+      sex,
+      language: pool.language,
+      role: 'officer',
+      agency: agency.code,
+      permissions: ['review', 'decide'],
+    };
+  });
+
+  const now = clock.now();
+  const personas = [...CITIZENS, OPERATOR, ...officers];
+  await transaction(db, async (tx) => {
+    for (const p of personas) {
+      const personId = seededUuid(rng);
+      const nationalId = generateIdentifier(p.state, 'person', rng, { birthDate: p.birthDate, sex: p.sex });
+      const person = {
+        id: personId,
+        state: p.state,
+        national_id: nationalId,
+        given_name: p.given,
+        family_name: p.family,
+        patronymic: p.patronymic ?? null,
+        birth_date: p.birthDate,
+        sex: p.sex,
+        language: p.language,
+        phone: `+${Math.floor(rng() * 9e10 + 1e10)}`,
+        email: null,
+        created_at: now,
+      };
+      await tx.insertInto('persons').values(person).execute();
+      await tx
+        .insertInto('accounts')
+        .values({
+          id: seededUuid(rng),
+          person_id: personId,
+          role: p.role,
+          agency_code: p.agency ?? null,
+          permissions: p.permissions ?? [],
+          created_at: now,
+        })
+        .execute();
+      const jwk = await issueKeyFile(tx, ca, person, now);
+      await tx.insertInto('demo_key_files').values({ person_id: personId, jwk: JSON.stringify(jwk) }).execute();
+    }
+    // A business per state, headed by that state's first citizen, for services that organizations apply for.
+    for (const citizen of CITIZENS.filter((c, i, all) => all.findIndex((o) => o.state === c.state) === i)) {
+      const head = await tx
+        .selectFrom('persons')
+        .select('id')
+        .where('state', '=', citizen.state)
+        .where('given_name', '=', citizen.given)
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('organizations')
+        .values({
+          id: seededUuid(rng),
+          state: citizen.state,
+          business_id: generateIdentifier(citizen.state, 'organization', rng),
+          name: `${citizen.family} ${citizen.state === 'TR' ? 'Ltd. Şti.' : 'LLC'}`,
+          kind: 'legal_entity',
+          head_person_id: head.id,
+          created_at: now,
+        })
+        .execute();
+    }
+  });
+  return { created: true, personas: personas.length };
+}
+
+export interface DemoPersona {
+  identifier: string;
+  qualifiedIdentifier: string;
+  state: string;
+  name: string;
+  role: string;
+  agency: string | null;
+  language: string;
+  keyFile: Record<string, unknown>;
+}
+
+export async function listDemoPersonas(db: Db): Promise<DemoPersona[]> {
+  const rows = await db
+    .selectFrom('demo_key_files as k')
+    .innerJoin('persons as p', 'p.id', 'k.person_id')
+    .innerJoin('accounts as a', 'a.person_id', 'p.id')
+    .select(['p.national_id', 'p.state', 'p.given_name', 'p.family_name', 'p.language', 'a.role', 'a.agency_code', 'k.jwk'])
+    .orderBy(sql`case a.role when 'citizen' then 0 when 'officer' then 1 else 2 end`)
+    .orderBy('p.state')
+    .orderBy('p.family_name')
+    .execute();
+  return rows.map((r) => ({
+    identifier: r.national_id,
+    qualifiedIdentifier: `${r.state}${r.national_id}`,
+    state: r.state,
+    name: `${r.given_name} ${r.family_name}`,
+    role: r.role,
+    agency: r.agency_code,
+    language: r.language,
+    keyFile: r.jwk as Record<string, unknown>,
+  }));
+}

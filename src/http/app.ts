@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import { Ajv } from 'ajv';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { isLanguage, type Language, negotiateLanguage } from '../i18n/index.js';
+import { addFormats } from '../platform/json-schema.js';
+import { repoRoot } from '../platform/paths.js';
+import type { Node } from '../node.js';
+import { registerAuth } from './auth.js';
+import { registerProblemHandlers } from './problems.js';
+import { ProblemSchema } from './schemas.js';
+import { applicationRoutes } from './routes/applications.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { identifierRoutes } from './routes/identifiers.js';
+import { serviceRoutes } from './routes/services.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    language: Language;
+  }
+}
+
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * Log lines never carry secrets or national identifiers: tokens and cookies are redacted by path, and long digit
+ * runs (IIN, PINFL, T.C. Kimlik No…) in URLs are masked.
+ */
+const logSerializers = {
+  req(request: { method: string; url: string; id: string }) {
+    return { id: request.id, method: request.method, url: request.url.replace(/\d{7,}/g, (d) => `${d.slice(0, 2)}…${'*'.repeat(3)}`) };
+  },
+};
+
+export interface AppOptions {
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildApp(node: Node, options: AppOptions = {}): Promise<FastifyInstance> {
+  const defaultLanguage: Language = isLanguage(node.config.defaultLanguage) ? node.config.defaultLanguage : 'en';
+  const app = Fastify({
+    bodyLimit: node.config.bodyLimitBytes,
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: node.config.logLevel,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.token', '*.signature'], censor: '[redacted]' },
+            serializers: logSerializers,
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+          },
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('language', 'en' as Language);
+  app.addHook('onRequest', async (request) => {
+    request.language = negotiateLanguage((request.query as Record<string, unknown> | undefined)?.lang, request.headers['accept-language'], defaultLanguage);
+  });
+
+  // Query strings and paths are text, so their numbers are coerced; JSON bodies are typed and checked strictly.
+  const strictAjv = addFormats(new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false }));
+  const coercingAjv = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema));
+  // JSON only: without this, Fastify would take text/plain bodies as strings.
+  app.removeContentTypeParser('text/plain');
+
+  app.addSchema(ProblemSchema);
+  registerProblemHandlers(app, node.config.bodyLimitBytes);
+  await app.register(cookie);
+  registerAuth(app, node);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ortak node API',
+        version,
+        description:
+          'Public services of an Ortak node: catalog, identity and sign-in by e-signature, applications. Errors are RFC 9457 problem+json in the caller\'s language (`?lang=` or Accept-Language: kk, ru, en, tr, az, ky, uz).',
+      },
+      servers: [{ url: node.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'ortak_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  healthRoutes(app, node, version);
+  identifierRoutes(app);
+  authRoutes(app, node);
+  serviceRoutes(app, node);
+  applicationRoutes(app, node);
+  return app;
+}

@@ -1,0 +1,148 @@
+import { Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+import { closeSession, createChallenge, demoSignIn, signInWithSignature, type Role } from '../../identity/index.js';
+import { listDemoPersonas } from '../../demo/seed.js';
+import type { Node } from '../../node.js';
+import { requireActor, SESSION_COOKIE, setSessionCookie } from '../auth.js';
+import { problems } from '../schemas.js';
+
+const RoleSchema = Type.Union([Type.Literal('citizen'), Type.Literal('officer'), Type.Literal('operator')]);
+
+const SessionAnswer = Type.Object({
+  token: Type.String({ description: 'bearer token for API clients; the portal uses the HttpOnly cookie set alongside' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  role: RoleSchema,
+});
+
+const Me = Type.Object({
+  accountId: Type.String(),
+  role: RoleSchema,
+  agency: Type.Union([Type.String(), Type.Null()]),
+  permissions: Type.Array(Type.String()),
+  state: Type.String(),
+  identifier: Type.String(),
+  name: Type.String(),
+  language: Type.String(),
+});
+
+export function authRoutes(app: FastifyInstance, node: Node): void {
+  const { db } = node.database;
+  const { sessionHours, secureCookies } = node.config;
+
+  app.post(
+    '/api/v1/auth/challenge',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Get a one-time nonce to sign with your key',
+        description: 'Sign `{"nonce": "<nonce>"}` as a compact JWS (ES256) with your certificate in the x5c header, then POST it to /api/v1/auth/signin within five minutes.',
+        response: { 200: Type.Object({ nonce: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }) },
+      },
+    },
+    async () => {
+      const c = await createChallenge(db, node.clock.now());
+      return { nonce: c.nonce, expiresAt: c.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/signin',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in by e-signature over a challenge',
+        body: Type.Object(
+          {
+            signature: Type.String({ maxLength: 16384, description: 'compact JWS over {"nonce": …}, x5c header with your certificate' }),
+            role: Type.Optional(RoleSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionAnswer, ...problems(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { signature: string; role?: Role };
+      const session = await signInWithSignature(db, node.ca, body.signature, node.clock.now(), sessionHours, body.role);
+      setSessionCookie(reply, session.token, session.expiresAt, secureCookies);
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), role: session.role };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/signout',
+    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...problems(401) } } },
+    async (request, reply) => {
+      requireActor(request);
+      await closeSession(db, request.sessionToken!, node.clock.now());
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    { schema: { tags: ['auth'], summary: 'Who I am signed in as', response: { 200: Me, ...problems(401) } } },
+    async (request) => {
+      const a = requireActor(request);
+      return {
+        accountId: a.accountId,
+        role: a.role,
+        agency: a.agencyCode,
+        permissions: a.permissions,
+        state: a.state,
+        identifier: a.nationalId,
+        name: a.name,
+        language: a.language,
+      };
+    },
+  );
+
+  if (!node.config.demoMode) return;
+
+  app.get(
+    '/api/v1/auth/demo-personas',
+    {
+      schema: {
+        tags: ['demo'],
+        summary: 'Demo mode: the seeded personas, each with its key file (private JWK with its x5c certificate chain)',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              identifier: Type.String(),
+              qualifiedIdentifier: Type.String(),
+              state: Type.String(),
+              name: Type.String(),
+              role: RoleSchema,
+              agency: Type.Union([Type.String(), Type.Null()]),
+              language: Type.String(),
+              keyFile: Type.Record(Type.String(), Type.Unknown()),
+            }),
+          ),
+        },
+      },
+    },
+    async () => listDemoPersonas(db),
+  );
+
+  app.post(
+    '/api/v1/auth/demo-login',
+    {
+      schema: {
+        tags: ['demo'],
+        summary: 'Demo mode: sign in as a persona without a key',
+        body: Type.Object(
+          { identifier: Type.String({ minLength: 1, maxLength: 32 }), role: Type.Optional(RoleSchema) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionAnswer, ...problems(400, 401, 415) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { identifier: string; role?: Role };
+      const session = await demoSignIn(db, body.identifier, node.clock.now(), sessionHours, body.role);
+      setSessionCookie(reply, session.token, session.expiresAt, secureCookies);
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), role: session.role };
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../platform/db/index.js';
+import type { Role } from '../platform/db/tables.js';
+
+export type { Role };
+
+/** Who is calling: resolved from a session on every request and handed to the domain modules. */
+export interface Actor {
+  accountId: string;
+  personId: string;
+  role: Role;
+  /** officers only */
+  agencyCode: string | null;
+  permissions: string[];
+  state: string;
+  nationalId: string;
+  name: string;
+  language: string;
+}
+
+export async function findActor(db: Db, accountId: string): Promise<Actor | undefined> {
+  const row = await db
+    .selectFrom('accounts as a')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select([
+      'a.id', 'a.person_id', 'a.role', 'a.agency_code', 'a.permissions', 'a.active',
+      'p.state', 'p.national_id', 'p.given_name', 'p.family_name', 'p.language',
+    ])
+    .where('a.id', '=', accountId)
+    .executeTakeFirst();
+  if (!row || !row.active) return undefined;
+  return {
+    accountId: row.id,
+    personId: row.person_id,
+    role: row.role,
+    agencyCode: row.agency_code,
+    permissions: row.permissions,
+    state: row.state,
+    nationalId: row.national_id,
+    name: `${row.given_name} ${row.family_name}`,
+    language: row.language,
+  };
+}
+
+/** The account a person signs in to: the role asked for, else their citizen account, else their only one. */
+export async function pickAccount(db: Db, personId: string, role?: Role): Promise<string | undefined> {
+  const accounts = await db
+    .selectFrom('accounts')
+    .select(['id', 'role'])
+    .where('person_id', '=', personId)
+    .where('active', '=', true)
+    .execute();
+  if (role) return accounts.find((a) => a.role === role)?.id;
+  return (accounts.find((a) => a.role === 'citizen') ?? (accounts.length === 1 ? accounts[0] : undefined))?.id;
+}

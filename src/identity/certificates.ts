@@ -1,0 +1,125 @@
+import type { JWK } from 'jose';
+import type { Db } from '../platform/db/index.js';
+import {
+  type Certificate,
+  type CryptoKey,
+  type NodeCa,
+  certificatePublicKey,
+  certificateThumbprint,
+  certificateToBase64,
+  checkIssuedBy,
+  generateKeyPair,
+  parseCertificate,
+  privateKeyToJwk,
+  readJwsHeader,
+  verifyJws,
+} from '../pki/index.js';
+
+export interface PersonForCertificate {
+  id: string;
+  state: string;
+  national_id: string;
+  given_name: string;
+  family_name: string;
+}
+
+/**
+ * The subject of a person's certificate. SERIALNUMBER carries the national identifier in the ETSI EN 319 412-1
+ * form (PNO + country + "-" + number), as the member states' qualified certificates do (2.5.4.5 is serialNumber).
+ */
+export function personSubject(p: PersonForCertificate): string {
+  const cn = `${p.family_name} ${p.given_name}`.replace(/[,+=<>#;"\\]/g, ' ');
+  return `CN=${cn}, 2.5.4.5=PNO${p.state}-${p.national_id}, C=${p.state}`;
+}
+
+export async function issuePersonCertificate(db: Db, ca: NodeCa, person: PersonForCertificate, publicKey: CryptoKey, now: Date): Promise<Certificate> {
+  const cert = await ca.issue(personSubject(person), publicKey, new Date(now.getTime() - 60_000), 3);
+  await db
+    .insertInto('person_certificates')
+    .values({
+      serial: cert.serialNumber,
+      person_id: person.id,
+      thumbprint: certificateThumbprint(cert),
+      not_before: cert.notBefore,
+      not_after: cert.notAfter,
+      pem: cert.toString('pem'),
+    })
+    .execute();
+  return cert;
+}
+
+/** A new key and certificate for a person, as the key file (a private JWK with its x5c chain) they would hold. */
+export async function issueKeyFile(db: Db, ca: NodeCa, person: PersonForCertificate, now: Date): Promise<JWK> {
+  const keys = await generateKeyPair();
+  const cert = await issuePersonCertificate(db, ca, person, keys.publicKey, now);
+  const jwk = await privateKeyToJwk(keys.privateKey);
+  return {
+    ...jwk,
+    kid: certificateThumbprint(cert),
+    alg: 'ES256',
+    use: 'sig',
+    x5c: [certificateToBase64(cert), certificateToBase64(ca.certificate)],
+  };
+}
+
+export type SignatureProblem =
+  | 'malformed'
+  | 'algorithm'
+  | 'unknown_certificate'
+  | 'foreign_certificate'
+  | 'revoked_certificate'
+  | 'untrusted_certificate'
+  | 'expired_certificate'
+  | 'signature'
+  | 'payload';
+
+export interface SignerCheck {
+  personId?: string;
+  certificateSerial?: string;
+  problem?: SignatureProblem;
+}
+
+/**
+ * Verifies a compact JWS by a person's key over `payload`: the certificate (from the x5c or x5t#S256 header) must
+ * be one the node's CA issued, current, not revoked, and — when `personId` is given — that person's.
+ */
+export async function verifyPersonSignature(
+  db: Db,
+  ca: NodeCa,
+  jws: unknown,
+  payload: Uint8Array,
+  now: Date,
+  personId?: string,
+): Promise<SignerCheck> {
+  const header = readJwsHeader(jws);
+  if (!header) return { problem: 'malformed' };
+  if (header.alg !== 'ES256') return { problem: 'algorithm' };
+
+  let cert: Certificate | undefined;
+  try {
+    if (Array.isArray(header.x5c) && typeof header.x5c[0] === 'string') cert = parseCertificate(header.x5c[0]);
+  } catch {
+    return { problem: 'malformed' };
+  }
+  const thumbprint = cert ? certificateThumbprint(cert) : (header['x5t#S256'] ?? header.kid);
+  let query = db.selectFrom('person_certificates').select(['serial', 'person_id', 'revoked_at', 'pem']);
+  if (thumbprint) query = query.where('thumbprint', '=', String(thumbprint));
+  else if (personId) query = query.where('person_id', '=', personId).where('revoked_at', 'is', null).where('not_after', '>', now);
+  else return { problem: 'unknown_certificate' };
+
+  const candidates = await query.execute();
+  if (candidates.length === 0) return { problem: cert ? 'untrusted_certificate' : 'unknown_certificate' };
+  let last: SignerCheck = { problem: 'signature' };
+  for (const row of candidates) {
+    if (personId && row.person_id !== personId) return { problem: 'foreign_certificate' };
+    if (row.revoked_at) return { problem: 'revoked_certificate' };
+    const stored = parseCertificate(row.pem);
+    const chain = await checkIssuedBy(stored, ca.certificate, now);
+    if (chain === 'expired' || chain === 'not_yet_valid') return { problem: 'expired_certificate' };
+    if (chain) return { problem: 'untrusted_certificate' };
+    const problem = await verifyJws(jws as string, await certificatePublicKey(stored), payload);
+    if (!problem) return { personId: row.person_id, certificateSerial: row.serial };
+    last = { problem: problem === 'payload' ? 'payload' : problem === 'algorithm' ? 'algorithm' : 'signature' };
+  }
+  return last;
+}

@@ -1,0 +1,15 @@
+export { findActor, pickAccount, type Actor, type Role } from './accounts.js';
+export { issueKeyFile, issuePersonCertificate, personSubject, verifyPersonSignature, type SignatureProblem } from './certificates.js';
+export { closeSession, openSession, resolveSession } from './sessions.js';
+export { createChallenge, demoSignIn, signInWithSignature } from './signin.js';
+export {
+  STATES,
+  generateIdentifier,
+  isValidIdentifier,
+  parseQualifiedIdentifier,
+  qualifiedIdentifier,
+  validateIdentifier,
+  type IdentifierCheck,
+  type IdentifierType,
+  type StateCode,
+} from './identifiers/index.js';

@@ -1,0 +1,33 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../platform/db/index.js';
+import { findActor, type Actor } from './accounts.js';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface NewSession {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Opens a session; the token goes to the client (cookie or bearer), only its hash is stored. */
+export async function openSession(db: Db, accountId: string, now: Date, hours: number): Promise<NewSession> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + hours * 3600_000);
+  await db.insertInto('sessions').values({ token_hash: hash(token), account_id: accountId, created_at: now, expires_at: expiresAt }).execute();
+  return { token, expiresAt };
+}
+
+export async function resolveSession(db: Db, token: string, now: Date): Promise<Actor | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const session = await db
+    .selectFrom('sessions')
+    .select(['account_id', 'expires_at', 'revoked_at'])
+    .where('token_hash', '=', hash(token))
+    .executeTakeFirst();
+  if (!session || session.revoked_at || session.expires_at <= now) return undefined;
+  return findActor(db, session.account_id);
+}
+
+export async function closeSession(db: Db, token: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', hash(token)).where('revoked_at', 'is', null).execute();
+}

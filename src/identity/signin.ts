@@ -1,0 +1,120 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import type { Db } from '../platform/db/index.js';
+import { transaction } from '../platform/db/index.js';
+import { unauthenticated } from '../platform/errors.js';
+import type { NodeCa } from '../pki/index.js';
+import { pickAccount, type Role } from './accounts.js';
+import { verifyPersonSignature } from './certificates.js';
+import { parseQualifiedIdentifier } from './identifiers/index.js';
+import { openSession, type NewSession } from './sessions.js';
+
+const CHALLENGE_MINUTES = 5;
+
+export interface Challenge {
+  nonce: string;
+  expiresAt: Date;
+}
+
+/** A one-time value the client signs with its key to prove it holds it. */
+export async function createChallenge(db: Db, now: Date): Promise<Challenge> {
+  const nonce = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
+  await db.insertInto('auth_challenges').values({ id: randomUUID(), nonce, expires_at: expiresAt }).execute();
+  return { nonce, expiresAt };
+}
+
+export interface SignInResult extends NewSession {
+  accountId: string;
+  role: Role;
+}
+
+/**
+ * Sign-in by e-signature: `signature` is a compact JWS (ES256) whose payload is `{"nonce": …}` from a challenge,
+ * with the signer's certificate in its x5c header. The challenge is consumed in the same transaction that opens
+ * the session, so a replayed signature finds it used.
+ */
+export async function signInWithSignature(
+  db: Db,
+  ca: NodeCa,
+  signature: string,
+  now: Date,
+  sessionHours: number,
+  role?: Role,
+): Promise<SignInResult> {
+  let nonce: unknown;
+  try {
+    nonce = decodeJwt(signature).nonce;
+  } catch {
+    throw unauthenticated('errors.signin_malformed');
+  }
+  if (typeof nonce !== 'string') throw unauthenticated('errors.signin_malformed');
+  const payload = new TextEncoder().encode(Buffer.from(signature.split('.')[1], 'base64url').toString('utf8'));
+  const signer = await verifyPersonSignature(db, ca, signature, payload, now);
+  if (signer.problem || !signer.personId) throw unauthenticated(`errors.signature_${signer.problem ?? 'signature'}`);
+  const personId = signer.personId;
+
+  return transaction(db, async (tx) => {
+    const used = await tx
+      .updateTable('auth_challenges')
+      .set({ used_at: now })
+      .where('nonce', '=', nonce)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('id')
+      .executeTakeFirst();
+    if (!used) throw unauthenticated('errors.signin_challenge');
+    const accountId = await pickAccount(tx, personId, role);
+    if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
+    const session = await openSession(tx, accountId, now, sessionHours);
+    const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_events')
+      .values({
+        at: now,
+        actor_account_id: accountId,
+        action: 'signin',
+        subject_type: 'account',
+        subject_id: accountId,
+        person_id: personId,
+        details: JSON.stringify({ method: 'signature', certificate: signer.certificateSerial }),
+      })
+      .execute();
+    return { ...session, accountId, role: account.role };
+  });
+}
+
+/** Demo mode only: sign in as a seeded persona by national identifier, without a key. */
+export async function demoSignIn(db: Db, identifier: string, now: Date, sessionHours: number, role?: Role): Promise<SignInResult> {
+  // Either the bare number or the cross-border form (KZ870412300416); the bare one must be unambiguous.
+  const qualified = parseQualifiedIdentifier(identifier);
+  let query = db
+    .selectFrom('persons')
+    .innerJoin('demo_key_files', 'demo_key_files.person_id', 'persons.id')
+    .select('persons.id');
+  query = qualified
+    ? query.where('persons.state', '=', qualified.state).where('persons.national_id', '=', qualified.value)
+    : query.where('persons.national_id', '=', identifier);
+  const matches = await query.limit(2).execute();
+  if (matches.length !== 1) throw unauthenticated('errors.demo_unknown_persona');
+  const person = matches[0];
+  return transaction(db, async (tx) => {
+    const accountId = await pickAccount(tx, person.id, role);
+    if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
+    const session = await openSession(tx, accountId, now, sessionHours);
+    const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_events')
+      .values({
+        at: now,
+        actor_account_id: accountId,
+        action: 'signin',
+        subject_type: 'account',
+        subject_id: accountId,
+        person_id: person.id,
+        details: JSON.stringify({ method: 'demo' }),
+      })
+      .execute();
+    return { ...session, accountId, role: account.role };
+  });
+}

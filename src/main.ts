@@ -1,0 +1,28 @@
+import { buildApp } from './http/app.js';
+import { loadConfig } from './platform/config.js';
+import { startNode } from './start.js';
+
+const config = loadConfig();
+const node = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
+  console.error(`Ortak could not start: ${error.message}`);
+  process.exit(1);
+});
+const app = await buildApp(node);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'stopping');
+  await app.close();
+  await node.database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(
+  { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode },
+  `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,
+);

@@ -1,0 +1,16 @@
+import type { Catalog } from './catalog/index.js';
+import type { NodeCa } from './pki/index.js';
+import type { Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/index.js';
+import type { WorkingCalendar } from './workflow/index.js';
+
+/** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
+export interface Node {
+  config: Config;
+  database: Database;
+  catalog: Catalog;
+  calendars: Map<string, WorkingCalendar>;
+  ca: NodeCa;
+  clock: Clock;
+}

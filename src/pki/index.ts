@@ -1,0 +1,16 @@
+export {
+  type Certificate,
+  type CryptoKey,
+  certificatePublicKey,
+  certificateThumbprint,
+  certificateToBase64,
+  checkIssuedBy,
+  generateKeyPair,
+  nameAttribute,
+  parseCertificate,
+  privateKeyFromJwk,
+  privateKeyToJwk,
+  publicKeyFromPrivateJwk,
+} from './certificates.js';
+export { loadNodeCa, type NodeCa } from './node-ca.js';
+export { readJwsHeader, verifyJws, type JwsHeader, type JwsProblem } from './jws.js';

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+export const STATE_CODES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'] as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; embedded PGlite under dataDir when absent */
+  databaseUrl?: string;
+  dataDir: string;
+  /** demo personas and their key files, passwordless demo sign-in */
+  demoMode: boolean;
+  /** whose service definitions this node loads */
+  states: string[];
+  defaultLanguage: string;
+  /** public address of the node, used in links such as document verification URLs */
+  publicUrl: string;
+  bodyLimitBytes: number;
+  sessionHours: number;
+  logLevel: string;
+  /** secure cookies need https; off for plain-http local runs */
+  secureCookies: boolean;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const states = (env.ORTAK_STATES ?? STATE_CODES.join(','))
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const s of states) {
+    if (!(STATE_CODES as readonly string[]).includes(s)) throw new Error(`ORTAK_STATES: unknown state ${s}`);
+  }
+  const host = env.HOST ?? '0.0.0.0';
+  return {
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
+    demoMode: flag(env.ORTAK_DEMO, true),
+    states,
+    defaultLanguage: env.ORTAK_DEFAULT_LANGUAGE ?? 'en',
+    publicUrl: (env.ORTAK_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    bodyLimitBytes: Number(env.ORTAK_BODY_LIMIT ?? 1024 * 1024),
+    sessionHours: Number(env.ORTAK_SESSION_HOURS ?? 8),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: flag(env.ORTAK_SECURE_COOKIES, (env.ORTAK_PUBLIC_URL ?? '').startsWith('https:')),
+  };
+}

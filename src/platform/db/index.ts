@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import type { Tables } from './tables.js';
+
+export type { Tables } from './tables.js';
+export { sql };
+export type Db = Kysely<Tables>;
+export type Tx = Transaction<Tables>;
+
+/** Runs statements on one connection (one session), as migrations and advisory locks need. */
+export type SessionRunner = <T>(work: (query: (text: string) => Promise<unknown>) => Promise<T>) => Promise<T>;
+
+/**
+ * The one database interface every module uses: a Kysely instance over PostgreSQL (pg pool) or over embedded
+ * PGlite. Both speak the same SQL, so modules never know which one they run on.
+ */
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  db: Db;
+  withSession: SessionRunner;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent, embedded PGlite is used */
+  url?: string;
+  /** PGlite's folder; `memory://` keeps it in memory (tests) */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+// Dates stay 'YYYY-MM-DD' strings; bigint counts become numbers (row counts here never pass 2^53).
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+pg.types.setTypeParser(DATE_OID, (v: string) => v);
+pg.types.setTypeParser(INT8_OID, (v: string) => Number(v));
+pg.types.setTypeParser(NUMERIC_OID, (v: string) => Number(v));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 20);
+  return openPglite(options.dataDir ?? 'memory://');
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server (restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    withSession: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await work(async (text) => (await client.query(text)).rows);
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir, {
+    parsers: {
+      [DATE_OID]: (v: string) => v,
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+    },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite) });
+  // PGlite is a single session; Kysely's driver already serialises access, so a "session" is the instance itself.
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    kind: 'pglite',
+    db,
+    withSession: (work) => {
+      const run = chain.then(() => work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? []));
+      chain = run.catch(() => {});
+      return run;
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Runs `work` in a transaction; every state change and the rows that record it commit together or not at all. */
+export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}
+
+/** Round-trip time to the database in milliseconds, or throws when it does not answer. */
+export async function ping(db: Db): Promise<number> {
+  const started = performance.now();
+  await sql`select 1`.execute(db);
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,162 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** jsonb columns: written as JSON text, read back as values. */
+export type Json<T = unknown> = ColumnType<T, string, string>;
+/** date columns travel as 'YYYY-MM-DD' strings on both drivers (no time zone shifts). */
+export type DateOnly = string;
+
+export interface AgenciesTable {
+  code: string;
+  state: string;
+  name: Json<Record<string, string>>;
+  member: string;
+  updated_at: Date;
+}
+
+export interface PersonsTable {
+  id: string;
+  state: string;
+  national_id: string;
+  given_name: string;
+  family_name: string;
+  patronymic: string | null;
+  birth_date: DateOnly | null;
+  sex: 'male' | 'female' | null;
+  language: string;
+  phone: string | null;
+  email: string | null;
+  created_at: Date;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  state: string;
+  business_id: string;
+  name: string;
+  kind: 'legal_entity' | 'individual_entrepreneur' | 'government';
+  head_person_id: string | null;
+  created_at: Date;
+}
+
+export type Role = 'citizen' | 'officer' | 'operator';
+
+export interface AccountsTable {
+  id: string;
+  person_id: string;
+  role: Role;
+  agency_code: string | null;
+  permissions: ColumnType<string[], string[] | undefined, string[]>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Date;
+}
+
+export interface PkiKeysTable {
+  name: string;
+  private_jwk: Json<Record<string, unknown>>;
+  certificate_pem: string;
+  created_at: Date;
+}
+
+export interface PersonCertificatesTable {
+  serial: string;
+  person_id: string;
+  thumbprint: string;
+  not_before: Date;
+  not_after: Date;
+  revoked_at: Date | null;
+  pem: string;
+}
+
+export interface DemoKeyFilesTable {
+  person_id: string;
+  jwk: Json<Record<string, unknown>>;
+}
+
+export interface AuthChallengesTable {
+  id: string;
+  nonce: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  account_id: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  number: string;
+  service_code: string;
+  service_version: number;
+  state: string;
+  agency_code: string;
+  applicant_person_id: string;
+  applicant_account_id: string;
+  status: string;
+  data: Json<Record<string, unknown>>;
+  signature: string;
+  language: string;
+  submitted_at: Date;
+  deadline: DateOnly;
+  updated_at: Date;
+}
+
+export interface ApplicationActionsTable {
+  application_id: string;
+  seq: number;
+  type: string;
+  status_after: string;
+  actor_account_id: string;
+  actor_role: Role;
+  at: Date;
+  idempotency_key: string | null;
+  payload: Json<Record<string, unknown>>;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Date;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Date;
+  actor_account_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  person_id: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Date;
+}
+
+export interface Tables {
+  agencies: AgenciesTable;
+  persons: PersonsTable;
+  organizations: OrganizationsTable;
+  accounts: AccountsTable;
+  pki_keys: PkiKeysTable;
+  person_certificates: PersonCertificatesTable;
+  demo_key_files: DemoKeyFilesTable;
+  auth_challenges: AuthChallengesTable;
+  sessions: SessionsTable;
+  applications: ApplicationsTable;
+  application_actions: ApplicationActionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_events: AuditEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import { type Db, type Tx, transaction } from './db/index.js';
+import { DomainError } from './errors.js';
+
+export interface StoredAnswer<T = unknown> {
+  status: number;
+  body: T;
+  /** true when this is the first answer given again, not new work */
+  replayed: boolean;
+}
+
+/** Fingerprint of a request: the operation and its canonical (RFC 8785) body. */
+export function requestHash(operation: string, body: unknown): string {
+  return createHash('sha256')
+    .update(operation)
+    .update('\n')
+    .update(canonicalJson(body ?? null))
+    .digest('base64url');
+}
+
+/**
+ * Runs `work` at most once per (account, Idempotency-Key). The key is claimed in the same transaction as the work,
+ * so the answer and the change commit together: a repeat gets the first answer back and writes nothing, a repeat
+ * racing the first waits for it, and work that fails leaves the key unused so a corrected retry may use it.
+ */
+export async function once<T>(
+  db: Db,
+  accountId: string,
+  key: string,
+  hash: string,
+  now: Date,
+  work: (tx: Tx) => Promise<{ status: number; body: T }>,
+): Promise<StoredAnswer<T>> {
+  const prior = await findAnswer<T>(db, accountId, key, hash);
+  if (prior) return prior;
+  return transaction(db, async (tx) => {
+    const claimed = await tx
+      .insertInto('idempotency_keys')
+      .values({ account_id: accountId, key, request_hash: hash, status_code: 0, response: 'null', created_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!claimed) {
+      const answer = await findAnswer<T>(tx, accountId, key, hash);
+      if (answer) return answer;
+    }
+    const result = await work(tx);
+    await tx
+      .updateTable('idempotency_keys')
+      .set({ status_code: result.status, response: JSON.stringify(result.body) })
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .execute();
+    return { ...result, replayed: false };
+  });
+}
+
+async function findAnswer<T>(db: Db | Tx, accountId: string, key: string, hash: string): Promise<StoredAnswer<T> | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('account_id', '=', accountId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.request_hash !== hash) {
+    throw new DomainError('invalid', 'errors.idempotency_key_reused', {}, [{ field: '/', code: 'errors.idempotency_key_reused' }]);
+  }
+  return { status: row.status_code, body: row.response as T, replayed: true };
+}

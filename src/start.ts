@@ -1,0 +1,43 @@
+import { loadCatalog, syncAgencies } from './catalog/index.js';
+import { seedDemo } from './demo/seed.js';
+import { loadNodeCa } from './pki/index.js';
+import { type Clock, systemClock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import { type Database, openDatabase } from './platform/db/index.js';
+import { migrate } from './platform/db/migrate.js';
+import { paths } from './platform/paths.js';
+import { loadCalendars } from './workflow/index.js';
+import type { Node } from './node.js';
+
+export interface StartOptions {
+  clock?: Clock;
+  /** an already open database (tests create one per file) */
+  database?: Database;
+  log?: (message: string) => void;
+}
+
+/**
+ * Assembles a node: database and migrations, the catalog (a broken definition stops the start here, naming the
+ * file and field), calendars, the node's CA, and in demo mode the demo data.
+ */
+export async function startNode(config: Config, options: StartOptions = {}): Promise<Node> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => {});
+  const catalog = loadCatalog(paths.services, config.states);
+  const calendars = loadCalendars(paths.calendars, config.states);
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    const applied = await migrate(database, paths.migrations);
+    if (applied.length) log(`migrations applied: ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);
+    await syncAgencies(database.db, catalog, clock.now());
+    const ca = await loadNodeCa(database.db, clock, 'Ortak Node CA');
+    if (config.demoMode) {
+      const seeded = await seedDemo(database.db, ca, catalog, clock);
+      if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
+    }
+    return { config, database, catalog, calendars, ca, clock };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+interface CalendarFile {
+  state: string;
+  timezone: string;
+  weekend: string[];
+  nonWorkingDays: { date: string }[];
+  workingDays?: { date: string }[];
+}
+
+/**
+ * A state's working-day calendar: weekends, public holidays with their carry-overs, and the weekend days a decree
+ * made working. Data lives in calendars/<STATE>.yaml so an operator can correct it when a decree moves a day.
+ */
+export class WorkingCalendar {
+  private readonly off: Set<string>;
+  private readonly on: Set<string>;
+  private readonly weekend: Set<number>;
+  /** first and last year the file covers; outside them only weekends count */
+  readonly years: [number, number];
+
+  constructor(readonly state: string, readonly timezone: string, file: CalendarFile) {
+    this.off = new Set(file.nonWorkingDays.map((d) => d.date));
+    this.on = new Set((file.workingDays ?? []).map((d) => d.date));
+    this.weekend = new Set(file.weekend.map((d) => WEEKDAYS.indexOf(d)));
+    const years = file.nonWorkingDays.map((d) => Number(d.date.slice(0, 4)));
+    this.years = [Math.min(...years), Math.max(...years)];
+  }
+
+  isWorkingDay(date: string): boolean {
+    if (this.on.has(date)) return true;
+    if (this.off.has(date)) return false;
+    return !this.weekend.has(new Date(`${date}T00:00:00Z`).getUTCDay());
+  }
+
+  /** The calendar date in the state's time zone at an instant. */
+  localDate(at: Date): string {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: this.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  }
+
+  /**
+   * The last day of a legal term that starts at `at`. The day of submission is not counted. Working days count
+   * only working days; a calendar-day term that ends on a day off ends on the next working day instead.
+   */
+  deadline(at: Date, days: number, type: 'working' | 'calendar'): string {
+    let date = this.localDate(at);
+    if (type === 'calendar') {
+      date = addDays(date, days);
+      while (!this.isWorkingDay(date)) date = addDays(date, 1);
+      return date;
+    }
+    let left = days;
+    while (left > 0) {
+      date = addDays(date, 1);
+      if (this.isWorkingDay(date)) left -= 1;
+    }
+    return date;
+  }
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function loadCalendars(folder: string, states: string[]): Map<string, WorkingCalendar> {
+  const calendars = new Map<string, WorkingCalendar>();
+  for (const state of states) {
+    const file = join(folder, `${state}.yaml`);
+    if (!existsSync(file)) throw new Error(`${file}: no working-day calendar for ${state}`);
+    const data = parse(readFileSync(file, 'utf8')) as CalendarFile;
+    if (data.state !== state || !data.timezone || !Array.isArray(data.nonWorkingDays) || !Array.isArray(data.weekend)) {
+      throw new Error(`${file}: needs state ${state}, timezone, weekend and nonWorkingDays`);
+    }
+    calendars.set(state, new WorkingCalendar(state, data.timezone, data));
+  }
+  return calendars;
+}

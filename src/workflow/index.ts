@@ -1,0 +1,1 @@
+export { addDays, loadCalendars, WorkingCalendar } from './calendar.js';

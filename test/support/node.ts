@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { CompactSign, importJWK, type JWK } from 'jose';
+import { buildApp } from '../../src/http/app.js';
+import { listDemoPersonas, type DemoPersona } from '../../src/demo/seed.js';
+import { canonicalJson } from '../../src/platform/canonical-json.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { startNode } from '../../src/start.js';
+import type { Node } from '../../src/node.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestNode {
+  node: Node;
+  app: FastifyInstance;
+  clock: ManualClock;
+  personas: DemoPersona[];
+  persona(filter: Partial<Pick<DemoPersona, 'role' | 'state' | 'agency' | 'language'>>): DemoPersona;
+  signIn(persona: DemoPersona): Promise<string>;
+  submit(token: string, persona: DemoPersona, service: string, data: unknown, idempotencyKey?: string, lang?: string): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** A compact JWS (ES256) by a key file over `payload`, with the certificate chain in x5c, as a client makes it. */
+export async function signWith(keyFile: Record<string, unknown>, payload: string, header: Record<string, unknown> = {}): Promise<string> {
+  const key = await importJWK(keyFile as JWK, 'ES256');
+  return new CompactSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: 'ES256', x5c: keyFile.x5c as string[], ...header })
+    .sign(key);
+}
+
+export function applicationSignature(persona: DemoPersona, service: string, data: unknown): Promise<string> {
+  return signWith(persona.keyFile, canonicalJson({ service, data }));
+}
+
+/** A whole node (database of its own, demo data, HTTP app without a socket) on a clock the test controls. */
+export async function createTestNode(options: { start?: string; env?: Record<string, string> } = {}): Promise<TestNode> {
+  const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
+  const test = await createTestDatabase();
+  const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
+  const node = await startNode(config, { clock, database: test.database });
+  const app = await buildApp(node, { logger: false });
+  await app.ready();
+  const personas = await listDemoPersonas(node.database.db);
+
+  const persona: TestNode['persona'] = (filter) => {
+    const found = personas.find((p) => Object.entries(filter).every(([k, v]) => p[k as keyof DemoPersona] === v));
+    if (!found) throw new Error(`no demo persona matches ${JSON.stringify(filter)}`);
+    return found;
+  };
+
+  const signIn: TestNode['signIn'] = async (p) => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/demo-login', payload: { identifier: p.qualifiedIdentifier, role: p.role } });
+    if (res.statusCode !== 200) throw new Error(`demo-login failed: ${res.statusCode} ${res.body}`);
+    return res.json().token as string;
+  };
+
+  const submit: TestNode['submit'] = async (token, p, service, data, idempotencyKey = randomUUID(), lang) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/applications${lang ? `?lang=${lang}` : ''}`,
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey },
+      payload: { service, data, signature: await applicationSignature(p, service, data) },
+    });
+
+  return {
+    node,
+    app,
+    clock,
+    personas,
+    persona,
+    signIn,
+    submit,
+    close: async () => {
+      await app.close();
+      await test.drop();
+    },
+  };
+}
