@@ -1,15 +1,19 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Three projects: unit tests beside the code; the integration suite under test/ against real PostgreSQL, and the
-// same suite again on embedded PGlite. scripts/test.mjs picks the projects (PostgreSQL only when reachable).
+// Unit tests beside the code; the integration suite under test/ against real PostgreSQL and again on embedded
+// PGlite; an end-to-end test of the built node started as `npm start` starts it. scripts/test.mjs picks the
+// projects (PostgreSQL only when reachable).
+const integration = { include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'] };
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'postgres', include: ['test/**/*.test.ts'], env: { ORTAK_TEST_DB: 'postgres' } } },
-      { test: { name: 'pglite', include: ['test/**/*.test.ts'], exclude: ['test/**/*.pg-only.test.ts'], env: { ORTAK_TEST_DB: 'pglite' } } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'] } },
+      { test: { name: 'postgres', ...integration, env: { ORTAK_TEST_DB: 'postgres' } } },
+      { test: { name: 'pglite', ...integration, exclude: [...integration.exclude, 'test/**/*.pg-only.test.ts'], env: { ORTAK_TEST_DB: 'pglite' } } },
     ],
   },
 });

@@ -26,11 +26,12 @@ function reachable(url) {
   });
 }
 
-console.log('▶ typecheck (tsc)');
+console.log('▶ typecheck (tsc) and build (dist/, for the end-to-end test of the started node)');
 if (run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
 
 const pgUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const projects = ['unit', 'pglite'];
+const projects = ['unit', 'e2e', 'pglite'];
 if (await reachable(pgUrl)) projects.push('postgres');
 else if (process.env.CI) {
   console.error(`PostgreSQL is not reachable at ${new URL(pgUrl).host}; CI must run the integration suite on it.`);

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../src/platform/paths.js';
+import { applicationSignature } from '../support/node.js';
+
+// The built node as `npm start` runs it (dist/, embedded PGlite in a data folder of its own), driven over real
+// HTTP the way the README's curl session does.
+const main = join(paths.root, 'dist', 'src', 'main.js');
+let child: ChildProcess;
+let base: string;
+let dataDir: string;
+let output = '';
+
+const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` (npm test does) first');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'ortak-e2e-'));
+  child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (child.exitCode !== null) throw new Error(`node exited: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`node did not become healthy: ${output}`);
+}, 90_000);
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await new Promise((r) => child?.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a started node, over HTTP', () => {
+  it('serves /health, /openapi.json, /docs and the catalog in three languages', async () => {
+    expect((await json(fetch(`${base}/health`))).database).toMatchObject({ kind: 'pglite', status: 'up' });
+    expect((await json(fetch(`${base}/openapi.json`))).openapi).toBe('3.1.0');
+    expect((await fetch(`${base}/docs/`)).status).toBe(200);
+    const titles = await Promise.all(
+      ['kk', 'ru', 'en'].map(async (lang) => {
+        const body = await json(fetch(`${base}/api/v1/services?state=KZ`, { headers: { 'accept-language': lang } }));
+        return body.items.find((s: { code: string }) => s.code === 'kz-criminal-record-certificate').title as string;
+      }),
+    );
+    expect(new Set(titles).size).toBe(3);
+    expect(titles[0]).toMatch(/[әғқңөұүһі]/i);
+  });
+
+  it('lets a demo citizen sign in, submit a signed application, see its history, and repeat it harmlessly', async () => {
+    const personas = await json(fetch(`${base}/api/v1/auth/demo-personas`));
+    const citizen = personas.find((p: { role: string; state: string }) => p.role === 'citizen' && p.state === 'KZ');
+    const login = await fetch(`${base}/api/v1/auth/demo-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: citizen.identifier }),
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    const { token } = await json(login);
+
+    const service = 'kz-criminal-record-certificate';
+    const { form } = await json(fetch(`${base}/api/v1/services/${service}`));
+    const body = JSON.stringify({ service, data: form.example, signature: await applicationSignature(citizen, service, form.example) });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'e2e-first-try' };
+    const first = await fetch(`${base}/api/v1/applications`, { method: 'POST', headers, body });
+    expect(first.status).toBe(201);
+    const created = await json(first);
+    expect(created.number).toMatch(/^KZ-\d{4}-\d{8}$/);
+    expect(created.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    const repeat = await fetch(`${base}/api/v1/applications`, { method: 'POST', headers, body });
+    expect(repeat.status).toBe(201);
+    expect(await json(repeat)).toEqual(created);
+
+    const detail = await json(fetch(`${base}/api/v1/applications/${created.id}`, { headers: { authorization: `Bearer ${token}` } }));
+    expect(detail.history).toHaveLength(1);
+    const mine = await json(fetch(`${base}/api/v1/applications`, { headers: { authorization: `Bearer ${token}` } }));
+    expect(mine.items).toHaveLength(1);
+  });
+
+  it('keeps national identifiers and tokens out of its logs', async () => {
+    await fetch(`${base}/api/v1/applications?cursor=870412300416`, { headers: { authorization: 'Bearer secret-token-value' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(output).toContain('request completed');
+    expect(output).not.toContain('870412300416');
+    expect(output).not.toContain('secret-token-value');
+  });
+});
