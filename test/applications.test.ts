@@ -106,6 +106,20 @@ describe('submitting an application', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('checks a national identifier in the form exactly, check digit included', async () => {
+    const marriage = t.node.catalog.get('kz-marriage-registration')!;
+    const data = { ...marriage.form.example } as Record<string, string>;
+    const good = data.spouseIdentifier;
+    // the same number with its check digit changed: the right length and digits, but mistyped
+    data.spouseIdentifier = good.slice(0, 11) + String((Number(good[11]) + 1) % 10);
+    const res = await t.submit(aigerimToken, aigerim, marriage.code, data, randomUUID(), 'ru');
+    expect(res.statusCode).toBe(422);
+    const [error] = res.json().errors;
+    expect(error).toMatchObject({ field: '/data/spouseIdentifier', code: 'identifier' });
+    expect(error.message).toContain(marriage.form.schema.properties && (marriage.form.schema.properties as Record<string, { 'x-labels': Record<string, string> }>).spouseIdentifier['x-labels'].ru);
+    expect(error.message).toMatch(/контрольн/i);
+  });
+
   it('refuses an unknown service, a tampered payload and someone else\'s key', async () => {
     const before = await counts();
     const unknown = await t.submit(aigerimToken, aigerim, 'kz-no-such-service', example);

@@ -1,4 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { validateIdentifier, type IdentifierType, type StateCode } from '../identity/index.js';
 import type { FieldError } from '../platform/errors.js';
 import { addFormats } from '../platform/json-schema.js';
 
@@ -9,6 +10,28 @@ export function createFormAjv(): Ajv2020 {
   // Labels are annotations for people (the portal and error messages), not constraints.
   ajv.addKeyword({ keyword: 'x-labels', schemaType: 'object' });
   ajv.addKeyword({ keyword: 'x-enum-labels', schemaType: 'object' });
+  // A national identifier in a form (a spouse, an owner, a child) is checked exactly, check digit included,
+  // so a mistyped number is caught at submission rather than by an officer days later.
+  ajv.addKeyword({
+    keyword: 'x-identifier',
+    type: 'string',
+    schemaType: 'object',
+    metaSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['state', 'type'],
+      properties: { state: { enum: ['KZ', 'AZ', 'KG', 'TR', 'UZ'] }, type: { enum: ['person', 'organization'] } },
+    },
+    errors: true,
+    validate: function checkIdentifier(schema: { state: StateCode; type: IdentifierType }, data: string) {
+      const check = validateIdentifier(schema.state, schema.type, data);
+      if (check.valid) return true;
+      (checkIdentifier as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'x-identifier', message: `is not a valid ${schema.state} identifier (${check.reason})`, params: { reason: check.reason } },
+      ];
+      return false;
+    },
+  });
   return ajv;
 }
 
@@ -63,6 +86,9 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix: 
       case 'multipleOf':
         params.limit = e.params.multipleOf;
         break;
+      case 'x-identifier':
+        params.reason = e.params.reason;
+        break;
       case 'if':
       case 'anyOf':
       case 'oneOf':
@@ -71,9 +97,8 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix: 
       default:
         break;
     }
-    const known = KEYWORDS.has(e.keyword);
     const field = `${prefix}${pointer}`;
-    const code = `validation.${known ? e.keyword : 'invalid'}`;
+    const code = e.keyword === 'x-identifier' ? 'validation.identifier' : `validation.${KEYWORDS.has(e.keyword) ? e.keyword : 'invalid'}`;
     const dedupe = `${field} ${code}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);

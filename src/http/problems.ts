@@ -59,7 +59,11 @@ export function problem(
     body.errors = fields.map((f) => ({
       field: f.field,
       code: f.code.replace(/^(errors|validation)\./, ''),
-      message: translate(language, f.code, { ...f.params, field: pickText(f.labels, language) || fieldName(f.field) }),
+      message: translate(language, f.code, {
+        ...f.params,
+        ...(f.code === 'validation.identifier' ? { reason: translate(language, `identifiers.${String(f.params?.reason)}`) } : {}),
+        field: pickText(f.labels, language) || fieldName(f.field),
+      }),
     }));
   }
   return body;
