@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PgliteDialect } from './pglite-dialect.js';
 import type { Tables } from './tables.js';
 
 export type { Tables } from './tables.js';
@@ -11,7 +11,13 @@ export type Db = Kysely<Tables>;
 export type Tx = Transaction<Tables>;
 
 /** Runs statements on one connection (one session), as migrations and advisory locks need. */
-export type SessionRunner = <T>(work: (query: (text: string) => Promise<unknown>) => Promise<T>) => Promise<T>;
+export type SessionRunner = <T>(work: (query: (text: string) => Promise<unknown[]>) => Promise<T>) => Promise<T>;
+
+/** Raw SQL with positional parameters ($1…), for libraries that bring their own SQL (the job queue). */
+export async function executeSql(db: Db | Tx, text: string, values: unknown[] = []): Promise<{ rows: unknown[]; rowCount: number }> {
+  const result = await db.executeQuery(CompiledQuery.raw(text, values));
+  return { rows: result.rows as unknown[], rowCount: Number(result.numAffectedRows ?? result.rows.length) };
+}
 
 /**
  * The one database interface every module uses: a Kysely instance over PostgreSQL (pg pool) or over embedded
@@ -50,19 +56,7 @@ function openPostgres(url: string, poolSize: number): Database {
   // An idle client losing its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    kind: 'postgres',
-    db,
-    withSession: async (work) => {
-      const client = await pool.connect();
-      try {
-        return await work(async (text) => (await client.query(text)).rows);
-      } finally {
-        client.release();
-      }
-    },
-    close: () => db.destroy(),
-  };
+  return { kind: 'postgres', db, withSession: sessionRunner(db), close: () => db.destroy() };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -75,19 +69,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
   });
   await pglite.waitReady;
-  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite) });
-  // PGlite is a single session; Kysely's driver already serialises access, so a "session" is the instance itself.
-  let chain: Promise<unknown> = Promise.resolve();
-  return {
-    kind: 'pglite',
-    db,
-    withSession: (work) => {
-      const run = chain.then(() => work(async (text) => (await pglite.exec(text)).at(-1)?.rows ?? []));
-      chain = run.catch(() => {});
-      return run;
-    },
-    close: () => db.destroy(),
-  };
+  const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
+  return { kind: 'pglite', db, withSession: sessionRunner(db), close: () => db.destroy() };
+}
+
+function sessionRunner(db: Db): SessionRunner {
+  return (work) => db.connection().execute((connection) => work(async (text) => (await executeSql(connection, text)).rows));
 }
 
 /** Runs `work` in a transaction; every state change and the rows that record it commit together or not at all. */
