@@ -15,6 +15,7 @@ async function stop(signal: string) {
   stopping = true;
   app.log.info({ signal }, 'stopping');
   await app.close();
+  await node.jobs.stop();
   await node.database.close();
   process.exit(0);
 }
@@ -22,6 +23,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
+node.jobs.start();
 app.log.info(
   { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode },
   `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,

@@ -3,6 +3,7 @@ import type { NodeCa } from './pki/index.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
+import type { JobRunner } from './platform/jobs.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -13,4 +14,6 @@ export interface Node {
   calendars: Map<string, WorkingCalendar>;
   ca: NodeCa;
   clock: Clock;
+  /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
+  jobs: JobRunner;
 }

@@ -6,7 +6,9 @@ import type { Config } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
-import { loadCalendars } from './workflow/index.js';
+import { JobRunner } from './platform/jobs.js';
+import { DELIVER_QUEUE, deliverNotification } from './notifications/index.js';
+import { loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
 
 export interface StartOptions {
@@ -35,7 +37,10 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       const seeded = await seedDemo(database.db, ca, catalog, clock);
       if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
     }
-    return { config, database, catalog, calendars, ca, clock };
+    const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
+    registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
+    jobs.handle(DELIVER_QUEUE, (tx, job, now) => deliverNotification(tx, String(job.payload.notificationId), now));
+    return { config, database, catalog, calendars, ca, clock, jobs };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -1,9 +1,12 @@
-/** Statuses so far; the workflow module adds the agency's steps and decisions. */
-export const STATUSES = ['submitted', 'withdrawn'] as const;
+/**
+ * submitted: taken, automatic steps pending · in_review: waiting at a human step · info_requested: the agency asked
+ * the applicant for more (deadline paused) · approved / rejected: decided · withdrawn: taken back by the applicant.
+ */
+export const STATUSES = ['submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn'] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];
 
 /** Statuses from which the applicant may still withdraw: before any decision. */
-export const WITHDRAWABLE: readonly string[] = ['submitted'];
+export const WITHDRAWABLE: readonly string[] = ['submitted', 'in_review', 'info_requested'];
 
 export interface ApplicationSummary {
   id: string;
@@ -15,6 +18,9 @@ export interface ApplicationSummary {
   status: string;
   submittedAt: string;
   deadline: string;
+  currentStep?: string | null;
+  assignedTo?: string | null;
+  overdue?: boolean;
 }
 
 export interface HistoryAction {
@@ -22,7 +28,7 @@ export interface HistoryAction {
   type: string;
   status: string;
   at: string;
-  actor: { role: string; accountId: string };
+  actor: { role: string; accountId: string | null };
   idempotencyKey: string | null;
   details: Record<string, unknown>;
 }

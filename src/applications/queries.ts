@@ -1,5 +1,6 @@
 import type { Actor } from '../identity/index.js';
-import type { Db } from '../platform/db/index.js';
+import { appendAudit } from '../audit/index.js';
+import { type Db, transaction } from '../platform/db/index.js';
 import { badRequest, notFound } from '../platform/errors.js';
 import type { ApplicationDetail, ApplicationSummary, HistoryAction } from './model.js';
 
@@ -13,9 +14,12 @@ type Row = {
   status: string;
   submitted_at: Date;
   deadline: string;
+  current_step: string | null;
+  assigned_to: string | null;
+  overdue: boolean;
 };
 
-const SUMMARY = ['id', 'number', 'service_code', 'service_version', 'state', 'agency_code', 'status', 'submitted_at', 'deadline'] as const;
+const SUMMARY = ['id', 'number', 'service_code', 'service_version', 'state', 'agency_code', 'status', 'submitted_at', 'deadline', 'current_step', 'assigned_to', 'overdue'] as const;
 
 function summary(r: Row): ApplicationSummary {
   return {
@@ -28,6 +32,9 @@ function summary(r: Row): ApplicationSummary {
     status: r.status,
     submittedAt: r.submitted_at.toISOString(),
     deadline: r.deadline,
+    currentStep: r.current_step,
+    assignedTo: r.assigned_to,
+    overdue: r.overdue,
   };
 }
 
@@ -75,7 +82,7 @@ export async function listMyApplications(
  * One application with its history, for its applicant or an officer of the agency that handles it. Anyone else
  * gets "not found", so the answer does not even reveal that the application exists.
  */
-export async function getApplication(db: Db, actor: Actor, id: string): Promise<ApplicationDetail> {
+export async function getApplication(db: Db, actor: Actor, id: string, now: Date): Promise<ApplicationDetail> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('errors.application_not_found');
   const row = await db
     .selectFrom('applications')
@@ -85,6 +92,12 @@ export async function getApplication(db: Db, actor: Actor, id: string): Promise<
   const mayRead =
     row && ((actor.role === 'citizen' && row.applicant_person_id === actor.personId) || (actor.role === 'officer' && row.agency_code === actor.agencyCode));
   if (!row || !mayRead) throw notFound('errors.application_not_found');
+  if (actor.role === 'officer') {
+    // An officer reading a person's application is an access to personal data: it goes into the audit log.
+    await transaction(db, (tx) =>
+      appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'personal_data.read', subjectType: 'application', subjectId: id, personId: row.applicant_person_id, details: { number: row.number } }),
+    );
+  }
 
   const actions = await db
     .selectFrom('application_actions')

@@ -10,6 +10,10 @@ import { forbidden, invalid } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import type { WorkingCalendar } from '../workflow/index.js';
 import type { ApplicationSummary } from './model.js';
+import { appendAudit } from '../audit/index.js';
+import { notify } from '../notifications/index.js';
+import { enqueue } from '../platform/jobs.js';
+import { scheduleDeadlineTimers } from '../workflow/engine.js';
 
 export interface ApplicationsDeps {
   db: Db;
@@ -102,18 +106,19 @@ export async function submitApplication(
         payload: JSON.stringify({ certificate: signer.certificateSerial, serviceVersion: service.version }),
       })
       .execute();
-    await tx
-      .insertInto('audit_events')
-      .values({
+    // The automatic steps run as a job; the deadline's reminder and escalation timers are set now, with it.
+    await enqueue(tx, 'workflow.advance', { applicationId: id }, now, { uniqueKey: `advance:${id}` });
+    await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
+    await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
+    await appendAudit(tx, {
         at: now,
-        actor_account_id: actor.accountId,
+        actorAccountId: actor.accountId,
         action: 'application.submit',
-        subject_type: 'application',
-        subject_id: id,
-        person_id: actor.personId,
-        details: JSON.stringify({ service: service.code, number: inserted.number }),
-      })
-      .execute();
+        subjectType: 'application',
+        subjectId: id,
+        personId: actor.personId,
+        details: { service: service.code, number: inserted.number },
+      });
 
     const body: ApplicationSummary = {
       id,

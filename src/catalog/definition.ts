@@ -32,7 +32,8 @@ export interface ServiceDefinition {
   legalBasis?: string;
   sources?: string[];
   fee: { amount: number; currency: string; basis?: string };
-  deadline: { days: number; type: 'working' | 'calendar' };
+  /** pauseOnInfoRequest: the term stops while the applicant is asked for more (default true) */
+  deadline: { days: number; type: 'working' | 'calendar'; pauseOnInfoRequest?: boolean };
   form: { schema: Record<string, unknown>; example: Record<string, unknown> };
   evidence: Evidence[];
   workflow: { steps: WorkflowStep[] };
@@ -91,7 +92,11 @@ export const definitionSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['days', 'type'],
-      properties: { days: { type: 'integer', minimum: 0, maximum: 366 }, type: { enum: ['working', 'calendar'] } },
+      properties: {
+        days: { type: 'integer', minimum: 0, maximum: 366 },
+        type: { enum: ['working', 'calendar'] },
+        pauseOnInfoRequest: { type: 'boolean' },
+      },
     },
     form: {
       type: 'object',

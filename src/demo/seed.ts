@@ -49,23 +49,26 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
   if (Number(already.n) > 0) return { created: false, personas: Number(already.n) };
 
   const rng = seededRandom(SEED);
-  const officers: PersonaSpec[] = catalog.agencies.map((agency) => {
-    const pool = NAMES[agency.state];
-    const sex = rng() < 0.5 ? 'male' : 'female';
-    const family = pick(rng, pool.family);
-    const year = 1970 + Math.floor(rng() * 25);
-    return {
-      state: agency.state as StateCode,
-      given: pick(rng, sex === 'male' ? pool.male : pool.female),
-      family: sex === 'male' ? family : pool.femaleFamily(family),
-      birthDate: `${year}-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 9)}`,
-      sex,
-      language: pool.language,
-      role: 'officer',
-      agency: agency.code,
-      permissions: ['review', 'decide'],
-    };
-  });
+  // Every agency has an officer who reviews and decides, and a head who also receives escalations and assigns work.
+  const officers: PersonaSpec[] = catalog.agencies.flatMap((agency) =>
+    [['review', 'decide'], ['review', 'decide', 'head']].map((permissions): PersonaSpec => {
+      const pool = NAMES[agency.state];
+      const sex = rng() < 0.5 ? 'male' : 'female';
+      const family = pick(rng, pool.family);
+      const year = 1965 + Math.floor(rng() * 30);
+      return {
+        state: agency.state as StateCode,
+        given: pick(rng, sex === 'male' ? pool.male : pool.female),
+        family: sex === 'male' ? family : pool.femaleFamily(family),
+        birthDate: `${year}-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 9)}`,
+        sex,
+        language: pool.language,
+        role: 'officer',
+        agency: agency.code,
+        permissions,
+      };
+    }),
+  );
 
   const now = clock.now();
   const personas = [...CITIZENS, OPERATOR, ...officers];
@@ -134,6 +137,8 @@ export interface DemoPersona {
   name: string;
   role: string;
   agency: string | null;
+  permissions: string[];
+  accountId: string;
   language: string;
   keyFile: Record<string, unknown>;
 }
@@ -143,7 +148,7 @@ export async function listDemoPersonas(db: Db): Promise<DemoPersona[]> {
     .selectFrom('demo_key_files as k')
     .innerJoin('persons as p', 'p.id', 'k.person_id')
     .innerJoin('accounts as a', 'a.person_id', 'p.id')
-    .select(['p.national_id', 'p.state', 'p.given_name', 'p.family_name', 'p.language', 'a.role', 'a.agency_code', 'k.jwk'])
+    .select(['p.national_id', 'p.state', 'p.given_name', 'p.family_name', 'p.language', 'a.role', 'a.agency_code', 'a.permissions', 'a.id as account_id', 'k.jwk'])
     .orderBy(sql`case a.role when 'citizen' then 0 when 'officer' then 1 else 2 end`)
     .orderBy('p.state')
     .orderBy('p.family_name')
@@ -155,6 +160,8 @@ export async function listDemoPersonas(db: Db): Promise<DemoPersona[]> {
     name: `${r.given_name} ${r.family_name}`,
     role: r.role,
     agency: r.agency_code,
+    permissions: r.permissions,
+    accountId: r.account_id,
     language: r.language,
     keyFile: r.jwk as Record<string, unknown>,
   }));

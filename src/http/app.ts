@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { identifierRoutes } from './routes/identifiers.js';
 import { serviceRoutes } from './routes/services.js';
+import { workRoutes } from './routes/work.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -101,5 +102,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   authRoutes(app, node);
   serviceRoutes(app, node);
   applicationRoutes(app, node);
+  workRoutes(app, node);
   return app;
 }

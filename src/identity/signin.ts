@@ -8,6 +8,7 @@ import { pickAccount, type Role } from './accounts.js';
 import { verifyPersonSignature } from './certificates.js';
 import { parseQualifiedIdentifier } from './identifiers/index.js';
 import { openSession, type NewSession } from './sessions.js';
+import { appendAudit } from '../audit/index.js';
 
 const CHALLENGE_MINUTES = 5;
 
@@ -68,18 +69,15 @@ export async function signInWithSignature(
     if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
     const session = await openSession(tx, accountId, now, sessionHours);
     const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
-    await tx
-      .insertInto('audit_events')
-      .values({
+    await appendAudit(tx, {
         at: now,
-        actor_account_id: accountId,
+        actorAccountId: accountId,
         action: 'signin',
-        subject_type: 'account',
-        subject_id: accountId,
-        person_id: personId,
-        details: JSON.stringify({ method: 'signature', certificate: signer.certificateSerial }),
-      })
-      .execute();
+        subjectType: 'account',
+        subjectId: accountId,
+        personId: personId,
+        details: { method: 'signature', certificate: signer.certificateSerial },
+      });
     return { ...session, accountId, role: account.role };
   });
 }
@@ -103,18 +101,15 @@ export async function demoSignIn(db: Db, identifier: string, now: Date, sessionH
     if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
     const session = await openSession(tx, accountId, now, sessionHours);
     const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
-    await tx
-      .insertInto('audit_events')
-      .values({
+    await appendAudit(tx, {
         at: now,
-        actor_account_id: accountId,
+        actorAccountId: accountId,
         action: 'signin',
-        subject_type: 'account',
-        subject_id: accountId,
-        person_id: person.id,
-        details: JSON.stringify({ method: 'demo' }),
-      })
-      .execute();
+        subjectType: 'account',
+        subjectId: accountId,
+        personId: person.id,
+        details: { method: 'demo' },
+      });
     return { ...session, accountId, role: account.role };
   });
 }

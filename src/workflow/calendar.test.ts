@@ -42,6 +42,13 @@ describe('working-day calendars', () => {
     expect(kz.deadline(new Date('2026-02-02T05:00:00Z'), 10, 'calendar')).toBe('2026-02-12');
   });
 
+  it('knows when a local day begins and how many working days are left', () => {
+    expect(kz.startOfDay('2026-03-26').toISOString()).toBe('2026-03-25T19:00:00.000Z'); // Almaty is UTC+5
+    expect(calendars.get('TR')!.startOfDay('2026-10-30').toISOString()).toBe('2026-10-29T21:00:00.000Z');
+    expect(kz.workingDaysLeft(new Date('2026-03-20T05:00:00Z'), '2026-04-01')).toBe(5);
+    expect(kz.workingDaysLeft(new Date('2026-04-01T05:00:00Z'), '2026-04-01')).toBe(0);
+  });
+
   it('adds days across month and year ends', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');

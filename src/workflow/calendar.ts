@@ -42,6 +42,29 @@ export class WorkingCalendar {
     return new Intl.DateTimeFormat('en-CA', { timeZone: this.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
   }
 
+  /** The instant a local calendar day begins in the state's time zone (midnight there). */
+  startOfDay(date: string): Date {
+    const guess = new Date(`${date}T00:00:00Z`);
+    // The zone's offset at that moment, read back through Intl; a second pass settles days when the offset changes.
+    let instant = guess;
+    for (let i = 0; i < 2; i++) {
+      const offsetMs = zoneOffsetMs(instant, this.timezone);
+      instant = new Date(guess.getTime() - offsetMs);
+    }
+    return instant;
+  }
+
+  /** Working days left from the day after `at` (local) up to and including `deadline`. */
+  workingDaysLeft(at: Date, deadline: string): number {
+    let date = this.localDate(at);
+    let left = 0;
+    while (date < deadline) {
+      date = addDays(date, 1);
+      if (this.isWorkingDay(date)) left += 1;
+    }
+    return left;
+  }
+
   /**
    * The last day of a legal term that starts at `at`. The day of submission is not counted. Working days count
    * only working days; a calendar-day term that ends on a day off ends on the next working day instead.
@@ -60,6 +83,16 @@ export class WorkingCalendar {
     }
     return date;
   }
+}
+
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 export function addDays(date: string, days: number): string {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/platform/db/index.js';
 
@@ -8,6 +11,8 @@ export const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0
 export interface TestDatabase {
   database: Database;
   url?: string;
+  /** closes the connection and opens the same database again, as a restarted node would */
+  reopen(): Promise<Database>;
   drop(): Promise<void>;
 }
 
@@ -15,10 +20,23 @@ export interface TestDatabase {
  * A database of this test file's own: on PostgreSQL a new database created now and dropped at the end; on PGlite
  * an in-memory instance. ORTAK_TEST_DB (set per vitest project) chooses.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { persistent?: boolean } = {}): Promise<TestDatabase> {
   if (process.env.ORTAK_TEST_DB !== 'postgres') {
-    const database = await openDatabase({ dataDir: 'memory://' });
-    return { database, drop: () => database.close() };
+    // In memory, unless the test restarts the node: then in a folder, as `npm start` keeps it.
+    const dataDir = options.persistent ? mkdtempSync(join(tmpdir(), 'ortak-test-')) : 'memory://';
+    const test: TestDatabase = {
+      database: await openDatabase({ dataDir }),
+      reopen: async () => {
+        await test.database.close();
+        test.database = await openDatabase({ dataDir });
+        return test.database;
+      },
+      drop: async () => {
+        await test.database.close();
+        if (options.persistent) rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    return test;
   }
   const name = `ortak_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -27,16 +45,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
-  return {
-    database,
+  const test: TestDatabase = {
+    database: await openDatabase({ url: url.toString(), poolSize: 10 }),
     url: url.toString(),
+    reopen: async () => {
+      await test.database.close();
+      test.database = await openDatabase({ url: url.toString(), poolSize: 10 });
+      return test.database;
+    },
     drop: async () => {
-      await database.close();
+      await test.database.close();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
   };
+  return test;
 }

@@ -17,6 +17,10 @@ export interface TestNode {
   personas: DemoPersona[];
   persona(filter: Partial<Pick<DemoPersona, 'role' | 'state' | 'agency' | 'language'>>): DemoPersona;
   signIn(persona: DemoPersona): Promise<string>;
+  /** stops the node (app and database connection) and starts it again on the same database */
+  restart(): Promise<void>;
+  /** runs every job and timer that is due on the test's clock */
+  runJobs(): Promise<number>;
   submit(token: string, persona: DemoPersona, service: string, data: unknown, idempotencyKey?: string, lang?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -34,12 +38,12 @@ export function applicationSignature(persona: DemoPersona, service: string, data
 }
 
 /** A whole node (database of its own, demo data, HTTP app without a socket) on a clock the test controls. */
-export async function createTestNode(options: { start?: string; env?: Record<string, string> } = {}): Promise<TestNode> {
+export async function createTestNode(options: { start?: string; env?: Record<string, string>; persistent?: boolean } = {}): Promise<TestNode> {
   const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
-  const test = await createTestDatabase();
+  const test = await createTestDatabase({ persistent: options.persistent });
   const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
-  const node = await startNode(config, { clock, database: test.database });
-  const app = await buildApp(node, { logger: false });
+  let node = await startNode(config, { clock, database: test.database });
+  let app = await buildApp(node, { logger: false });
   await app.ready();
   const personas = await listDemoPersonas(node.database.db);
 
@@ -50,20 +54,20 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   };
 
   const signIn: TestNode['signIn'] = async (p) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/demo-login', payload: { identifier: p.qualifiedIdentifier, role: p.role } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/demo-login', payload: { identifier: p.qualifiedIdentifier, role: p.role } });
     if (res.statusCode !== 200) throw new Error(`demo-login failed: ${res.statusCode} ${res.body}`);
     return res.json().token as string;
   };
 
   const submit: TestNode['submit'] = async (token, p, service, data, idempotencyKey = randomUUID(), lang) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: `/api/v1/applications${lang ? `?lang=${lang}` : ''}`,
       headers: { authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey },
       payload: { service, data, signature: await applicationSignature(p, service, data) },
     });
 
-  return {
+  const t: TestNode = {
     node,
     app,
     clock,
@@ -71,9 +75,20 @@ export async function createTestNode(options: { start?: string; env?: Record<str
     persona,
     signIn,
     submit,
+    restart: async () => {
+      await t.app.close();
+      const database = await test.reopen();
+      node = await startNode(config, { clock, database });
+      app = await buildApp(node, { logger: false });
+      await app.ready();
+      t.node = node;
+      t.app = app;
+    },
+    runJobs: () => t.node.jobs.runDue(),
     close: async () => {
-      await app.close();
+      await t.app.close();
       await test.drop();
     },
   };
+  return t;
 }

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getApplication, listMyApplications, submitApplication, withdrawApplication } from '../../applications/index.js';
+import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
+import { act, type ActionInput } from '../../workflow/index.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
@@ -16,6 +17,9 @@ const Summary = Type.Object({
   status: Type.String(),
   submittedAt: Type.String({ format: 'date-time' }),
   deadline: Type.String({ format: 'date', description: 'last day of the legal term, on the state\'s working-day calendar' }),
+  currentStep: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  assignedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  overdue: Type.Optional(Type.Boolean()),
 });
 
 const Detail = Type.Object({
@@ -29,7 +33,7 @@ const Detail = Type.Object({
       type: Type.String(),
       status: Type.String(),
       at: Type.String({ format: 'date-time' }),
-      actor: Type.Object({ role: Type.String(), accountId: Type.String() }),
+      actor: Type.Object({ role: Type.String(), accountId: Type.Union([Type.String(), Type.Null()]) }),
       idempotencyKey: Type.Union([Type.String(), Type.Null()]),
       details: Type.Record(Type.String(), Type.Unknown()),
     }),
@@ -48,6 +52,7 @@ function idempotencyKey(request: FastifyRequest): string {
 
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };
+  const workflowDeps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, clock: node.clock };
 
   app.post(
     '/api/v1/applications',
@@ -112,29 +117,54 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     },
     async (request) => {
       const actor = requireActor(request);
-      return getApplication(deps.db, actor, (request.params as { id: string }).id);
+      return getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
     },
   );
 
-  app.post(
-    '/api/v1/applications/:id/withdraw',
-    {
-      schema: {
-        tags: ['applications'],
-        summary: 'Withdraw my application before a decision',
-        headers: IdempotencyHeaders,
-        params: IdParams,
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
-        response: { 200: Summary, ...problems(400, 401, 404, 409, 422) },
+  const ActionAnswer = Type.Object({
+    id: Type.String(),
+    number: Type.String(),
+    status: Type.String(),
+    currentStep: Type.Union([Type.String(), Type.Null()]),
+    assignedTo: Type.Union([Type.String(), Type.Null()]),
+    deadline: Type.String({ format: 'date' }),
+    overdue: Type.Boolean(),
+  });
+  const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+  const actions: { path: string; action: ActionInput['action']; summary: string; body: ReturnType<typeof Type.Object> }[] = [
+    { path: 'assign', action: 'assign', summary: 'Officer: take the application (or, as agency head, give it to an officer of the agency)', body: Type.Object({ officerAccountId: Type.Optional(Type.String({ format: 'uuid' })) }, { additionalProperties: false }) },
+    { path: 'unassign', action: 'unassign', summary: 'Officer: release the application (the assigned officer or the agency head)', body: Type.Object({}, { additionalProperties: false }) },
+    { path: 'approve', action: 'approve', summary: 'Officer: complete the current step; on the last step, approve', body: Type.Object({ note: Type.Optional(Text(2000)) }, { additionalProperties: false }) },
+    { path: 'reject', action: 'reject', summary: 'Officer: reject, with the reason and its legal basis', body: Type.Object({ reason: Text(2000), legalBasis: Text(500) }, { additionalProperties: false }) },
+    { path: 'request-info', action: 'request_info', summary: 'Officer: ask the applicant for more information (the deadline pauses)', body: Type.Object({ message: Text(2000) }, { additionalProperties: false }) },
+    { path: 'answer-info', action: 'answer_info', summary: "Applicant: answer the agency's request (the deadline resumes)", body: Type.Object({ message: Text(4000) }, { additionalProperties: false }) },
+    { path: 'withdraw', action: 'withdraw', summary: 'Applicant: withdraw before a decision', body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }) },
+  ];
+  for (const a of actions) {
+    app.post(
+      `/api/v1/applications/:id/${a.path}`,
+      {
+        schema: {
+          tags: ['applications'],
+          summary: a.summary,
+          headers: IdempotencyHeaders,
+          params: IdParams,
+          body: a.body,
+          response: { 200: ActionAnswer, ...problems(400, 401, 403, 404, 409, 422) },
+        },
+        // An action without parameters may be posted without a body.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = requireActor(request);
-      const key = idempotencyKey(request);
-      const body = (request.body ?? {}) as { reason?: string };
-      const answer = await withdrawApplication(deps, actor, (request.params as { id: string }).id, body.reason, key);
-      if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(answer.status as 200).send(answer.body);
-    },
-  );
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const key = idempotencyKey(request);
+        const input = { action: a.action, ...((request.body ?? {}) as object) } as ActionInput;
+        const answer = await act(workflowDeps, actor, (request.params as { id: string }).id, input, key);
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(answer.status as 200).send(answer.body);
+      },
+    );
+  }
 }

@@ -115,6 +115,8 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
               name: Type.String(),
               role: RoleSchema,
               agency: Type.Union([Type.String(), Type.Null()]),
+              permissions: Type.Array(Type.String()),
+              accountId: Type.String(),
               language: Type.String(),
               keyFile: Type.Record(Type.String(), Type.Unknown()),
             }),

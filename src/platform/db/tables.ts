@@ -103,6 +103,12 @@ export interface ApplicationsTable {
   submitted_at: Date;
   deadline: DateOnly;
   updated_at: Date;
+  current_step: string | null;
+  assigned_to: string | null;
+  overdue: ColumnType<boolean, boolean | undefined, boolean>;
+  paused_at: Date | null;
+  paused_days_left: number | null;
+  closed_at: Date | null;
 }
 
 export interface ApplicationActionsTable {
@@ -110,8 +116,8 @@ export interface ApplicationActionsTable {
   seq: number;
   type: string;
   status_after: string;
-  actor_account_id: string;
-  actor_role: Role;
+  actor_account_id: string | null;
+  actor_role: Role | 'system';
   at: Date;
   idempotency_key: string | null;
   payload: Json<Record<string, unknown>>;
@@ -127,7 +133,7 @@ export interface IdempotencyKeysTable {
 }
 
 export interface AuditEventsTable {
-  id: Generated<string>;
+  id: Generated<number>;
   at: Date;
   actor_account_id: string | null;
   action: string;
@@ -135,6 +141,40 @@ export interface AuditEventsTable {
   subject_id: string;
   person_id: string | null;
   details: Json<Record<string, unknown>>;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json<Record<string, unknown>>;
+  run_at: Date;
+  unique_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  locked_until: Date | null;
+  locked_by: string | null;
+  last_error: string | null;
+  done_at: Date | null;
+  failed_at: Date | null;
+  cancelled_at: Date | null;
+  created_at: Date;
+}
+
+export interface NotificationsTable {
+  id: string;
+  recipient_account_id: string;
+  template: string;
+  params: Json<Record<string, unknown>>;
+  language: string;
+  subject: string;
+  body: string;
+  application_id: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+  channel: string | null;
+  read_at: Date | null;
 }
 
 export interface SchemaMigrationsTable {
@@ -158,5 +198,7 @@ export interface Tables {
   application_actions: ApplicationActionsTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  jobs: JobsTable;
+  notifications: NotificationsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -1,0 +1,1 @@
+export { appendAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';

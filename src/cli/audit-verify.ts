@@ -1,0 +1,18 @@
+// npm run audit:verify: checks the audit log's hash chain and names the first broken row.
+import { verifyAuditChain } from '../audit/index.js';
+import { loadConfig } from '../platform/config.js';
+import { openDatabase } from '../platform/db/index.js';
+
+const config = loadConfig();
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+try {
+  const check = await verifyAuditChain(database.db);
+  if (check.ok) {
+    console.log(`audit chain intact: ${check.rows} rows`);
+  } else {
+    console.error(`audit chain broken at row ${check.brokenAt!.id} (${check.brokenAt!.reason === 'hash' ? 'its content was changed' : 'the row before it was changed, removed or inserted'}); ${check.rows - 1} rows before it verify`);
+    process.exitCode = 1;
+  }
+} finally {
+  await database.close();
+}

@@ -1,0 +1,1 @@
+export { DELIVER_QUEUE, deliverNotification, listNotifications, notify, type Message, type NotificationView } from './outbox.js';

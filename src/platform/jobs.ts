@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { type Db, type Tx, sql, transaction } from './db/index.js';
+
+export interface JobOptions {
+  /** when the job becomes due, on the node's clock; now when absent */
+  runAt?: Date;
+  /** at most one job ever with this key: a second enqueue is ignored (timers that must fire once) */
+  uniqueKey?: string;
+  maxAttempts?: number;
+}
+
+export interface Job {
+  id: number;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  runAt: Date;
+}
+
+/** A handler's work runs in the transaction that marks the job done, so its effect happens once. */
+export type JobHandler = (tx: Tx, job: Job, now: Date) => Promise<void>;
+
+/**
+ * Enqueues a job in the caller's transaction: it exists only if the change that needs it commits.
+ * Returns false when a job with the same unique key already exists.
+ */
+export async function enqueue(tx: Tx | Db, queue: string, payload: Record<string, unknown>, now: Date, options: JobOptions = {}): Promise<boolean> {
+  const result = await tx
+    .insertInto('jobs')
+    .values({
+      queue,
+      payload: JSON.stringify(payload),
+      run_at: options.runAt ?? now,
+      unique_key: options.uniqueKey ?? null,
+      max_attempts: options.maxAttempts ?? 10,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('unique_key').where('unique_key', 'is not', null).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Cancels pending jobs whose unique key starts with `prefix` (e.g. the timers of a deadline that moved). */
+export async function cancelJobs(tx: Tx, prefix: string, now: Date): Promise<number> {
+  const result = await tx
+    .updateTable('jobs')
+    .set({ cancelled_at: now })
+    .where('unique_key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .where('done_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface WorkerOptions {
+  /** how long a claimed job is ours before another process may take it over */
+  leaseMs?: number;
+  batchSize?: number;
+  pollMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Runs due jobs on the node's clock. Several processes may run workers over one database: a job is claimed with
+ * FOR UPDATE SKIP LOCKED and a lease, and its effect commits together with done_at only while the lease is still
+ * ours, so a job that a crashed process had claimed is taken over after the lease and still takes effect once.
+ * A failing job is retried with exponential backoff, then marked failed.
+ */
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly id = randomUUID();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly options: WorkerOptions = {},
+  ) {}
+
+  handle(queue: string, handler: JobHandler): this {
+    this.handlers.set(queue, handler);
+    return this;
+  }
+
+  /** Runs every job that is due now, until none is left; returns how many ran (tests call this directly). */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ran = await this.runBatch();
+      total += ran;
+      if (ran === 0) return total;
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      this.running = this.runDue().catch((error) => {
+        this.options.log?.('job runner failed to poll', error);
+        return 0;
+      });
+      await this.running;
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1000);
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async runBatch(): Promise<number> {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
+    const queues = [...this.handlers.keys()];
+    if (queues.length === 0) return 0;
+    const claimed = await sql<{ id: number; queue: string; payload: Record<string, unknown>; attempts: number; run_at: Date; max_attempts: number }>`
+      UPDATE jobs SET locked_until = ${lease}, locked_by = ${this.id}, attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM jobs
+        WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL
+          AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
+          AND queue = ANY(${queues}::text[])
+        ORDER BY run_at, id
+        LIMIT ${this.options.batchSize ?? 20}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, queue, payload, attempts, run_at, max_attempts`.execute(this.db);
+
+    for (const row of claimed.rows) {
+      const job: Job = { id: Number(row.id), queue: row.queue, payload: row.payload, attempts: row.attempts, runAt: row.run_at };
+      try {
+        await transaction(this.db, async (tx) => {
+          await this.handlers.get(job.queue)!(tx, job, now);
+          const done = await tx
+            .updateTable('jobs')
+            .set({ done_at: this.clock.now(), locked_until: null })
+            .where('id', '=', job.id)
+            .where('locked_by', '=', this.id)
+            .where('done_at', 'is', null)
+            .executeTakeFirst();
+          // Another process took the job over after our lease ran out: undo our work, theirs counts.
+          if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
+        });
+      } catch (error) {
+        if (error instanceof LeaseLost) continue;
+        this.options.log?.(`job ${job.queue}#${job.id} failed (attempt ${job.attempts})`, error);
+        const failedForGood = job.attempts >= row.max_attempts;
+        const backoffMs = Math.min(2 ** job.attempts * 1000, 3600_000);
+        await this.db
+          .updateTable('jobs')
+          .set({
+            locked_until: null,
+            last_error: String((error as Error)?.message ?? error).slice(0, 2000),
+            run_at: new Date(this.clock.now().getTime() + backoffMs),
+            failed_at: failedForGood ? this.clock.now() : null,
+          })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.id)
+          .execute();
+      }
+    }
+    return claimed.rows.length;
+  }
+}
+
+class LeaseLost extends Error {}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/platform/clock.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { sql } from '../src/platform/db/index.js';
+import { enqueue, JobRunner } from '../src/platform/jobs.js';
+import { paths } from '../src/platform/paths.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+
+let test: TestDatabase;
+beforeAll(async () => {
+  test = await createTestDatabase();
+  await migrate(test.database, paths.migrations);
+  await sql`CREATE TABLE job_effects (job_id bigint, runner text)`.execute(test.database.db);
+});
+afterAll(() => test.drop());
+
+describe('jobs over one PostgreSQL, several runners', () => {
+  it('run each job exactly once while runners race for them', async () => {
+    const db = test.database.db;
+    const clock = new ManualClock('2026-05-01T00:00:00Z');
+    for (let i = 0; i < 200; i++) await enqueue(db, 'test.effect', { i }, clock.now());
+    const runners = ['a', 'b', 'c'].map((name) =>
+      new JobRunner(db, clock, { batchSize: 7 }).handle('test.effect', async (tx, job) => {
+        await sql`INSERT INTO job_effects VALUES (${job.id}, ${name})`.execute(tx);
+      }),
+    );
+    const ran = await Promise.all(runners.map((r) => r.runDue()));
+    expect(ran.reduce((a, b) => a + b, 0)).toBe(200);
+    const effects = await sql<{ n: number; distinct_jobs: number; runners: number }>`
+      SELECT count(*) AS n, count(DISTINCT job_id) AS distinct_jobs, count(DISTINCT runner) AS runners FROM job_effects`.execute(db);
+    expect(effects.rows[0]).toMatchObject({ n: 200, distinct_jobs: 200 });
+    expect(Number(effects.rows[0].runners)).toBeGreaterThan(1);
+  });
+
+  it('retry a failing job with backoff, then mark it failed', async () => {
+    const db = test.database.db;
+    const clock = new ManualClock('2026-05-02T00:00:00Z');
+    await enqueue(db, 'test.fails', {}, clock.now(), { maxAttempts: 3 });
+    const runner = new JobRunner(db, clock).handle('test.fails', async () => {
+      throw new Error('provider down');
+    });
+    expect(await runner.runDue()).toBe(1);
+    expect(await runner.runDue()).toBe(0); // backing off
+    clock.advance(60_000);
+    await runner.runDue();
+    clock.advance(3600_000);
+    await runner.runDue();
+    const job = await db.selectFrom('jobs').selectAll().where('queue', '=', 'test.fails').executeTakeFirstOrThrow();
+    expect(job.attempts).toBe(3);
+    expect(job.failed_at).not.toBeNull();
+    expect(job.last_error).toBe('provider down');
+  });
+
+  it('ignore a second timer with the same key', async () => {
+    const db = test.database.db;
+    const now = new Date('2026-05-03T00:00:00Z');
+    expect(await enqueue(db, 'test.timer', {}, now, { uniqueKey: 'once' })).toBe(true);
+    expect(await enqueue(db, 'test.timer', {}, now, { uniqueKey: 'once' })).toBe(false);
+  });
+});
