@@ -1,5 +1,6 @@
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { seedDemo } from './demo/seed.js';
+import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -39,6 +40,10 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     }
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
+    const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
+    jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
+      await issueDocument(tx, documents, String(job.payload.applicationId), now);
+    });
     jobs.handle(DELIVER_QUEUE, (tx, job, now) => deliverNotification(tx, String(job.payload.notificationId), now));
     return { config, database, catalog, calendars, ca, clock, jobs };
   } catch (error) {

@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.js';
 import { identifierRoutes } from './routes/identifiers.js';
 import { serviceRoutes } from './routes/services.js';
 import { workRoutes } from './routes/work.js';
+import { documentRoutes } from './routes/documents.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,5 +104,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   serviceRoutes(app, node);
   applicationRoutes(app, node);
   workRoutes(app, node);
+  documentRoutes(app, node);
   return app;
 }

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { badRequest } from '../platform/errors.js';
 
 /** Shared request and response schemas; they validate, document (OpenAPI) and strip what must not leak. */
 export const ProblemSchema = Type.Object(
@@ -40,3 +42,11 @@ export const LangQuery = Type.Optional(
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: 'a unique key per intended operation; a repeat returns the first answer' })),
 });
+
+/** RFC draft "The Idempotency-Key HTTP Header Field": required on operations that create or change. */
+export function idempotencyKey(request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) throw badRequest('errors.idempotency_key_missing');
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('errors.idempotency_key_invalid');
+  return key;
+}

@@ -12,5 +12,5 @@ export {
   privateKeyToJwk,
   publicKeyFromPrivateJwk,
 } from './certificates.js';
-export { loadNodeCa, type NodeCa } from './node-ca.js';
+export { loadNodeCa, loadSigningKey, type NodeCa, type SigningKey } from './node-ca.js';
 export { readJwsHeader, verifyJws, type JwsHeader, type JwsProblem } from './jws.js';

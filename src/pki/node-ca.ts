@@ -5,6 +5,7 @@ import {
   type Certificate,
   type CryptoKey,
   createSelfSignedCa,
+  generateKeyPair,
   issueCertificate,
   parseCertificate,
   privateKeyFromJwk,
@@ -50,4 +51,32 @@ export async function loadNodeCa(db: Db, clock: Clock, commonName: string): Prom
       return issueCertificate({ issuer: certificate, issuerKey: key, subject, publicKey, notBefore, notAfter });
     },
   };
+}
+
+export interface SigningKey {
+  certificate: Certificate;
+  privateKey: CryptoKey;
+  /** the chain for an x5c header: this certificate, then the node's CA */
+  chain: Certificate[];
+}
+
+/**
+ * A named signing key of the node (an agency's document-signing key), with a certificate issued by the node's CA.
+ * Created on first use; concurrent first uses settle on one key.
+ */
+export async function loadSigningKey(db: Db, ca: NodeCa, clock: Clock, name: string, subject: string): Promise<SigningKey> {
+  let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!row) {
+    const now = clock.now();
+    const keys = await generateKeyPair();
+    const cert = await ca.issue(subject, keys.publicKey, new Date(now.getTime() - 60_000), 5);
+    await db
+      .insertInto('pki_keys')
+      .values({ name, private_jwk: JSON.stringify(await privateKeyToJwk(keys.privateKey)), certificate_pem: cert.toString('pem'), created_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    row = await db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+  }
+  const certificate = parseCertificate(row.certificate_pem);
+  return { certificate, privateKey: await privateKeyFromJwk(row.private_jwk as JWK), chain: [certificate, ca.certificate] };
 }

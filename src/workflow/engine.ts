@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/index.js';
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
 import type { Catalog, ServiceDefinition, WorkflowStep } from '../catalog/index.js';
+import { ISSUE_QUEUE } from '../documents/issue.js';
 import { notify } from '../notifications/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, sql } from '../platform/db/index.js';
@@ -105,6 +106,8 @@ export async function decide(
 ): Promise<void> {
   await applyAction(tx, app.id, now, { status: outcome, closed_at: now, current_step: null }, { type: outcome === 'approved' ? 'approve' : 'reject', actor, idempotencyKey, payload });
   await cancelDeadlineTimers(tx, app.id, now);
+  // The result document is made by a job (rendering and signing take a moment), issued once per application.
+  if (outcome === 'approved') await enqueue(tx, ISSUE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `document:${app.id}` });
   await notify(
     tx,
     {

@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
 import { act, type ActionInput } from '../../workflow/index.js';
-import { badRequest } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
+import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
 
 const Summary = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -41,14 +40,6 @@ const Detail = Type.Object({
 });
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-
-/** RFC draft "The Idempotency-Key HTTP Header Field": required on operations that create or change. */
-function idempotencyKey(request: FastifyRequest): string {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) throw badRequest('errors.idempotency_key_missing');
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('errors.idempotency_key_invalid');
-  return key;
-}
 
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };

@@ -177,6 +177,24 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
+export interface DocumentsTable {
+  id: string;
+  application_id: string;
+  agency_code: string;
+  holder_person_id: string;
+  kind: string;
+  title: Json<Record<string, string>>;
+  language: string;
+  issued_at: Date;
+  valid_until: DateOnly | null;
+  sha256: string;
+  signature: string;
+  pdf: Uint8Array;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -200,5 +218,6 @@ export interface Tables {
   audit_events: AuditEventsTable;
   jobs: JobsTable;
   notifications: NotificationsTable;
+  documents: DocumentsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -1,0 +1,123 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CompactSign } from 'jose';
+import { appendAudit } from '../audit/index.js';
+import { LANGUAGE_OF_STATE, type Catalog, type ServiceDefinition } from '../catalog/index.js';
+import { isLanguage, type Language, pickText, translate } from '../i18n/index.js';
+import { notify } from '../notifications/index.js';
+import { certificateToBase64, loadSigningKey, nameAttribute, type NodeCa } from '../pki/index.js';
+import { canonicalJson } from '../platform/canonical-json.js';
+import type { Clock } from '../platform/clock.js';
+import type { Db, Tx } from '../platform/db/index.js';
+import { addDays } from '../workflow/calendar.js';
+import { renderDocumentPdf } from './pdf.js';
+
+export const ISSUE_QUEUE = 'document.issue';
+
+export interface DocumentsDeps {
+  db: Db;
+  catalog: Catalog;
+  ca: NodeCa;
+  clock: Clock;
+  publicUrl: string;
+}
+
+export const verifyUrl = (publicUrl: string, id: string) => `${publicUrl}/verify/${id}`;
+
+/** "Айгерім Сейітова" → "А*** С***": enough for a verifier to compare with an ID card, no more. */
+export function maskName(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => `${Array.from(part)[0]}***`)
+    .join(' ');
+}
+
+/** The form's data as label → value pairs in the document's language, in the order of the form. */
+function particulars(def: ServiceDefinition, data: Record<string, unknown>, language: Language): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (schema: Record<string, unknown>, values: Record<string, unknown>, prefix: string) => {
+    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, prop] of Object.entries(props)) {
+      const value = values?.[name];
+      if (value === undefined || value === null || value === '') continue;
+      const label = `${prefix}${pickText(prop['x-labels'] as Record<string, string>, language, LANGUAGE_OF_STATE[def.state]) || name}`;
+      if (prop.type === 'object' && typeof value === 'object') {
+        walk(prop, value as Record<string, unknown>, `${label} · `);
+        continue;
+      }
+      const enumLabels = prop['x-enum-labels'] as Record<string, Record<string, string>> | undefined;
+      const show = (v: unknown) =>
+        typeof v === 'boolean' ? translate(language, v ? 'document.yes' : 'document.no') : enumLabels?.[String(v)] ? pickText(enumLabels[String(v)], language) : String(v);
+      out.push([label, Array.isArray(value) ? value.map(show).join(', ') : show(value)]);
+    }
+  };
+  walk(def.form.schema, data, '');
+  return out;
+}
+
+/**
+ * Issues the result document of an approved application: renders the PDF in the applicant's language, signs its
+ * SHA-256 with the agency's key (ES256, certificate under the node's CA, in the JWS x5c header), stores both, and
+ * tells the applicant — in the transaction of the job that does it, so it happens once.
+ */
+export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: string, now: Date): Promise<string | undefined> {
+  const existing = await tx.selectFrom('documents').select('id').where('application_id', '=', applicationId).executeTakeFirst();
+  if (existing) return existing.id;
+  const app = await tx
+    .selectFrom('applications as a')
+    .innerJoin('persons as p', 'p.id', 'a.applicant_person_id')
+    .select(['a.id', 'a.number', 'a.service_code', 'a.agency_code', 'a.status', 'a.data', 'a.language', 'a.applicant_account_id', 'p.id as person_id', 'p.given_name', 'p.family_name', 'p.patronymic', 'p.national_id', 'p.state', 'p.language as person_language'])
+    .where('a.id', '=', applicationId)
+    .executeTakeFirst();
+  if (!app || app.status !== 'approved') return undefined;
+  const def = deps.catalog.get(app.service_code);
+  const agency = deps.catalog.agency(app.agency_code);
+  if (!def || !agency) throw new Error(`cannot issue a document for ${app.number}: its service or agency is gone from the catalog`);
+
+  // The applicant's own language (their profile), else the language they applied in.
+  const language: Language = isLanguage(app.person_language) ? app.person_language : isLanguage(app.language) ? app.language : 'en';
+  const id = randomUUID();
+  const key = await loadSigningKey(tx, deps.ca, deps.clock, `agency:${agency.code}`, `CN=${agency.name.en ?? agency.code}, O=${agency.member}, C=${agency.state}`);
+  const title = pickText(def.result.title, language, LANGUAGE_OF_STATE[def.state]);
+  const validUntil = def.result.validDays ? addDays(now.toISOString().slice(0, 10), def.result.validDays) : null;
+  const bytes = await renderDocumentPdf({
+    documentId: id,
+    language,
+    title,
+    agencyName: pickText(agency.name, language, LANGUAGE_OF_STATE[agency.state]),
+    caName: nameAttribute(deps.ca.certificate, 'CN') ?? 'Ortak Node CA',
+    applicationNumber: app.number,
+    holderName: [app.family_name, app.given_name, app.patronymic].filter(Boolean).join(' '),
+    holderIdentifier: `${app.state} ${app.national_id}`,
+    issuedAt: now,
+    validUntil,
+    particulars: particulars(def, app.data as Record<string, unknown>, language),
+    verifyUrl: verifyUrl(deps.publicUrl, id),
+  });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const signature = await new CompactSign(new TextEncoder().encode(canonicalJson({ documentId: id, sha256, issuer: agency.member, issuedAt: now.toISOString() })))
+    .setProtectedHeader({ alg: 'ES256', typ: 'ortak-document+jws', x5c: key.chain.map(certificateToBase64) })
+    .sign(key.privateKey);
+
+  await tx
+    .insertInto('documents')
+    .values({
+      id,
+      application_id: app.id,
+      agency_code: agency.code,
+      holder_person_id: app.person_id,
+      kind: def.result.document,
+      title: JSON.stringify(def.result.title),
+      language,
+      issued_at: now,
+      valid_until: validUntil,
+      sha256,
+      signature,
+      pdf: bytes,
+    })
+    .execute();
+  await notify(tx, { recipientAccountId: app.applicant_account_id, template: 'document_issued', applicationId: app.id, params: { number: app.number, document: def.result.title, url: verifyUrl(deps.publicUrl, id) } }, now);
+  await appendAudit(tx, { at: now, actorAccountId: null, action: 'document.issue', subjectType: 'document', subjectId: id, personId: app.person_id, details: { application: app.number, sha256 } });
+  return id;
+}
+

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { compactVerify } from 'jose';
+import { appendAudit } from '../audit/index.js';
+import type { Catalog } from '../catalog/index.js';
+import type { Actor } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import { certificatePublicKey, checkIssuedBy, parseCertificate, readJwsHeader, type NodeCa } from '../pki/index.js';
+import { type Db, transaction } from '../platform/db/index.js';
+import { conflict, forbidden, notFound } from '../platform/errors.js';
+import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import { maskName, verifyUrl } from './issue.js';
+
+export interface Verification {
+  documentId: string;
+  /** the agency's signature over the document's hash verifies under the node's CA */
+  authentic: boolean;
+  status: 'valid' | 'revoked' | 'expired';
+  kind: string;
+  title: Record<string, string>;
+  issuer: { agency: string; name: Record<string, string>; member: string };
+  issuedAt: string;
+  validUntil: string | null;
+  holder: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  sha256: string;
+  verifyUrl: string;
+}
+
+type DocumentRow = {
+  id: string;
+  agency_code: string;
+  kind: string;
+  title: Record<string, string>;
+  issued_at: Date;
+  valid_until: string | null;
+  sha256: string;
+  signature: string;
+  revoked_at: Date | null;
+  revocation_reason: string | null;
+  given_name: string;
+  family_name: string;
+};
+
+async function signatureHolds(signature: string, sha256: string, ca: NodeCa, at: Date): Promise<boolean> {
+  try {
+    const header = readJwsHeader(signature);
+    const cert = parseCertificate(header!.x5c![0]);
+    if (await checkIssuedBy(cert, ca.certificate, at)) return false;
+    const { payload } = await compactVerify(signature, await certificatePublicKey(cert), { algorithms: ['ES256'] });
+    return JSON.parse(new TextDecoder().decode(payload)).sha256 === sha256;
+  } catch {
+    return false;
+  }
+}
+
+async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: string, publicUrl: string): Promise<Verification> {
+  const agency = catalog.agency(row.agency_code);
+  return {
+    documentId: row.id,
+    authentic: await signatureHolds(row.signature, row.sha256, ca, row.issued_at),
+    status: row.revoked_at ? 'revoked' : row.valid_until && row.valid_until < today ? 'expired' : 'valid',
+    kind: row.kind,
+    title: row.title,
+    issuer: { agency: row.agency_code, name: agency?.name ?? {}, member: agency?.member ?? '' },
+    issuedAt: row.issued_at.toISOString(),
+    validUntil: row.valid_until,
+    holder: maskName(`${row.given_name} ${row.family_name}`),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    revocationReason: row.revocation_reason,
+    sha256: row.sha256,
+    verifyUrl: verifyUrl(publicUrl, row.id),
+  };
+}
+
+function findDocuments(db: Db) {
+  return db
+    .selectFrom('documents as d')
+    .innerJoin('persons as p', 'p.id', 'd.holder_person_id')
+    .select(['d.id', 'd.agency_code', 'd.kind', 'd.title', 'd.issued_at', 'd.valid_until', 'd.sha256', 'd.signature', 'd.revoked_at', 'd.revocation_reason', 'p.given_name', 'p.family_name']);
+}
+
+export interface VerifyDeps {
+  db: Db;
+  catalog: Catalog;
+  ca: NodeCa;
+  publicUrl: string;
+}
+
+/** What anyone who scans the QR code may know: authentic or not, valid or revoked, issuer, date, a masked holder. */
+export async function verifyById(deps: VerifyDeps, id: string, today: string): Promise<Verification | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const row = await findDocuments(deps.db).where('d.id', '=', id).executeTakeFirst();
+  return row ? describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
+}
+
+/** Whether these bytes are exactly a document this node issued (any change to a single byte fails). */
+export async function verifyBytes(deps: VerifyDeps, bytes: Uint8Array, today: string): Promise<{ match: boolean; document?: Verification }> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const row = await findDocuments(deps.db).where('d.sha256', '=', sha256).executeTakeFirst();
+  if (!row) return { match: false };
+  return { match: true, document: await describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) };
+}
+
+export interface OwnDocument {
+  id: string;
+  applicationId: string;
+  kind: string;
+  title: Record<string, string>;
+  issuedAt: string;
+  validUntil: string | null;
+  revoked: boolean;
+  verifyUrl: string;
+}
+
+export async function listMyDocuments(db: Db, actor: Actor, publicUrl: string): Promise<OwnDocument[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .select(['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'])
+    .where('holder_person_id', '=', actor.personId)
+    .orderBy('issued_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    applicationId: r.application_id,
+    kind: r.kind,
+    title: r.title as Record<string, string>,
+    issuedAt: r.issued_at.toISOString(),
+    validUntil: r.valid_until,
+    revoked: r.revoked_at !== null,
+    verifyUrl: verifyUrl(publicUrl, r.id),
+  }));
+}
+
+/** The PDF as issued, for its holder or an officer of the issuing agency. */
+export async function documentPdf(db: Db, actor: Actor, id: string, now: Date): Promise<{ bytes: Uint8Array; fileName: string }> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('errors.document_not_found');
+  const row = await db.selectFrom('documents').select(['pdf', 'holder_person_id', 'agency_code', 'kind']).where('id', '=', id).executeTakeFirst();
+  const holder = row && actor.role === 'citizen' && row.holder_person_id === actor.personId;
+  const officer = row && actor.role === 'officer' && row.agency_code === actor.agencyCode;
+  if (!row || !(holder || officer)) throw notFound('errors.document_not_found');
+  if (officer) {
+    await transaction(db, (tx) => appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'personal_data.read', subjectType: 'document', subjectId: id, personId: row.holder_person_id, details: {} }));
+  }
+  return { bytes: row.pdf, fileName: `${row.kind}-${id}.pdf` };
+}
+
+/** The issuing agency revokes a document, with a reason; the holder is told. */
+export async function revokeDocument(deps: VerifyDeps & { now: Date }, actor: Actor, id: string, reason: string, key: string): Promise<StoredAnswer<{ id: string; revokedAt: string; reason: string }>> {
+  const now = deps.now;
+  return once(deps.db, actor.accountId, key, requestHash(`POST /api/v1/documents/${id}/revoke`, { reason }), now, async (tx) => {
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await tx
+          .selectFrom('documents as d')
+          .innerJoin('applications as a', 'a.id', 'd.application_id')
+          .select(['d.agency_code', 'd.revoked_at', 'd.title', 'd.holder_person_id', 'a.applicant_account_id', 'a.number', 'a.id as application_id'])
+          .where('d.id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+    if (!row || actor.role !== 'officer' || row.agency_code !== actor.agencyCode) throw notFound('errors.document_not_found');
+    if (!actor.permissions.includes('decide')) throw forbidden('errors.missing_permission', { permission: 'decide' });
+    if (row.revoked_at) throw conflict('errors.already_revoked');
+    await tx.updateTable('documents').set({ revoked_at: now, revoked_by: actor.accountId, revocation_reason: reason }).where('id', '=', id).execute();
+    await notify(tx, { recipientAccountId: row.applicant_account_id, template: 'document_revoked', applicationId: row.application_id, params: { number: row.number, document: row.title as Record<string, string>, reason } }, now);
+    await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'document.revoke', subjectType: 'document', subjectId: id, personId: row.holder_person_id, details: { reason } });
+    return { status: 200, body: { id, revokedAt: now.toISOString(), reason } };
+  });
+}
+

@@ -1,0 +1,159 @@
+import { Type } from 'typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
+import { documentPdf, listMyDocuments, revokeDocument, verifyById, verifyBytes, type Verification } from '../../documents/index.js';
+import { pickText, translate, type Language } from '../../i18n/index.js';
+import { badRequest, notFound } from '../../platform/errors.js';
+import type { Node } from '../../node.js';
+import { requireActor } from '../auth.js';
+import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
+
+const VerificationSchema = Type.Object({
+  documentId: Type.String(),
+  authentic: Type.Boolean({ description: "the issuing agency's signature over the document's SHA-256 verifies under the node's CA" }),
+  status: Type.Union([Type.Literal('valid'), Type.Literal('revoked'), Type.Literal('expired')]),
+  kind: Type.String(),
+  title: Type.Record(Type.String(), Type.String()),
+  issuer: Type.Object({ agency: Type.String(), name: Type.Record(Type.String(), Type.String()), member: Type.String() }),
+  issuedAt: Type.String({ format: 'date-time' }),
+  validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  holder: Type.String({ description: 'masked: initials only' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revocationReason: Type.Union([Type.String(), Type.Null()]),
+  sha256: Type.String(),
+  verifyUrl: Type.String(),
+});
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function verificationPage(v: Verification | undefined, language: Language): string {
+  const t = (key: string, params?: Record<string, unknown>) => escape(translate(language, key, params));
+  const body = v
+    ? (() => {
+        const agency = pickText(v.issuer.name, language, LANGUAGE_OF_STATE[v.issuer.member.slice(0, 2)]);
+        const date = (iso: string) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+        const status = v.authentic ? v.status : 'revoked';
+        return `<h1>${escape(pickText(v.title, language))}</h1>
+<p class="status ${status}" role="status"><strong>${t('verify.status')}: ${t(`verify.${status}`)}</strong></p>
+${v.authentic ? `<p>${t('verify.authentic', { agency })}</p>` : ''}
+${v.revokedAt ? `<p>${t('verify.revokedOn', { date: date(v.revokedAt), reason: v.revocationReason ?? '' })}</p>` : ''}
+<dl>
+<dt>${t('document.number')}</dt><dd>${escape(v.documentId)}</dd>
+<dt>${t('document.holder')}</dt><dd>${escape(v.holder)}</dd>
+<dt>${t('document.issuedBy')}</dt><dd>${escape(agency)}</dd>
+<dt>${t('document.issuedAt')}</dt><dd>${escape(date(v.issuedAt))}</dd>
+${v.validUntil ? `<dt>${t('document.validUntil')}</dt><dd>${escape(date(`${v.validUntil}T00:00:00Z`))}</dd>` : ''}
+<dt>SHA-256</dt><dd><code>${escape(v.sha256)}</code></dd>
+</dl>`;
+      })()
+    : `<h1>${t('verify.title')}</h1><p class="status revoked" role="status">${t('verify.notFound')}</p>`;
+  return `<!doctype html>
+<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('verify.title')} · Ortak</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1f29;line-height:1.5}
+.status{padding:.75rem 1rem;border-radius:.5rem;border:2px solid}.valid{background:#e7f6ec;border-color:#1e7b3c}
+.revoked,.expired{background:#fdecec;border-color:#b3261e}dt{font-weight:600;margin-top:.5rem}dd{margin:0}code{word-break:break-all}</style>
+</head><body><main>${body}</main></body></html>`;
+}
+
+export function documentRoutes(app: FastifyInstance, node: Node): void {
+  const deps = { db: node.database.db, catalog: node.catalog, ca: node.ca, publicUrl: node.config.publicUrl };
+  const today = () => node.clock.now().toISOString().slice(0, 10);
+
+  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/verify/:id',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Public verification of a document (the URL in its QR code): an HTML page, or JSON with Accept: application/json',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        querystring: Type.Object({ lang: LangQuery }),
+        response: { 200: VerificationSchema, ...problems(404) },
+      },
+    },
+    async (request: FastifyRequest, reply) => {
+      const v = await verifyById(deps, (request.params as { id: string }).id, today());
+      const wantsJson = request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html');
+      if (wantsJson) {
+        if (!v) throw notFound('errors.document_not_found');
+        return v;
+      }
+      return reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language));
+    },
+  );
+
+  app.post(
+    '/api/v1/documents/verify',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: "Are these PDF bytes exactly a document this node issued? Send the file as application/pdf",
+        response: { 200: Type.Object({ match: Type.Boolean(), document: Type.Optional(VerificationSchema) }), ...problems(400, 413, 415) },
+      },
+    },
+    async (request) => {
+      if (!Buffer.isBuffer(request.body)) throw badRequest('errors.not_a_pdf');
+      return verifyBytes(deps, request.body, today());
+    },
+  );
+
+  app.get(
+    '/api/v1/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'My documents',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                applicationId: Type.String(),
+                kind: Type.String(),
+                title: Type.Record(Type.String(), Type.String()),
+                issuedAt: Type.String({ format: 'date-time' }),
+                validUntil: Type.Union([Type.String(), Type.Null()]),
+                revoked: Type.Boolean(),
+                verifyUrl: Type.String(),
+              }),
+            ),
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => ({ items: await listMyDocuments(deps.db, requireActor(request, 'citizen'), deps.publicUrl) }),
+  );
+
+  app.get(
+    '/api/v1/documents/:id/pdf',
+    { schema: { tags: ['documents'], summary: 'Download the document as issued (PDF)', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { ...problems(401, 404) } } },
+    async (request, reply) => {
+      const { bytes, fileName } = await documentPdf(deps.db, requireActor(request), (request.params as { id: string }).id, node.clock.now());
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(Buffer.from(bytes));
+    },
+  );
+
+  app.post(
+    '/api/v1/documents/:id/revoke',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Officer of the issuing agency: revoke a document, with the reason',
+        headers: IdempotencyHeaders,
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ id: Type.String(), revokedAt: Type.String(), reason: Type.String() }), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const key = idempotencyKey(request);
+      const answer = await revokeDocument({ ...deps, now: node.clock.now() }, actor, (request.params as { id: string }).id, (request.body as { reason: string }).reason, key);
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
+      return answer.body;
+    },
+  );
+}
