@@ -8,7 +8,7 @@ import { type Database, openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
 import { JobRunner } from './platform/jobs.js';
-import { DELIVER_QUEUE, deliverNotification } from './notifications/index.js';
+import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, DISPATCH_QUEUE, dispatchNotification } from './notifications/index.js';
 import { loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
 
@@ -17,6 +17,8 @@ export interface StartOptions {
   /** an already open database (tests create one per file) */
   database?: Database;
   log?: (message: string) => void;
+  /** delivery channels instead of those the configuration names (tests) */
+  channels?: Channel[];
 }
 
 /**
@@ -44,7 +46,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
       await issueDocument(tx, documents, String(job.payload.applicationId), now);
     });
-    jobs.handle(DELIVER_QUEUE, (tx, job, now) => deliverNotification(tx, String(job.payload.notificationId), now));
+    const channels = options.channels ?? channelsFromConfig(config);
+    jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
+    jobs.handle(DELIVER_QUEUE, (tx, job, now) => deliverNotification(tx, channels, String(job.payload.notificationId), String(job.payload.channel), now));
     return { config, database, catalog, calendars, ca, clock, jobs };
   } catch (error) {
     if (!options.database) await database.close();

@@ -13,6 +13,7 @@ interface PersonaSpec {
   birthDate: string;
   sex: 'male' | 'female';
   language: string;
+  email?: string;
   role: 'citizen' | 'officer' | 'operator';
   agency?: string;
   permissions?: string[];
@@ -20,12 +21,12 @@ interface PersonaSpec {
 
 /** Citizens of every member state, each in the language they would choose. */
 const CITIZENS: PersonaSpec[] = [
-  { state: 'KZ', given: 'Айгерім', family: 'Сейітова', patronymic: 'Нұрланқызы', birthDate: '1990-04-12', sex: 'female', language: 'kk', role: 'citizen' },
-  { state: 'KZ', given: 'Ерлан', family: 'Жақсыбеков', patronymic: 'Серікұлы', birthDate: '1987-11-03', sex: 'male', language: 'ru', role: 'citizen' },
-  { state: 'AZ', given: 'Leyla', family: 'Məmmədova', patronymic: 'Rəşad qızı', birthDate: '1992-06-15', sex: 'female', language: 'az', role: 'citizen' },
-  { state: 'KG', given: 'Азамат', family: 'Токтогулов', patronymic: 'Бакытович', birthDate: '1985-03-02', sex: 'male', language: 'ky', role: 'citizen' },
-  { state: 'TR', given: 'Zeynep', family: 'Yıldız', birthDate: '1994-09-23', sex: 'female', language: 'tr', role: 'citizen' },
-  { state: 'UZ', given: 'Dilnoza', family: 'Karimova', patronymic: 'Rustamovna', birthDate: '1995-11-30', sex: 'female', language: 'uz', role: 'citizen' },
+  { state: 'KZ', given: 'Айгерім', family: 'Сейітова', patronymic: 'Нұрланқызы', birthDate: '1990-04-12', sex: 'female', language: 'kk', email: 'aigerim.seitova@example.kz', role: 'citizen' },
+  { state: 'KZ', given: 'Ерлан', family: 'Жақсыбеков', patronymic: 'Серікұлы', birthDate: '1987-11-03', sex: 'male', language: 'ru', email: 'erlan.zhaksybekov@example.kz', role: 'citizen' },
+  { state: 'AZ', given: 'Leyla', family: 'Məmmədova', patronymic: 'Rəşad qızı', birthDate: '1992-06-15', sex: 'female', language: 'az', email: 'leyla.mammadova@example.az', role: 'citizen' },
+  { state: 'KG', given: 'Азамат', family: 'Токтогулов', patronymic: 'Бакытович', birthDate: '1985-03-02', sex: 'male', language: 'ky', email: 'azamat.toktogulov@example.kg', role: 'citizen' },
+  { state: 'TR', given: 'Zeynep', family: 'Yıldız', birthDate: '1994-09-23', sex: 'female', language: 'tr', email: 'zeynep.yildiz@example.com.tr', role: 'citizen' },
+  { state: 'UZ', given: 'Dilnoza', family: 'Karimova', patronymic: 'Rustamovna', birthDate: '1995-11-30', sex: 'female', language: 'uz', email: 'dilnoza.karimova@example.uz', role: 'citizen' },
 ];
 
 const OPERATOR: PersonaSpec = {
@@ -87,7 +88,7 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         sex: p.sex,
         language: p.language,
         phone: `+${Math.floor(rng() * 9e10 + 1e10)}`,
-        email: null,
+        email: p.email ?? null,
         created_at: now,
       };
       await tx.insertInto('persons').values(person).execute();

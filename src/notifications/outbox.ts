@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { isLanguage, pickText, translate } from '../i18n/index.js';
 import type { Db, Tx } from '../platform/db/index.js';
 import { enqueue } from '../platform/jobs.js';
+import type { Channel } from './channels.js';
 
+export const DISPATCH_QUEUE = 'notification.dispatch';
 export const DELIVER_QUEUE = 'notification.deliver';
 
 export interface Message {
@@ -44,7 +46,7 @@ export async function notify(tx: Tx, message: Message, now: Date): Promise<strin
       created_at: now,
     })
     .execute();
-  await enqueue(tx, DELIVER_QUEUE, { notificationId: id }, now, { uniqueKey: `deliver:${id}` });
+  await enqueue(tx, DISPATCH_QUEUE, { notificationId: id }, now, { uniqueKey: `dispatch:${id}` });
   return id;
 }
 
@@ -83,9 +85,44 @@ export async function listNotifications(db: Db, accountId: string, limit: number
 }
 
 /**
- * Delivers one message. The inbox channel (the node's own list, readable in the portal and through the API) is
- * always there; e-mail and SMS channels plug in here.
+ * Puts a message in the recipient's inbox (the portal's and the API's list, always there; in demo mode the only
+ * channel) and starts one delivery job per outside channel the node has and the recipient can be reached on, so
+ * that a failing SMS provider does not hold back, or repeat, the e-mail.
  */
-export async function deliverNotification(tx: Tx, id: string, now: Date): Promise<void> {
-  await tx.updateTable('notifications').set({ delivered_at: now, channel: 'inbox' }).where('id', '=', id).where('delivered_at', 'is', null).execute();
+export async function dispatchNotification(tx: Tx, channels: Channel[], id: string, now: Date): Promise<void> {
+  const row = await tx
+    .selectFrom('notifications as n')
+    .innerJoin('accounts as a', 'a.id', 'n.recipient_account_id')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(['n.delivered_at', 'p.email', 'p.phone'])
+    .where('n.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return;
+  if (!row.delivered_at) await tx.updateTable('notifications').set({ delivered_at: now, channel: 'inbox' }).where('id', '=', id).execute();
+  for (const channel of channels) {
+    if (!(channel.contact === 'email' ? row.email : row.phone)) continue;
+    await enqueue(tx, DELIVER_QUEUE, { notificationId: id, channel: channel.name }, now, { uniqueKey: `deliver:${id}:${channel.name}`, maxAttempts: 8 });
+  }
+}
+
+/**
+ * Sends one message through one channel. A failure throws, and the job runner retries with exponential backoff.
+ * The send happens before the job's transaction commits, so a crash between the two sends it again: outside
+ * channels are at-least-once.
+ */
+export async function deliverNotification(tx: Tx, channels: Channel[], id: string, channelName: string, now: Date): Promise<void> {
+  const channel = channels.find((c) => c.name === channelName);
+  if (!channel) return;
+  const row = await tx
+    .selectFrom('notifications as n')
+    .innerJoin('accounts as a', 'a.id', 'n.recipient_account_id')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(['n.subject', 'n.body', 'n.language', 'n.channel', 'p.email', 'p.phone'])
+    .where('n.id', '=', id)
+    .executeTakeFirst();
+  const to = channel.contact === 'email' ? row?.email : row?.phone;
+  if (!row || !to) return;
+  await channel.send({ to, subject: row.subject, body: row.body, language: row.language });
+  const delivered = new Set((row.channel ?? '').split(',').filter(Boolean)).add(channel.name);
+  await tx.updateTable('notifications').set({ channel: [...delivered].join(',') }).where('id', '=', id).execute();
 }

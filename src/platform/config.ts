@@ -21,6 +21,12 @@ export interface Config {
   logLevel: string;
   /** secure cookies need https; off for plain-http local runs */
   secureCookies: boolean;
+  /** e-mail delivery: smtp://user:pass@host:port (unset: no e-mail) */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** SMS delivery through an HTTP provider (unset: no SMS) */
+  smsUrl?: string;
+  smsToken?: string;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -52,5 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: Number(env.ORTAK_SESSION_HOURS ?? 8),
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: flag(env.ORTAK_SECURE_COOKIES, (env.ORTAK_PUBLIC_URL ?? '').startsWith('https:')),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.ORTAK_MAIL_FROM ?? 'Ortak <no-reply@ortak.invalid>',
+    smsUrl: env.SMS_URL || undefined,
+    smsToken: env.SMS_TOKEN || undefined,
   };
 }
