@@ -1,5 +1,6 @@
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { seedDemo } from './demo/seed.js';
+import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
@@ -19,6 +20,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** delivery channels instead of those the configuration names (tests) */
   channels?: Channel[];
+  /** how the demo payment provider reaches the webhook; over HTTP to the public URL when absent */
+  webhookSender?: WebhookSender;
 }
 
 /**
@@ -47,8 +50,14 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       await issueDocument(tx, documents, String(job.payload.applicationId), now);
     });
     const channels = options.channels ?? channelsFromConfig(config);
+    const payments = { db: database.db, catalog, calendars, clock, publicUrl: config.publicUrl, webhookSecret: config.paymentWebhookSecret };
+    const sendWebhook: WebhookSender =
+      options.webhookSender ??
+      (async (path, body, headers) => (await fetch(`${config.publicUrl}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) })).status);
+    jobs.handleOutside(WEBHOOK_QUEUE, (_db, job) => sendDemoWebhook(payments, sendWebhook, job.payload.event as unknown as PaymentEvent));
+    jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
-    jobs.handle(DELIVER_QUEUE, (tx, job, now) => deliverNotification(tx, channels, String(job.payload.notificationId), String(job.payload.channel), now));
+    jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
     return { config, database, catalog, calendars, ca, clock, jobs };
   } catch (error) {
     if (!options.database) await database.close();

@@ -1,12 +1,12 @@
 /**
- * submitted: taken, automatic steps pending · in_review: waiting at a human step · info_requested: the agency asked
+ * awaiting_payment: the service's fee is not paid yet (its legal term has not started) · submitted: taken, automatic steps pending · in_review: waiting at a human step · info_requested: the agency asked
  * the applicant for more (deadline paused) · approved / rejected: decided · withdrawn: taken back by the applicant.
  */
-export const STATUSES = ['submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn'] as const;
+export const STATUSES = ['awaiting_payment', 'submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn'] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];
 
 /** Statuses from which the applicant may still withdraw: before any decision. */
-export const WITHDRAWABLE: readonly string[] = ['submitted', 'in_review', 'info_requested'];
+export const WITHDRAWABLE: readonly string[] = ['awaiting_payment', 'submitted', 'in_review', 'info_requested'];
 
 export interface ApplicationSummary {
   id: string;
@@ -21,6 +21,8 @@ export interface ApplicationSummary {
   currentStep?: string | null;
   assignedTo?: string | null;
   overdue?: boolean;
+  /** the fee to pay before the agency starts, when the service has one */
+  payment?: { invoiceId: string; amount: number; currency: string; status: string };
 }
 
 export interface HistoryAction {

@@ -13,7 +13,8 @@ import type { ApplicationSummary } from './model.js';
 import { appendAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { enqueue } from '../platform/jobs.js';
-import { scheduleDeadlineTimers } from '../workflow/engine.js';
+import { ADVANCE_QUEUE, scheduleDeadlineTimers } from '../workflow/engine.js';
+import { createInvoice } from '../payments/payments.js';
 
 export interface ApplicationsDeps {
   db: Db;
@@ -82,7 +83,7 @@ export async function submitApplication(
         agency_code: service.agency,
         applicant_person_id: actor.personId,
         applicant_account_id: actor.accountId,
-        status: 'submitted',
+        status: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
         data: JSON.stringify(input.data),
         signature: input.signature,
         language,
@@ -98,7 +99,7 @@ export async function submitApplication(
         application_id: id,
         seq: 1,
         type: 'submit',
-        status_after: 'submitted',
+        status_after: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
         actor_account_id: actor.accountId,
         actor_role: actor.role,
         at: now,
@@ -106,10 +107,17 @@ export async function submitApplication(
         payload: JSON.stringify({ certificate: signer.certificateSerial, serviceVersion: service.version }),
       })
       .execute();
-    // The automatic steps run as a job; the deadline's reminder and escalation timers are set now, with it.
-    await enqueue(tx, 'workflow.advance', { applicationId: id }, now, { uniqueKey: `advance:${id}` });
-    await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
-    await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
+    let payment: ApplicationSummary['payment'];
+    if (service.fee.amount > 0) {
+      // The fee first: the legal term and the workflow start when the payment arrives.
+      const invoice = await createInvoice(tx, { id, number: inserted.number, personId: actor.personId, accountId: actor.accountId }, service, now);
+      payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
+    } else {
+      // The automatic steps run as a job; the deadline's reminder and escalation timers are set now, with it.
+      await enqueue(tx, ADVANCE_QUEUE, { applicationId: id }, now, { uniqueKey: `advance:${id}` });
+      await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
+      await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
+    }
     await appendAudit(tx, {
         at: now,
         actorAccountId: actor.accountId,
@@ -127,9 +135,10 @@ export async function submitApplication(
       serviceVersion: service.version,
       state: service.state,
       agency: service.agency,
-      status: 'submitted',
+      status: payment ? 'awaiting_payment' : 'submitted',
       submittedAt: now.toISOString(),
       deadline,
+      ...(payment ? { payment } : {}),
     };
     return { status: 201, body };
   });

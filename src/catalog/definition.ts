@@ -31,7 +31,8 @@ export interface ServiceDefinition {
   applicants: ApplicantKind[];
   legalBasis?: string;
   sources?: string[];
-  fee: { amount: number; currency: string; basis?: string };
+  /** refundOnReject: the fee goes back to the payer when the agency rejects (default false) */
+  fee: { amount: number; currency: string; basis?: string; refundOnReject?: boolean };
   /** pauseOnInfoRequest: the term stops while the applicant is asked for more (default true) */
   deadline: { days: number; type: 'working' | 'calendar'; pauseOnInfoRequest?: boolean };
   form: { schema: Record<string, unknown>; example: Record<string, unknown> };
@@ -86,6 +87,7 @@ export const definitionSchema = {
         amount: { type: 'integer', minimum: 0 },
         currency: { enum: ['KZT', 'AZN', 'KGS', 'TRY', 'UZS'] },
         basis: { type: 'string' },
+        refundOnReject: { type: 'boolean' },
       },
     },
     deadline: {

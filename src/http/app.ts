@@ -19,6 +19,7 @@ import { identifierRoutes } from './routes/identifiers.js';
 import { serviceRoutes } from './routes/services.js';
 import { workRoutes } from './routes/work.js';
 import { documentRoutes } from './routes/documents.js';
+import { paymentRoutes } from './routes/payments.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -105,5 +106,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   applicationRoutes(app, node);
   workRoutes(app, node);
   documentRoutes(app, node);
+  await paymentRoutes(app, node);
   return app;
 }

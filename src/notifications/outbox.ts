@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isLanguage, pickText, translate } from '../i18n/index.js';
-import type { Db, Tx } from '../platform/db/index.js';
+import { type Db, type Tx, sql } from '../platform/db/index.js';
 import { enqueue } from '../platform/jobs.js';
 import type { Channel } from './channels.js';
 
@@ -107,22 +107,24 @@ export async function dispatchNotification(tx: Tx, channels: Channel[], id: stri
 
 /**
  * Sends one message through one channel. A failure throws, and the job runner retries with exponential backoff.
- * The send happens before the job's transaction commits, so a crash between the two sends it again: outside
- * channels are at-least-once.
+ * It runs outside a transaction (no connection waits on the provider); a crash after the send and before the job
+ * is marked done sends it again: outside channels are at-least-once.
  */
-export async function deliverNotification(tx: Tx, channels: Channel[], id: string, channelName: string, now: Date): Promise<void> {
+export async function deliverNotification(tx: Db | Tx, channels: Channel[], id: string, channelName: string, _now: Date): Promise<void> {
   const channel = channels.find((c) => c.name === channelName);
   if (!channel) return;
   const row = await tx
     .selectFrom('notifications as n')
     .innerJoin('accounts as a', 'a.id', 'n.recipient_account_id')
     .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select(['n.subject', 'n.body', 'n.language', 'n.channel', 'p.email', 'p.phone'])
+    .select(['n.subject', 'n.body', 'n.language', 'p.email', 'p.phone'])
     .where('n.id', '=', id)
     .executeTakeFirst();
   const to = channel.contact === 'email' ? row?.email : row?.phone;
   if (!row || !to) return;
   await channel.send({ to, subject: row.subject, body: row.body, language: row.language });
-  const delivered = new Set((row.channel ?? '').split(',').filter(Boolean)).add(channel.name);
-  await tx.updateTable('notifications').set({ channel: [...delivered].join(',') }).where('id', '=', id).execute();
+  // Appended in one statement, so two channels finishing at once do not overwrite each other.
+  await sql`UPDATE notifications SET channel = CASE WHEN channel IS NULL THEN ${channel.name}
+            WHEN ',' || channel || ',' LIKE ${`%,${channel.name},%`} THEN channel ELSE channel || ',' || ${channel.name} END
+            WHERE id = ${id}`.execute(tx);
 }

@@ -27,6 +27,8 @@ export interface Config {
   /** SMS delivery through an HTTP provider (unset: no SMS) */
   smsUrl?: string;
   smsToken?: string;
+  /** shared secret of the demo payment provider's signed webhooks (a fixed demo value in demo mode) */
+  paymentWebhookSecret?: string;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -62,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.ORTAK_MAIL_FROM ?? 'Ortak <no-reply@ortak.invalid>',
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
+    paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
 }

@@ -22,6 +22,12 @@ export interface Job {
 export type JobHandler = (tx: Tx, job: Job, now: Date) => Promise<void>;
 
 /**
+ * A handler that talks to the outside world (SMTP, an SMS provider, a webhook) runs outside any transaction, so no
+ * database connection waits on the network; its effect is at-least-once, as every outside delivery is.
+ */
+export type OutsideHandler = (db: Db, job: Job, now: Date) => Promise<void>;
+
+/**
  * Enqueues a job in the caller's transaction: it exists only if the change that needs it commits.
  * Returns false when a job with the same unique key already exists.
  */
@@ -69,7 +75,7 @@ export interface WorkerOptions {
  * A failing job is retried with exponential backoff, then marked failed.
  */
 export class JobRunner {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, { run: JobHandler | OutsideHandler; outside: boolean }>();
   private readonly id = randomUUID();
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
@@ -82,7 +88,12 @@ export class JobRunner {
   ) {}
 
   handle(queue: string, handler: JobHandler): this {
-    this.handlers.set(queue, handler);
+    this.handlers.set(queue, { run: handler, outside: false });
+    return this;
+  }
+
+  handleOutside(queue: string, handler: OutsideHandler): this {
+    this.handlers.set(queue, { run: handler, outside: true });
     return this;
   }
 
@@ -136,9 +147,11 @@ export class JobRunner {
 
     for (const row of claimed.rows) {
       const job: Job = { id: Number(row.id), queue: row.queue, payload: row.payload, attempts: row.attempts, runAt: row.run_at };
+      const handler = this.handlers.get(job.queue)!;
       try {
+        if (handler.outside) await (handler.run as OutsideHandler)(this.db, job, now);
         await transaction(this.db, async (tx) => {
-          await this.handlers.get(job.queue)!(tx, job, now);
+          if (!handler.outside) await (handler.run as JobHandler)(tx, job, now);
           const done = await tx
             .updateTable('jobs')
             .set({ done_at: this.clock.now(), locked_until: null })
@@ -147,7 +160,7 @@ export class JobRunner {
             .where('done_at', 'is', null)
             .executeTakeFirst();
           // Another process took the job over after our lease ran out: undo our work, theirs counts.
-          if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
+          if (Number(done.numUpdatedRows) !== 1 && !handler.outside) throw new LeaseLost();
         });
       } catch (error) {
         if (error instanceof LeaseLost) continue;

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/index.js';
 import type { WorkflowStep } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
+import { cancelOpenInvoice } from '../payments/payments.js';
 import type { Tx } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
@@ -150,6 +151,7 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
     }
     case 'withdraw': {
       if (!WITHDRAWABLE.includes(app.status)) throw conflict('errors.cannot_withdraw', { status: app.status });
+      if (app.status === 'awaiting_payment') await cancelOpenInvoice(tx, app.id);
       await applyAction(tx, app.id, now, { status: 'withdrawn', closed_at: now, assigned_to: null }, { type: 'withdraw', actor: who, idempotencyKey: key, payload: input.reason ? { reason: input.reason } : {} });
       await cancelDeadlineTimers(tx, app.id, now);
       await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_withdrawn', applicationId: app.id, params: { number: app.number, service: def.title } }, now);

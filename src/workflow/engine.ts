@@ -3,6 +3,7 @@ import { applyAction, lockApplication, type LockedApplication } from '../applica
 import type { Catalog, ServiceDefinition, WorkflowStep } from '../catalog/index.js';
 import { ISSUE_QUEUE } from '../documents/issue.js';
 import { notify } from '../notifications/index.js';
+import { REFUND_QUEUE } from '../payments/queues.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, sql } from '../platform/db/index.js';
 import { cancelJobs, enqueue, type Job, type JobRunner } from '../platform/jobs.js';
@@ -108,6 +109,9 @@ export async function decide(
   await cancelDeadlineTimers(tx, app.id, now);
   // The result document is made by a job (rendering and signing take a moment), issued once per application.
   if (outcome === 'approved') await enqueue(tx, ISSUE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `document:${app.id}` });
+  if (outcome === 'rejected' && def.fee.amount > 0 && def.fee.refundOnReject) {
+    await enqueue(tx, REFUND_QUEUE, { applicationId: app.id }, now, { uniqueKey: `refund:${app.id}` });
+  }
   await notify(
     tx,
     {

@@ -40,9 +40,13 @@ export function applicationSignature(persona: DemoPersona, service: string, data
 /** A whole node (database of its own, demo data, HTTP app without a socket) on a clock the test controls. */
 export async function createTestNode(options: { start?: string; env?: Record<string, string>; persistent?: boolean } = {}): Promise<TestNode> {
   const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
+  let t: TestNode;
   const test = await createTestDatabase({ persistent: options.persistent });
   const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
-  let node = await startNode(config, { clock, database: test.database });
+  // The demo payment provider's webhook reaches the node in-process, through the same HTTP routes.
+  const webhookSender = async (path: string, body: string, headers: Record<string, string>) =>
+    (await t.app.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;
+  let node = await startNode(config, { clock, database: test.database, webhookSender });
   let app = await buildApp(node, { logger: false });
   await app.ready();
   const personas = await listDemoPersonas(node.database.db);
@@ -67,7 +71,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
       payload: { service, data, signature: await applicationSignature(p, service, data) },
     });
 
-  const t: TestNode = {
+  t = {
     node,
     app,
     clock,
@@ -78,7 +82,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
     restart: async () => {
       await t.app.close();
       const database = await test.reopen();
-      node = await startNode(config, { clock, database });
+      node = await startNode(config, { clock, database, webhookSender });
       app = await buildApp(node, { logger: false });
       await app.ready();
       t.node = node;

@@ -19,6 +19,7 @@ const Summary = Type.Object({
   currentStep: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   assignedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   overdue: Type.Optional(Type.Boolean()),
+  payment: Type.Optional(Type.Object({ invoiceId: Type.String(), amount: Type.Integer(), currency: Type.String(), status: Type.String() })),
 });
 
 const Detail = Type.Object({

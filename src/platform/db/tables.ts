@@ -195,6 +195,40 @@ export interface DocumentsTable {
   revocation_reason: string | null;
 }
 
+export interface InvoicesTable {
+  id: string;
+  application_id: string;
+  payer_person_id: string;
+  amount: number;
+  currency: string;
+  status: 'open' | 'paid' | 'refunded' | 'cancelled';
+  created_at: Date;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+}
+
+export interface PaymentAttemptsTable {
+  id: string;
+  invoice_id: string;
+  provider: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  provider_ref: string | null;
+  failure_reason: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  invoice_id: string;
+  kind: 'charge' | 'payment' | 'refund';
+  amount: number;
+  currency: string;
+  provider: string | null;
+  provider_ref: string | null;
+  at: Date;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -219,5 +253,8 @@ export interface Tables {
   jobs: JobsTable;
   notifications: NotificationsTable;
   documents: DocumentsTable;
+  invoices: InvoicesTable;
+  payment_attempts: PaymentAttemptsTable;
+  ledger_entries: LedgerEntriesTable;
   schema_migrations: SchemaMigrationsTable;
 }

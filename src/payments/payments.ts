@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { applyAction, lockApplication } from '../applications/lifecycle.js';
+import { appendAudit } from '../audit/index.js';
+import type { Catalog, ServiceDefinition } from '../catalog/index.js';
+import type { Actor } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import type { Clock } from '../platform/clock.js';
+import { type Db, type Tx, transaction } from '../platform/db/index.js';
+import { badRequest, conflict, notFound } from '../platform/errors.js';
+import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import { enqueue } from '../platform/jobs.js';
+import { ADVANCE_QUEUE, calendarOf, scheduleDeadlineTimers } from '../workflow/engine.js';
+import type { WorkingCalendar } from '../workflow/calendar.js';
+import { chargeCard, DEMO_PROVIDER, type PaymentEvent, providerReference, SIGNATURE_HEADER, signWebhook, WEBHOOK_PATH } from './demo-provider.js';
+import { formatMoney } from './money.js';
+import { WEBHOOK_QUEUE } from './queues.js';
+
+/** How the demo provider reaches the node's webhook: over HTTP in a running node, in-process in tests. */
+export type WebhookSender = (path: string, body: string, headers: Record<string, string>) => Promise<number>;
+
+export interface PaymentsDeps {
+  db: Db;
+  catalog: Catalog;
+  calendars: Map<string, WorkingCalendar>;
+  clock: Clock;
+  publicUrl: string;
+  /** shared with the provider; signs its webhooks */
+  webhookSecret?: string;
+}
+
+export interface InvoiceView {
+  id: string;
+  applicationId: string;
+  amount: number;
+  currency: string;
+  status: string;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+/** The invoice for a fee, with its charge in the ledger, in the submission's transaction. */
+export async function createInvoice(tx: Tx, app: { id: string; number: string; personId: string; accountId: string }, def: ServiceDefinition, now: Date): Promise<InvoiceView> {
+  const id = randomUUID();
+  await tx
+    .insertInto('invoices')
+    .values({ id, application_id: app.id, payer_person_id: app.personId, amount: def.fee.amount, currency: def.fee.currency, status: 'open', created_at: now })
+    .execute();
+  await tx.insertInto('ledger_entries').values({ invoice_id: id, kind: 'charge', amount: def.fee.amount, currency: def.fee.currency, at: now }).execute();
+  await notify(tx, { recipientAccountId: app.accountId, template: 'payment_required', applicationId: app.id, params: { number: app.number, service: def.title, amount: formatMoney(def.fee.amount, def.fee.currency) } }, now);
+  return { id, applicationId: app.id, amount: def.fee.amount, currency: def.fee.currency, status: 'open', createdAt: now.toISOString(), paidAt: null };
+}
+
+export async function listMyInvoices(db: Db, actor: Actor): Promise<InvoiceView[]> {
+  const rows = await db.selectFrom('invoices').selectAll().where('payer_person_id', '=', actor.personId).orderBy('created_at', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, applicationId: r.application_id, amount: Number(r.amount), currency: r.currency, status: r.status, createdAt: r.created_at.toISOString(), paidAt: r.paid_at?.toISOString() ?? null }));
+}
+
+/** The payer starts paying an open invoice: a payment attempt with the provider and where to enter the card. */
+export async function startPayment(deps: PaymentsDeps, actor: Actor, invoiceId: string, provider: string, key: string): Promise<StoredAnswer<{ attemptId: string; provider: string; checkoutUrl: string }>> {
+  if (provider !== DEMO_PROVIDER || !deps.webhookSecret) throw badRequest('errors.unknown_provider', { provider });
+  const now = deps.clock.now();
+  return once(deps.db, actor.accountId, key, requestHash(`POST /api/v1/invoices/${invoiceId}/pay`, { provider }), now, async (tx) => {
+    const invoice = /^[0-9a-f-]{36}$/i.test(invoiceId) ? await tx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst() : undefined;
+    if (!invoice || invoice.payer_person_id !== actor.personId) throw notFound('errors.invoice_not_found');
+    if (invoice.status !== 'open') throw conflict('errors.invoice_not_open', { status: invoice.status });
+    const attemptId = randomUUID();
+    await tx.insertInto('payment_attempts').values({ id: attemptId, invoice_id: invoiceId, provider, status: 'pending', created_at: now }).execute();
+    return { status: 201, body: { attemptId, provider, checkoutUrl: `${deps.publicUrl}/api/v1/payments/demo/checkout/${attemptId}` } };
+  });
+}
+
+/**
+ * The demo provider's card page: it charges the card (or declines it) and sends its signed webhook to the node by
+ * a job, retried until the node has it, as a real provider does. Nothing about the payment changes on the node
+ * until that webhook arrives and verifies.
+ */
+export async function demoCheckout(deps: PaymentsDeps, attemptId: string, cardNumber: string): Promise<{ status: 'processing' }> {
+  const now = deps.clock.now();
+  return transaction(deps.db, async (tx) => {
+    const attempt = /^[0-9a-f-]{36}$/i.test(attemptId)
+      ? await tx
+          .selectFrom('payment_attempts as p')
+          .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+          .select(['p.id', 'p.status', 'p.invoice_id', 'i.amount', 'i.currency'])
+          .where('p.id', '=', attemptId)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+    if (!attempt || attempt.status !== 'pending') throw notFound('errors.payment_attempt_not_found');
+    const charge = chargeCard(cardNumber);
+    const event: PaymentEvent = {
+      type: charge.ok ? 'payment.succeeded' : 'payment.failed',
+      attemptId,
+      invoiceId: attempt.invoice_id,
+      amount: Number(attempt.amount),
+      currency: attempt.currency,
+      providerRef: providerReference('pay'),
+      ...(charge.ok ? {} : { reason: charge.reason }),
+    };
+    await enqueue(tx, WEBHOOK_QUEUE, { event: event as unknown as Record<string, unknown> }, now, { uniqueKey: `webhook:${attemptId}`, maxAttempts: 12 });
+    return { status: 'processing' as const };
+  });
+}
+
+/** The provider side of the webhook: sign the event and post it; anything but 2xx is retried by the job runner. */
+export async function sendDemoWebhook(deps: PaymentsDeps, send: WebhookSender, event: PaymentEvent): Promise<void> {
+  const body = JSON.stringify(event);
+  const status = await send(WEBHOOK_PATH, body, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(body, deps.webhookSecret!, deps.clock.now()) });
+  if (status < 200 || status >= 300) throw new Error(`the node answered the webhook with ${status}`);
+}
+
+/**
+ * A verified event from the provider, applied once (the provider's reference is unique in the ledger): a payment
+ * marks the invoice paid and starts the application's legal term and workflow; a failure is recorded and told.
+ */
+export async function applyPaymentEvent(deps: PaymentsDeps, event: PaymentEvent): Promise<void> {
+  const now = deps.clock.now();
+  await transaction(deps.db, async (tx) => {
+    const invoice = await tx.selectFrom('invoices').selectAll().where('id', '=', event.invoiceId).forUpdate().executeTakeFirst();
+    if (!invoice) throw notFound('errors.invoice_not_found');
+    const attempt = await tx.selectFrom('payment_attempts').select(['status']).where('id', '=', event.attemptId).where('invoice_id', '=', invoice.id).executeTakeFirst();
+    if (!attempt) throw notFound('errors.payment_attempt_not_found');
+    if (attempt.status !== 'pending') return; // a repeated delivery of an event already applied
+    const app = (await lockApplication(tx, invoice.application_id))!;
+    const def = deps.catalog.get(app.serviceCode)!;
+    const amount = formatMoney(Number(invoice.amount), invoice.currency);
+
+    if (event.type === 'payment.failed') {
+      await tx.updateTable('payment_attempts').set({ status: 'failed', failure_reason: event.reason ?? null, provider_ref: event.providerRef, completed_at: now }).where('id', '=', event.attemptId).execute();
+      await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_failed', applicationId: app.id, params: { number: app.number, amount, reason: event.reason ?? '' } }, now);
+      return;
+    }
+    if (event.amount !== Number(invoice.amount) || event.currency !== invoice.currency) throw badRequest('errors.webhook_signature');
+    await tx.updateTable('payment_attempts').set({ status: 'succeeded', provider_ref: event.providerRef, completed_at: now }).where('id', '=', event.attemptId).execute();
+    await tx.insertInto('ledger_entries').values({ invoice_id: invoice.id, kind: 'payment', amount: Number(invoice.amount), currency: invoice.currency, provider: DEMO_PROVIDER, provider_ref: event.providerRef, at: now }).execute();
+    if (invoice.status !== 'open') return; // paid twice (two attempts): the ledger has it; a refund is for an operator to decide
+    await tx.updateTable('invoices').set({ status: 'paid', paid_at: now }).where('id', '=', invoice.id).execute();
+    if (app.status !== 'awaiting_payment') return;
+    // The legal term runs from payment.
+    const deadline = calendarOf(deps, app.state).deadline(now, def.deadline.days, def.deadline.type);
+    await applyAction(tx, app.id, now, { status: 'submitted', deadline }, { type: 'payment', actor: null, payload: { invoice: invoice.id, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });
+    await enqueue(tx, ADVANCE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `advance:${app.id}` });
+    await scheduleDeadlineTimers(tx, deps, { id: app.id, state: app.state, deadline }, now);
+    await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_received', applicationId: app.id, params: { number: app.number, amount, deadline } }, now);
+    await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.received', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });
+  });
+}
+
+/** Refunds an application's paid fee (the job after a rejection whose service refunds its fee). */
+export async function refundApplicationFee(tx: Tx, applicationId: string, now: Date): Promise<void> {
+  const invoice = await tx.selectFrom('invoices').selectAll().where('application_id', '=', applicationId).forUpdate().executeTakeFirst();
+  if (!invoice || invoice.status !== 'paid') return;
+  // The demo provider refunds at once; a real provider's refund call goes here, its reference into the ledger.
+  const ref = providerReference('rf');
+  await tx.insertInto('ledger_entries').values({ invoice_id: invoice.id, kind: 'refund', amount: -Number(invoice.amount), currency: invoice.currency, provider: DEMO_PROVIDER, provider_ref: ref, at: now }).execute();
+  await tx.updateTable('invoices').set({ status: 'refunded', refunded_at: now }).where('id', '=', invoice.id).execute();
+  const app = (await lockApplication(tx, invoice.application_id))!;
+  await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_refunded', applicationId: app.id, params: { number: app.number, amount: formatMoney(Number(invoice.amount), invoice.currency) } }, now);
+  await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.refund', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: Number(invoice.amount), providerRef: ref } });
+}
+
+export interface LedgerEntry {
+  id: number;
+  invoiceId: string;
+  kind: string;
+  amount: number;
+  currency: string;
+  providerRef: string | null;
+  at: string;
+}
+
+/** The ledger, for the node's operator: every charge, payment and refund, in order. */
+export async function ledger(db: Db, limit: number, afterId = 0): Promise<LedgerEntry[]> {
+  const rows = await db.selectFrom('ledger_entries').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), invoiceId: r.invoice_id, kind: r.kind, amount: Number(r.amount), currency: r.currency, providerRef: r.provider_ref, at: r.at.toISOString() }));
+}
+
+/** A withdrawn application's unpaid invoice is cancelled: nothing is owed any more. */
+export async function cancelOpenInvoice(tx: Tx, applicationId: string): Promise<void> {
+  await tx.updateTable('invoices').set({ status: 'cancelled' }).where('application_id', '=', applicationId).where('status', '=', 'open').execute();
+}
