@@ -10,10 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'] } },
-      { test: { name: 'postgres', ...integration, env: { ORTAK_TEST_DB: 'postgres' } } },
-      { test: { name: 'pglite', ...integration, exclude: [...integration.exclude, 'test/**/*.pg-only.test.ts'], env: { ORTAK_TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.e2e.test.ts'] } },
+      { extends: true, test: { name: 'postgres', ...integration, env: { ORTAK_TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', ...integration, exclude: [...integration.exclude, 'test/**/*.pg-only.test.ts'], env: { ORTAK_TEST_DB: 'pglite' } } },
     ],
   },
 });

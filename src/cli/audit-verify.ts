@@ -5,14 +5,17 @@ import { openDatabase } from '../platform/db/index.js';
 
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+let exitCode = 0;
 try {
   const check = await verifyAuditChain(database.db);
   if (check.ok) {
     console.log(`audit chain intact: ${check.rows} rows`);
   } else {
     console.error(`audit chain broken at row ${check.brokenAt!.id} (${check.brokenAt!.reason === 'hash' ? 'its content was changed' : 'the row before it was changed, removed or inserted'}); ${check.rows - 1} rows before it verify`);
-    process.exitCode = 1;
+    exitCode = 1;
   }
 } finally {
   await database.close();
 }
+// Explicitly: PGlite's runtime resets process.exitCode when it shuts down.
+process.exit(exitCode);

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoPersona } from '../src/demo/seed.js';
+import { createTestNode, type TestNode } from './support/node.js';
+
+// Whole journeys, as people make them: submit, pay where there is a fee, the agency decides through every human
+// step of the definition, the applicant is told, and the document verifies.
+let t: TestNode;
+beforeAll(async () => {
+  t = await createTestNode({ start: '2026-04-06T05:00:00Z' });
+});
+afterAll(() => t.close());
+
+async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
+  const def = t.node.catalog.get(service)!;
+  const citizen = t.persona({ role: 'citizen', ...applicantFilter } as never);
+  const officer = t.personas.find((p) => p.agency === def.agency && !p.permissions.includes('head'))!;
+  const citizenToken = await t.signIn(citizen);
+  const officerToken = await t.signIn(officer);
+  const as = (token: string) => ({ authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() });
+
+  const submitted = await t.submit(citizenToken, citizen, service, def.form.example);
+  expect(submitted.statusCode).toBe(201);
+  const { id, payment } = submitted.json();
+
+  if (def.fee.amount > 0) {
+    expect(payment).toMatchObject({ amount: def.fee.amount, currency: def.fee.currency });
+    const { attemptId } = (await t.app.inject({ method: 'POST', url: `/api/v1/invoices/${payment.invoiceId}/pay`, headers: as(citizenToken), payload: {} })).json();
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/payments/demo/checkout/${attemptId}`, payload: { cardNumber: '4242424242424242' } })).statusCode).toBe(202);
+  }
+  await t.runJobs();
+
+  // The officer works every human step the definition has, until the application is decided.
+  let status = '';
+  for (let step = 0; step < 5 && status !== 'approved'; step++) {
+    const queue = (await t.app.inject({ url: '/api/v1/officer/queue', headers: { authorization: `Bearer ${officerToken}` } })).json().items;
+    expect(queue.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/assign`, headers: as(officerToken) })).statusCode).toBe(200);
+    const approved = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/approve`, headers: as(officerToken), payload: { note: 'Checked against the registers.' } });
+    expect(approved.statusCode).toBe(200);
+    status = approved.json().status;
+  }
+  expect(status).toBe('approved');
+  await t.runJobs();
+
+  const messages = (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${citizenToken}` } })).json().items;
+  const templates = messages.filter((m: { applicationId: string }) => m.applicationId === id).map((m: { template: string }) => m.template);
+  expect(templates).toEqual(expect.arrayContaining(['application_approved', 'document_issued', ...(def.fee.amount > 0 ? ['payment_received'] : ['application_submitted'])]));
+
+  const documents = (await t.app.inject({ url: '/api/v1/documents', headers: { authorization: `Bearer ${citizenToken}` } })).json().items;
+  const document = documents.find((d: { applicationId: string }) => d.applicationId === id);
+  expect(document).toBeDefined();
+  const pdf = (await t.app.inject({ url: `/api/v1/documents/${document.id}/pdf`, headers: { authorization: `Bearer ${citizenToken}` } })).rawPayload;
+  const check = (await t.app.inject({ method: 'POST', url: '/api/v1/documents/verify', headers: { 'content-type': 'application/pdf' }, payload: pdf })).json();
+  expect(check).toMatchObject({ match: true, document: { documentId: document.id, authentic: true, status: 'valid' } });
+  const page = (await t.app.inject({ url: new URL(document.verifyUrl).pathname, headers: { accept: 'application/json' } })).json();
+  expect(page).toMatchObject({ authentic: true, status: 'valid', issuer: { agency: def.agency } });
+
+  const history = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${citizenToken}` } })).json().history;
+  return history.map((h: { type: string }) => h.type) as string[];
+}
+
+describe('journeys from submission to a document that verifies', () => {
+  it('Kazakhstan: certificate of no criminal record (free, one decision)', async () => {
+    const types = await journey('kz-criminal-record-certificate', { state: 'KZ', language: 'kk' });
+    expect(types).toEqual(['submit', 'automatic_check', 'step', 'assign', 'approve']);
+  });
+
+  it('Kazakhstan: marriage registration (fee paid by card, two human steps)', async () => {
+    const types = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
+    expect(types.slice(0, 2)).toEqual(['submit', 'payment']);
+    expect(types.at(-1)).toBe('approve');
+  });
+
+  it('Kazakhstan: vehicle registration (fee)', async () => {
+    const types = await journey('kz-vehicle-registration', { state: 'KZ', language: 'kk' });
+    expect(types).toContain('payment');
+  });
+
+  it('Türkiye: criminal record certificate (adli sicil)', async () => {
+    await journey('tr-criminal-record-certificate', { state: 'TR' });
+  });
+
+  it('Uzbekistan: birth registration', async () => {
+    await journey('uz-birth-registration', { state: 'UZ' });
+  });
+});
