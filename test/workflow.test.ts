@@ -84,6 +84,13 @@ describe('the workflow of a service definition', () => {
     expect((await act(officer, id, 'assign', { officerAccountId: head.accountId })).statusCode).toBe(403);
     // the applicant cannot act for the agency
     expect((await act(citizen, id, 'approve')).statusCode).toBe(403);
+    // every action that went through is in the audit log, by whom
+    const audited = await t.node.database.db.selectFrom('audit_events').select(['action', 'actor_account_id']).where('subject_id', '=', id).orderBy('id').execute();
+    expect(audited.filter((a) => a.action.match(/assign/))).toEqual([
+      { action: 'application.assign', actor_account_id: officer.accountId },
+      { action: 'application.unassign', actor_account_id: officer.accountId },
+      { action: 'application.assign', actor_account_id: head.accountId },
+    ]);
   });
 
   it('lets one of two racing approvals win; the other gets 409, and nothing is half-written', async () => {

@@ -32,7 +32,8 @@ export type ActionInput =
 /**
  * One action on an application, by an officer of its agency or by its applicant. The application row is locked
  * first, so two officers approving at once are served one after the other: the second finds it decided (409).
- * The change, its history action, audit entry, timers and messages commit together, under the Idempotency-Key.
+ * The change, its history action, audit entry, timers and messages commit together, under the Idempotency-Key;
+ * the audit entry is written last, as the chain's lock is then held only until the commit.
  */
 export async function act(deps: WorkflowDeps, actor: Actor, applicationId: string, input: ActionInput, idempotencyKey: string): Promise<StoredAnswer<ActionAnswer>> {
   const now = deps.clock.now();
@@ -49,6 +50,16 @@ export async function act(deps: WorkflowDeps, actor: Actor, applicationId: strin
     }
     await perform(tx, deps, actor, app, input, idempotencyKey, now);
     const after = (await lockApplication(tx, applicationId))!;
+    const { action, ...details } = input;
+    await appendAudit(tx, {
+      at: now,
+      actorAccountId: actor.accountId,
+      action: `application.${action}`,
+      subjectType: 'application',
+      subjectId: app.id,
+      personId: app.applicantPersonId,
+      details: { number: app.number, statusBefore: app.status, statusAfter: after.status, ...details },
+    });
     return {
       status: 200,
       body: { id: after.id, number: after.number, status: after.status, currentStep: after.currentStep, assignedTo: after.assignedTo, deadline: after.deadline, overdue: after.overdue },
@@ -146,7 +157,6 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
       if (app.assignedTo) {
         await notify(tx, { recipientAccountId: app.assignedTo, template: 'info_answered', applicationId: app.id, params: { number: app.number, deadline } }, now);
       }
-      await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'application.answer_info', subjectType: 'application', subjectId: app.id, personId: app.applicantPersonId, details: { number: app.number } });
       return;
     }
     case 'withdraw': {
@@ -155,7 +165,6 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
       await applyAction(tx, app.id, now, { status: 'withdrawn', closed_at: now, assigned_to: null }, { type: 'withdraw', actor: who, idempotencyKey: key, payload: input.reason ? { reason: input.reason } : {} });
       await cancelDeadlineTimers(tx, app.id, now);
       await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_withdrawn', applicationId: app.id, params: { number: app.number, service: def.title } }, now);
-      await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'application.withdraw', subjectType: 'application', subjectId: app.id, personId: app.applicantPersonId, details: { number: app.number } });
       return;
     }
   }

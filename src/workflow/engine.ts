@@ -122,7 +122,10 @@ export async function decide(
     },
     now,
   );
-  await appendAudit(tx, { at: now, actorAccountId: actor?.accountId ?? null, action: `application.${outcome === 'approved' ? 'approve' : 'reject'}`, subjectType: 'application', subjectId: app.id, personId: app.applicantPersonId, details: { number: app.number, ...payload } });
+  // An officer's decision is audited with the action that made it; the node's own decisions are audited here.
+  if (!actor) {
+    await appendAudit(tx, { at: now, actorAccountId: null, action: `application.${outcome === 'approved' ? 'approve' : 'reject'}`, subjectType: 'application', subjectId: app.id, personId: app.applicantPersonId, details: { number: app.number, ...payload } });
+  }
 }
 
 async function agencyHeads(tx: Tx, agencyCode: string): Promise<string[]> {
