@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/index.js';
 import type { Catalog } from '../catalog/index.js';
-import type { Actor } from '../identity/index.js';
-import { verifyPersonSignature } from '../identity/index.js';
+import { type Actor, verifyPersonSignature } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import { createInvoice } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, sql } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
-import type { WorkingCalendar } from '../workflow/index.js';
-import type { ApplicationSummary } from './model.js';
-import { appendAudit } from '../audit/index.js';
-import { notify } from '../notifications/index.js';
 import { enqueue } from '../platform/jobs.js';
+import type { WorkingCalendar } from '../workflow/calendar.js';
 import { ADVANCE_QUEUE, scheduleDeadlineTimers } from '../workflow/engine.js';
-import { createInvoice } from '../payments/payments.js';
+import type { ApplicationSummary } from './model.js';
 
 export interface ApplicationsDeps {
   db: Db;
@@ -119,14 +118,14 @@ export async function submitApplication(
       await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
     }
     await appendAudit(tx, {
-        at: now,
-        actorAccountId: actor.accountId,
-        action: 'application.submit',
-        subjectType: 'application',
-        subjectId: id,
-        personId: actor.personId,
-        details: { service: service.code, number: inserted.number },
-      });
+      at: now,
+      actorAccountId: actor.accountId,
+      action: 'application.submit',
+      subjectType: 'application',
+      subjectId: id,
+      personId: actor.personId,
+      details: { service: service.code, number: inserted.number },
+    });
 
     const body: ApplicationSummary = {
       id,

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import type { Db } from '../platform/db/index.js';
+import type { Db, Tx } from '../platform/db/index.js';
 import { transaction } from '../platform/db/index.js';
 import { unauthenticated } from '../platform/errors.js';
 import type { NodeCa } from '../pki/index.js';
@@ -50,7 +50,7 @@ export async function signInWithSignature(
     throw unauthenticated('errors.signin_malformed');
   }
   if (typeof nonce !== 'string') throw unauthenticated('errors.signin_malformed');
-  const payload = new TextEncoder().encode(Buffer.from(signature.split('.')[1], 'base64url').toString('utf8'));
+  const payload = Buffer.from(signature.split('.')[1], 'base64url');
   const signer = await verifyPersonSignature(db, ca, signature, payload, now);
   if (signer.problem || !signer.personId) throw unauthenticated(`errors.signature_${signer.problem ?? 'signature'}`);
   const personId = signer.personId;
@@ -65,20 +65,7 @@ export async function signInWithSignature(
       .returning('id')
       .executeTakeFirst();
     if (!used) throw unauthenticated('errors.signin_challenge');
-    const accountId = await pickAccount(tx, personId, role);
-    if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
-    const session = await openSession(tx, accountId, now, sessionHours);
-    const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-        at: now,
-        actorAccountId: accountId,
-        action: 'signin',
-        subjectType: 'account',
-        subjectId: accountId,
-        personId: personId,
-        details: { method: 'signature', certificate: signer.certificateSerial },
-      });
-    return { ...session, accountId, role: account.role };
+    return startSession(tx, personId, role, now, sessionHours, { method: 'signature', certificate: signer.certificateSerial });
   });
 }
 
@@ -96,20 +83,15 @@ export async function demoSignIn(db: Db, identifier: string, now: Date, sessionH
   const matches = await query.limit(2).execute();
   if (matches.length !== 1) throw unauthenticated('errors.demo_unknown_persona');
   const person = matches[0];
-  return transaction(db, async (tx) => {
-    const accountId = await pickAccount(tx, person.id, role);
-    if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
-    const session = await openSession(tx, accountId, now, sessionHours);
-    const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
-    await appendAudit(tx, {
-        at: now,
-        actorAccountId: accountId,
-        action: 'signin',
-        subjectType: 'account',
-        subjectId: accountId,
-        personId: person.id,
-        details: { method: 'demo' },
-      });
-    return { ...session, accountId, role: account.role };
-  });
+  return transaction(db, (tx) => startSession(tx, person.id, role, now, sessionHours, { method: 'demo' }));
+}
+
+/** Opens a session on the person's account (the role asked for, else their citizen account) and audits it. */
+async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: Record<string, unknown>): Promise<SignInResult> {
+  const accountId = await pickAccount(tx, personId, role);
+  if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
+  const session = await openSession(tx, accountId, now, sessionHours);
+  const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
+  await appendAudit(tx, { at: now, actorAccountId: accountId, action: 'signin', subjectType: 'account', subjectId: accountId, personId, details });
+  return { ...session, accountId, role: account.role };
 }
