@@ -4,6 +4,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { JobRunner } from './platform/jobs.js';
+import type { RegistryService } from './registries/index.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -16,4 +17,6 @@ export interface Node {
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;
+  /** the registers this node provides through its exchange gateway */
+  exchangeServices: RegistryService[];
 }

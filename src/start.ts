@@ -1,5 +1,6 @@
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { seedDemo } from './demo/seed.js';
+import { registryServices } from './registries/index.js';
 import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
@@ -58,7 +59,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    return { config, database, catalog, calendars, ca, clock, jobs };
+    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices: registryServices(config.states) };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -1,4 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
+import { formatServiceId } from '../exchange/index.js';
+import { registryServices } from '../registries/index.js';
 import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/index.js';
 import type { NodeCa } from '../pki/index.js';
 import type { Clock } from '../platform/clock.js';
@@ -39,6 +41,21 @@ export interface SeedReport {
 }
 
 const SEED = 20261125;
+
+const RECORD_ARTICLE: Record<string, string> = {
+  KZ: 'Criminal Code of the Republic of Kazakhstan, art. 188 (theft)',
+  AZ: 'Criminal Code of the Republic of Azerbaijan, art. 177 (theft)',
+  KG: 'Criminal Code of the Kyrgyz Republic, art. 205 (theft)',
+  TR: 'Türk Ceza Kanunu, m. 141 (hırsızlık)',
+  UZ: "Criminal Code of the Republic of Uzbekistan, art. 169 (theft)",
+};
+const RECORD_COURT: Record<string, string> = {
+  KZ: 'Specialised inter-district criminal court of Almaty',
+  AZ: 'Baku Serious Crimes Court',
+  KG: 'Pervomaisky District Court of Bishkek',
+  TR: 'İstanbul 12. Asliye Ceza Mahkemesi',
+  UZ: 'Tashkent City Criminal Court',
+};
 
 /**
  * Deterministic demo data: citizens of the five states, an officer for every agency in the catalog, an operator,
@@ -105,6 +122,37 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         .execute();
       const jwk = await issueKeyFile(tx, ca, person, now);
       await tx.insertInto('demo_key_files').values({ person_id: personId, jwk: JSON.stringify(jwk) }).execute();
+    }
+    // The registers' access rights: every agency of a state may ask that state's registers (granted to the member,
+    // so any of its subsystems may call).
+    const states = [...new Set(catalog.agencies.map((a) => a.state))];
+    for (const service of registryServices(states)) {
+      for (const agency of catalog.agencies.filter((a) => a.state === service.state)) {
+        await tx.insertInto('access_rights').values({ service_id: formatServiceId(service.id), client_id: agency.member, granted_at: now, granted_by: null }).execute();
+      }
+    }
+    // One person per state with a conviction on record, so the criminal records registers have something to find.
+    for (const state of states) {
+      const pool = NAMES[state];
+      const personId = seededUuid(rng);
+      await tx
+        .insertInto('persons')
+        .values({
+          id: personId,
+          state,
+          national_id: generateIdentifier(state as StateCode, 'person', rng, { birthDate: '1979-08-21', sex: 'male' }),
+          given_name: pool.male[pool.male.length - 1],
+          family_name: pool.family[pool.family.length - 1],
+          patronymic: null,
+          birth_date: '1979-08-21',
+          sex: 'male',
+          language: pool.language,
+          phone: null,
+          email: null,
+          created_at: now,
+        })
+        .execute();
+      await tx.insertInto('criminal_records').values({ id: seededUuid(rng), person_id: personId, article: RECORD_ARTICLE[state], court: RECORD_COURT[state], sentenced_on: '2016-05-14', expunged_on: null }).execute();
     }
     // A business per state, headed by that state's first citizen, for services that organizations apply for.
     for (const citizen of CITIZENS.filter((c, i, all) => all.findIndex((o) => o.state === c.state) === i)) {

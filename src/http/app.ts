@@ -20,6 +20,7 @@ import { serviceRoutes } from './routes/services.js';
 import { workRoutes } from './routes/work.js';
 import { documentRoutes } from './routes/documents.js';
 import { paymentRoutes } from './routes/payments.js';
+import { exchangeRoutes } from './routes/exchange.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -107,5 +108,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   workRoutes(app, node);
   documentRoutes(app, node);
   await paymentRoutes(app, node);
+  await exchangeRoutes(app, node);
   return app;
 }

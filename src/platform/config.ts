@@ -29,6 +29,8 @@ export interface Config {
   smsToken?: string;
   /** shared secret of the demo payment provider's signed webhooks (a fixed demo value in demo mode) */
   paymentWebhookSecret?: string;
+  /** how long a provider may take to answer through the exchange */
+  exchangeTimeoutMs: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.ORTAK_MAIL_FROM ?? 'Ortak <no-reply@ortak.invalid>',
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
+    exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
     paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
 }

@@ -229,6 +229,57 @@ export interface LedgerEntriesTable {
   at: Date;
 }
 
+export interface AccessRightsTable {
+  service_id: string;
+  client_id: string;
+  granted_at: Date;
+  granted_by: string | null;
+}
+
+export interface MessageLogTable {
+  id: Generated<number>;
+  at: Date;
+  side: 'client' | 'provider';
+  direction: 'request' | 'response';
+  x_road_id: string;
+  request_id: string;
+  client_id: string;
+  service_id: string;
+  user_id: string | null;
+  issue: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  error_type: string | null;
+  request_hash: string | null;
+  body_sha512: string | null;
+  body: Uint8Array | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface DataAccessLogTable {
+  id: Generated<number>;
+  person_state: string;
+  person_id: string;
+  role: 'user' | 'subject';
+  at: Date;
+  client_id: string;
+  service_id: string;
+  user_id: string | null;
+  issue: string | null;
+  request_id: string;
+}
+
+export interface CriminalRecordsTable {
+  id: string;
+  person_id: string;
+  article: string;
+  court: string;
+  sentenced_on: DateOnly;
+  expunged_on: DateOnly | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -256,5 +307,9 @@ export interface Tables {
   invoices: InvoicesTable;
   payment_attempts: PaymentAttemptsTable;
   ledger_entries: LedgerEntriesTable;
+  access_rights: AccessRightsTable;
+  message_log: MessageLogTable;
+  data_access_log: DataAccessLogTable;
+  criminal_records: CriminalRecordsTable;
   schema_migrations: SchemaMigrationsTable;
 }

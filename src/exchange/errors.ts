@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Errors that happen inside the exchange, as X-Road's Message Protocol for REST writes them: a JSON body
+ * `{type, message, detail}` and the `X-Road-Error` header with the type. `Client.*` is the caller's fault,
+ * `Server.ClientProxy.*` the caller's gateway's, `Server.ServerProxy.*` the provider's gateway's. A provider's own
+ * error answer is never one of these: it passes through as the provider wrote it.
+ */
+export class ExchangeError extends Error {
+  readonly detail: string;
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: 400 | 500 = type.startsWith('Client.') ? 400 : 500,
+  ) {
+    super(message);
+    this.detail = randomUUID();
+  }
+
+  body(): { type: string; message: string; detail: string } {
+    return { type: this.type, message: this.message, detail: this.detail };
+  }
+}
+
+export const clientError = (type: string, message: string) => new ExchangeError(`Client.${type}`, message, 400);
+export const clientProxyError = (type: string, message: string) => new ExchangeError(`Server.ClientProxy.${type}`, message, 500);
+export const serverProxyError = (type: string, message: string) => new ExchangeError(`Server.ServerProxy.${type}`, message, 500);

@@ -1,0 +1,112 @@
+/**
+ * X-Road identifiers. A client is INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; a service is INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/
+ * SERVICE. In a URL or header each part is percent-encoded on its own, so a part may itself hold "/" as %2F.
+ */
+export const INSTANCES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'] as const;
+export const MEMBER_CLASSES = ['GOV', 'COM', 'NGO'] as const;
+
+export interface ClientId {
+  instance: string;
+  memberClass: string;
+  memberCode: string;
+  subsystem?: string;
+}
+
+export interface ServiceId extends ClientId {
+  service: string;
+}
+
+// X-Road's identifier character restrictions: no separators, escapes or control characters in a part.
+const FORBIDDEN = /[\u0000-\u001f\u007f:;%\\/]/;
+const MAX_PART = 255;
+
+/** Decodes one percent-encoded part strictly; undefined when it is malformed or holds a forbidden character. */
+export function decodePart(raw: string): string | undefined {
+  if (raw === '' || raw.length > MAX_PART * 3) return undefined;
+  let part: string;
+  try {
+    part = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (part.length > MAX_PART || FORBIDDEN.test(part) || part.trim() !== part || part === '.' || part === '..') return undefined;
+  return part;
+}
+
+const encodePart = (part: string) => encodeURIComponent(part);
+
+function validMember(instance: string, memberClass: string): boolean {
+  return (INSTANCES as readonly string[]).includes(instance) && (MEMBER_CLASSES as readonly string[]).includes(memberClass);
+}
+
+/** Parses the X-Road-Client header. */
+export function parseClientId(header: string | undefined): ClientId | undefined {
+  if (!header || header.length > 1024) return undefined;
+  const raw = header.split('/');
+  if (raw.length < 3 || raw.length > 4) return undefined;
+  const parts = raw.map(decodePart);
+  if (parts.some((p) => p === undefined)) return undefined;
+  const [instance, memberClass, memberCode, subsystem] = parts as string[];
+  if (!validMember(instance, memberClass)) return undefined;
+  return { instance, memberClass, memberCode, ...(subsystem !== undefined ? { subsystem } : {}) };
+}
+
+export function formatClientId(id: ClientId): string {
+  return [id.instance, id.memberClass, id.memberCode, ...(id.subsystem !== undefined ? [id.subsystem] : [])].map(encodePart).join('/');
+}
+
+export function formatServiceId(id: ServiceId): string {
+  return `${formatClientId(id)}/${encodePart(id.service)}`;
+}
+
+/** The subsystem-level (or member-level) client a service belongs to. */
+export function providerOf(id: ServiceId): ClientId {
+  return { instance: id.instance, memberClass: id.memberClass, memberCode: id.memberCode, ...(id.subsystem !== undefined ? { subsystem: id.subsystem } : {}) };
+}
+
+export interface ParsedRequestPath {
+  service: ServiceId;
+  /** the path after the service id, always starting with "/" */
+  path: string;
+}
+
+/**
+ * Splits `/r1/{serviceId}[/path]` (without the query). The subsystem code is optional in a service id, so whether
+ * the fourth part is a subsystem or the service is decided by `isSubsystem`, from the federation's members.
+ */
+export function parseServicePath(rawPath: string, isSubsystem: (instance: string, memberClass: string, memberCode: string, code: string) => boolean): ParsedRequestPath | undefined {
+  if (!rawPath.startsWith('/r1/') || rawPath.length > 2000) return undefined;
+  const raw = rawPath.slice(4).split('/');
+  if (raw.length < 4) return undefined;
+  const head = raw.slice(0, 5).map(decodePart);
+  if (head.slice(0, 4).some((p) => p === undefined)) return undefined;
+  const [instance, memberClass, memberCode, fourth, fifth] = head;
+  if (!validMember(instance!, memberClass!)) return undefined;
+  const withSubsystem = fifth !== undefined && isSubsystem(instance!, memberClass!, memberCode!, fourth!);
+  const consumed = withSubsystem ? 5 : 4;
+  const rest = raw.slice(consumed);
+  // The provider's own path: no empty or dot segments and no encoded separators (path traversal, SSRF).
+  const segments = rest.at(-1) === '' ? rest.slice(0, -1) : rest;
+  for (const segment of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (segment === '' || decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded)) return undefined;
+  }
+  const service: ServiceId = withSubsystem
+    ? { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, subsystem: fourth!, service: fifth! }
+    : { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, service: fourth! };
+  const path = `/${rest.join('/')}`;
+  return { service, path };
+}
+
+/** X-Road-UserId: a person, country code first (KZ870412300416). */
+export function parseUserId(header: string | undefined): { state: string; value: string } | undefined {
+  if (!header) return undefined;
+  const match = /^([A-Z]{2})([0-9A-Z]{5,20})$/.exec(header);
+  if (!match) return undefined;
+  return { state: match[1], value: match[2] };
+}

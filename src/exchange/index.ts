@@ -1,0 +1,5 @@
+export { dataAccessOf, grantAccess, listAccessRights, revokeAccess, type AccessRight, type DataAccessEntry } from './access.js';
+export { ExchangeError } from './errors.js';
+export { handleGatewayRequest, requestHash, type GatewayAnswer, type GatewayDeps, type GatewayRequest } from './gateway.js';
+export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ClientId, type ServiceId } from './identifiers.js';
+export { logMessages, verifyMessageLog } from './message-log.js';

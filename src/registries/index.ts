@@ -1,0 +1,1 @@
+export { registryServices, type RegistryAnswer, type RegistryRequest, type RegistryService } from './registries.js';

@@ -1,0 +1,124 @@
+import type { Db } from '../platform/db/index.js';
+import type { ServiceId } from '../exchange/identifiers.js';
+
+export interface RegistryRequest {
+  method: string;
+  /** the path after the service id, e.g. /persons/870412300416 */
+  path: string;
+  query: URLSearchParams;
+}
+
+export interface RegistryAnswer {
+  status: number;
+  body: unknown;
+  /** the persons the answer is about, for their data trackers */
+  subjects: { state: string; id: string }[];
+}
+
+export interface RegistryService {
+  registry: 'population' | 'criminal-records';
+  state: string;
+  id: ServiceId;
+  /** OpenAPI 3 description of the service (what X-Road asks a REST service to publish) */
+  openapi: Record<string, unknown>;
+  handle(db: Db, request: RegistryRequest): Promise<RegistryAnswer>;
+}
+
+// Which agency hosts each register in each state, by its X-Road member code; the subsystem is REGISTRIES.
+const HOSTS: Record<string, Record<RegistryService['registry'], string>> = {
+  KZ: { population: 'MVD', 'criminal-records': 'LEGALSTAT' },
+  AZ: { population: 'DIN', 'criminal-records': 'DIN' },
+  KG: { population: 'DRNAGS', 'criminal-records': 'MVD' },
+  TR: { population: 'NVI', 'criminal-records': 'ADLISICIL' },
+  UZ: { population: 'FHDYO', 'criminal-records': 'IIV' },
+};
+
+const notFound = (what: string): RegistryAnswer => ({ status: 404, body: { error: 'not_found', message: `${what} is not in this register` }, subjects: [] });
+const badRequest = (message: string): RegistryAnswer => ({ status: 400, body: { error: 'bad_request', message }, subjects: [] });
+
+function personPath(request: RegistryRequest, prefix: string): string | undefined | null {
+  if (request.method !== 'GET') return null;
+  const match = new RegExp(`^/${prefix}/([0-9A-Z]{5,20})$`).exec(request.path);
+  return match ? match[1] : undefined;
+}
+
+const personOpenApi = (title: string, path: string, properties: Record<string, unknown>) => ({
+  openapi: '3.0.3',
+  info: { title, version: '1.0.0' },
+  paths: {
+    [path]: {
+      get: {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the national identifier' }],
+        responses: {
+          200: { description: 'found', content: { 'application/json': { schema: { type: 'object', properties } } } },
+          404: { description: 'no such person in the register' },
+        },
+      },
+    },
+  },
+});
+
+function population(state: string): RegistryService {
+  return {
+    registry: 'population',
+    state,
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].population, subsystem: 'REGISTRIES', service: 'population' },
+    openapi: personOpenApi(`${state} population register`, '/persons/{id}', {
+      identifier: { type: 'string' }, givenName: { type: 'string' }, familyName: { type: 'string' }, patronymic: { type: 'string', nullable: true },
+      birthDate: { type: 'string', format: 'date' }, sex: { type: 'string', enum: ['male', 'female'] },
+    }),
+    async handle(db, request) {
+      const id = personPath(request, 'persons');
+      if (id === null) return { status: 405, body: { error: 'method_not_allowed' }, subjects: [] };
+      if (!id) return badRequest('GET /persons/{national identifier}');
+      const p = await db
+        .selectFrom('persons')
+        .select(['national_id', 'given_name', 'family_name', 'patronymic', 'birth_date', 'sex'])
+        .where('state', '=', state)
+        .where('national_id', '=', id)
+        .executeTakeFirst();
+      if (!p) return notFound('The person');
+      return {
+        status: 200,
+        body: { identifier: p.national_id, state, givenName: p.given_name, familyName: p.family_name, patronymic: p.patronymic, birthDate: p.birth_date, sex: p.sex },
+        subjects: [{ state, id }],
+      };
+    },
+  };
+}
+
+function criminalRecords(state: string): RegistryService {
+  return {
+    registry: 'criminal-records',
+    state,
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state]['criminal-records'], subsystem: 'REGISTRIES', service: 'criminal-records' },
+    openapi: personOpenApi(`${state} criminal records register`, '/records/{id}', {
+      identifier: { type: 'string' }, found: { type: 'boolean', description: 'a conviction that is not expunged' },
+      records: { type: 'array', items: { type: 'object', properties: { article: { type: 'string' }, court: { type: 'string' }, sentencedOn: { type: 'string', format: 'date' } } } },
+    }),
+    async handle(db, request) {
+      const id = personPath(request, 'records');
+      if (id === null) return { status: 405, body: { error: 'method_not_allowed' }, subjects: [] };
+      if (!id) return badRequest('GET /records/{national identifier}');
+      const person = await db.selectFrom('persons').select('id').where('state', '=', state).where('national_id', '=', id).executeTakeFirst();
+      if (!person) return notFound('The person');
+      const records = await db
+        .selectFrom('criminal_records')
+        .select(['article', 'court', 'sentenced_on'])
+        .where('person_id', '=', person.id)
+        .where('expunged_on', 'is', null)
+        .orderBy('sentenced_on')
+        .execute();
+      return {
+        status: 200,
+        body: { identifier: id, found: records.length > 0, records: records.map((r) => ({ article: r.article, court: r.court, sentencedOn: r.sentenced_on })) },
+        subjects: [{ state, id }],
+      };
+    },
+  };
+}
+
+/** The registers a node hosts as exchange services, for the states it serves. */
+export function registryServices(states: string[]): RegistryService[] {
+  return states.filter((s) => HOSTS[s]).flatMap((s) => [population(s), criminalRecords(s)]);
+}
