@@ -11,7 +11,7 @@ import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
 import { JobRunner } from './platform/jobs.js';
 import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, DISPATCH_QUEUE, dispatchNotification } from './notifications/index.js';
-import { loadCalendars, registerWorkflowJobs } from './workflow/index.js';
+import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
 
 export interface StartOptions {
@@ -46,6 +46,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     }
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
+    const exchangeServices = registryServices(config.states);
+    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs };
+    jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
     const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
       await issueDocument(tx, documents, String(job.payload.applicationId), now);
@@ -59,7 +62,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices: registryServices(config.states) };
+    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

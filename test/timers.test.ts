@@ -50,7 +50,7 @@ describe('deadline timers', () => {
 
   it('are not left behind by a decision: a decided application is not escalated', async () => {
     t.clock.set('2026-04-06T06:00:00Z');
-    const citizen = t.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+    const citizen = t.persona({ role: 'citizen', state: 'KZ', language: 'ru' });
     const res = await t.submit(await t.signIn(citizen), citizen, SERVICE, t.node.catalog.get(SERVICE)!.form.example);
     const { id, deadline } = res.json();
     await t.runJobs();

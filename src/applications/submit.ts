@@ -12,7 +12,8 @@ import { forbidden, invalid } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { enqueue } from '../platform/jobs.js';
 import type { WorkingCalendar } from '../workflow/calendar.js';
-import { ADVANCE_QUEUE, scheduleDeadlineTimers } from '../workflow/engine.js';
+import { scheduleDeadlineTimers } from '../workflow/engine.js';
+import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { ApplicationSummary } from './model.js';
 
 export interface ApplicationsDeps {
@@ -112,8 +113,8 @@ export async function submitApplication(
       const invoice = await createInvoice(tx, { id, number: inserted.number, personId: actor.personId, accountId: actor.accountId }, service, now);
       payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
     } else {
-      // The automatic steps run as a job; the deadline's reminder and escalation timers are set now, with it.
-      await enqueue(tx, ADVANCE_QUEUE, { applicationId: id }, now, { uniqueKey: `advance:${id}` });
+      // Evidence is gathered and the automatic steps run as jobs; the deadline's timers are set now, with them.
+      await enqueue(tx, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` });
       await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
       await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
     }

@@ -154,6 +154,10 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         .execute();
       await tx.insertInto('criminal_records').values({ id: seededUuid(rng), person_id: personId, article: RECORD_ARTICLE[state], court: RECORD_COURT[state], sentenced_on: '2016-05-14', expunged_on: null }).execute();
     }
+    // Among the personas, Ерлан has a conviction on record: his certificate goes to an officer, Айгерім's is issued
+    // by the automatic check.
+    const erlan = await tx.selectFrom('persons').select('id').where('state', '=', 'KZ').where('given_name', '=', 'Ерлан').where('family_name', '=', 'Жақсыбеков').executeTakeFirstOrThrow();
+    await tx.insertInto('criminal_records').values({ id: seededUuid(rng), person_id: erlan.id, article: 'Criminal Code of the Republic of Kazakhstan, art. 345 (traffic offence causing harm)', court: 'Specialised inter-district court for administrative offences of Astana', sentenced_on: '2021-02-09', expunged_on: null }).execute();
     // A business per state, headed by that state's first citizen, for services that organizations apply for.
     for (const citizen of CITIZENS.filter((c, i, all) => all.findIndex((o) => o.state === c.state) === i)) {
       const head = await tx

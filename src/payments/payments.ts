@@ -9,7 +9,8 @@ import { type Db, type Tx, transaction } from '../platform/db/index.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { enqueue } from '../platform/jobs.js';
-import { ADVANCE_QUEUE, calendarOf, scheduleDeadlineTimers } from '../workflow/engine.js';
+import { calendarOf, scheduleDeadlineTimers } from '../workflow/engine.js';
+import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { WorkingCalendar } from '../workflow/calendar.js';
 import { chargeCard, DEMO_PROVIDER, type PaymentEvent, providerReference, SIGNATURE_HEADER, signWebhook, WEBHOOK_PATH } from './demo-provider.js';
 import { formatMoney } from './money.js';
@@ -139,7 +140,7 @@ export async function applyPaymentEvent(deps: PaymentsDeps, event: PaymentEvent)
     // The legal term runs from payment.
     const deadline = calendarOf(deps, app.state).deadline(now, def.deadline.days, def.deadline.type);
     await applyAction(tx, app.id, now, { status: 'submitted', deadline }, { type: 'payment', actor: null, payload: { invoice: invoice.id, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });
-    await enqueue(tx, ADVANCE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `advance:${app.id}` });
+    await enqueue(tx, EVIDENCE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `evidence:${app.id}` });
     await scheduleDeadlineTimers(tx, deps, { id: app.id, state: app.state, deadline }, now);
     await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_received', applicationId: app.id, params: { number: app.number, amount, deadline } }, now);
     await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.received', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });

@@ -21,6 +21,8 @@ export interface RegistryService {
   id: ServiceId;
   /** OpenAPI 3 description of the service (what X-Road asks a REST service to publish) */
   openapi: Record<string, unknown>;
+  /** the provider path that asks about one person */
+  pathFor(nationalId: string): string;
   handle(db: Db, request: RegistryRequest): Promise<RegistryAnswer>;
 }
 
@@ -63,6 +65,7 @@ function population(state: string): RegistryService {
     registry: 'population',
     state,
     id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].population, subsystem: 'REGISTRIES', service: 'population' },
+    pathFor: (id) => `/persons/${encodeURIComponent(id)}`,
     openapi: personOpenApi(`${state} population register`, '/persons/{id}', {
       identifier: { type: 'string' }, givenName: { type: 'string' }, familyName: { type: 'string' }, patronymic: { type: 'string', nullable: true },
       birthDate: { type: 'string', format: 'date' }, sex: { type: 'string', enum: ['male', 'female'] },
@@ -92,6 +95,7 @@ function criminalRecords(state: string): RegistryService {
     registry: 'criminal-records',
     state,
     id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state]['criminal-records'], subsystem: 'REGISTRIES', service: 'criminal-records' },
+    pathFor: (id) => `/records/${encodeURIComponent(id)}`,
     openapi: personOpenApi(`${state} criminal records register`, '/records/{id}', {
       identifier: { type: 'string' }, found: { type: 'boolean', description: 'a conviction that is not expunged' },
       records: { type: 'array', items: { type: 'object', properties: { article: { type: 'string' }, court: { type: 'string' }, sentencedOn: { type: 'string', format: 'date' } } } },

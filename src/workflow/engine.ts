@@ -8,11 +8,12 @@ import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, sql } from '../platform/db/index.js';
 import { cancelJobs, enqueue, type Job, type JobRunner } from '../platform/jobs.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
+import { evidenceFacts } from './evidence.js';
 import { rulePasses } from './rules.js';
 
-export const ADVANCE_QUEUE = 'workflow.advance';
-export const REMIND_QUEUE = 'deadline.remind';
-export const ESCALATE_QUEUE = 'deadline.escalate';
+import { ADVANCE_QUEUE, ESCALATE_QUEUE, REMIND_QUEUE } from './queues.js';
+
+export { ADVANCE_QUEUE, ESCALATE_QUEUE, REMIND_QUEUE };
 
 export interface WorkflowDeps {
   db: Db;
@@ -68,6 +69,7 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
   const steps = def.workflow.steps;
   const skip = exceptionSteps(def);
   let index = from;
+  let evidence: Record<string, unknown> | undefined;
   for (let guard = 0; guard <= steps.length; guard++) {
     const step: WorkflowStep | undefined = steps[index];
     if (!step) return decide(tx, deps, app, def, 'approved', null, { automatic: true }, now);
@@ -78,8 +80,9 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
       }
       return;
     }
-    // Evidence arrives through the data exchange; until a registry has answered, a rule has no facts to pass on.
-    const passed = rulePasses(step.rule, { data: app.data, evidence: {} });
+    // Evidence came from the registers through the exchange (workflow.evidence); a missing item fails the rule.
+    evidence ??= await evidenceFacts(tx, app.id);
+    const passed = rulePasses(step.rule, { data: app.data, evidence });
     await applyAction(tx, app.id, now, { current_step: step.id }, { type: 'automatic_check', actor: null, payload: { step: step.id, passed } });
     if (passed) {
       index += 1;

@@ -10,3 +10,5 @@ export {
   type WorkflowDeps,
 } from './engine.js';
 export { agencyQueue, type QueueFilter, type QueueItem } from './queue.js';
+export { EVIDENCE_QUEUE } from './queues.js';
+export { evidenceOf, fetchEvidenceItem, gatherEvidence, type EvidenceDeps, type FetchedEvidence } from './evidence.js';

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
-import { act, type ActionInput } from '../../workflow/index.js';
+import { act, evidenceOf, type ActionInput } from '../../workflow/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
@@ -24,6 +24,18 @@ const Summary = Type.Object({
 
 const Detail = Type.Object({
   ...Summary.properties,
+  evidence: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      registry: Type.String(),
+      service: Type.Union([Type.String(), Type.Null()], { description: 'the X-Road service it came from' }),
+      status: Type.String({ description: 'received, not_found or unavailable' }),
+      data: Type.Unknown(),
+      requestId: Type.Union([Type.String(), Type.Null()]),
+      fetchedAt: Type.String({ format: 'date-time' }),
+    }),
+    { description: "what the registers answered, fetched by the node through the exchange (the applicant did not have to provide it)" },
+  ),
   language: Type.String(),
   data: Type.Record(Type.String(), Type.Unknown()),
   signature: Type.String(),
@@ -109,7 +121,8 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     },
     async (request) => {
       const actor = requireActor(request);
-      return getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
+      const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
+      return { ...detail, evidence: await evidenceOf(deps.db, detail.id) };
     },
   );
 

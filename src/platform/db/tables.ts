@@ -280,6 +280,18 @@ export interface CriminalRecordsTable {
   expunged_on: DateOnly | null;
 }
 
+export interface ApplicationEvidenceTable {
+  application_id: string;
+  key: string;
+  registry: string;
+  service_id: string | null;
+  subject: string | null;
+  status: 'received' | 'not_found' | 'unavailable';
+  data: Json<unknown> | null;
+  request_id: string | null;
+  fetched_at: Date;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -311,5 +323,6 @@ export interface Tables {
   message_log: MessageLogTable;
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;
+  application_evidence: ApplicationEvidenceTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -1,0 +1,115 @@
+import type { Catalog, Evidence } from '../catalog/index.js';
+import { formatServiceId, handleGatewayRequest, type GatewayDeps } from '../exchange/index.js';
+import { type Db, type Tx, transaction } from '../platform/db/index.js';
+import { enqueue } from '../platform/jobs.js';
+import { ADVANCE_QUEUE } from './queues.js';
+
+export interface EvidenceDeps {
+  db: Db;
+  catalog: Catalog;
+  gateway: GatewayDeps;
+}
+
+export interface FetchedEvidence {
+  key: string;
+  registry: string;
+  serviceId: string | null;
+  subject: string | null;
+  status: 'received' | 'not_found' | 'unavailable';
+  data: unknown;
+  requestId: string | null;
+}
+
+export interface EvidenceQuery {
+  /** the agency that asks, as an X-Road member (its SERVICES subsystem calls) */
+  agencyMember: string;
+  /** the person the query is for (X-Road-UserId), country code first */
+  user: string;
+  /** what it is for (X-Road-Issue): an application number, or the form being filled */
+  issue: string;
+  state: string;
+  applicantId: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Asks the registers for one item of evidence, through the node's own exchange gateway like any other client:
+ * access rights, message log and the person's data tracker apply. A register the federation does not offer, or a
+ * refusal, leaves the item unavailable; an automatic rule then cannot pass on it.
+ */
+export async function fetchEvidenceItem(deps: EvidenceDeps, item: Evidence, q: EvidenceQuery): Promise<FetchedEvidence> {
+  const subject = item.subject === 'applicant' ? q.applicantId : String(q.data[item.subject.slice('field:'.length)] ?? '');
+  const service = deps.gateway.services.find((s) => s.registry === item.registry && s.state === q.state);
+  const base = { key: item.key, registry: item.registry, subject: subject || null };
+  if (!service || !subject) return { ...base, serviceId: service ? formatServiceId(service.id) : null, status: 'unavailable', data: null, requestId: null };
+  const serviceId = formatServiceId(service.id);
+  const answer = await handleGatewayRequest(deps.gateway, {
+    method: 'GET',
+    url: `/r1/${serviceId}${service.pathFor(subject)}`,
+    headers: { 'x-road-client': `${q.agencyMember}/SERVICES`, 'x-road-userid': q.user, 'x-road-issue': q.issue, accept: 'application/json' },
+    body: new Uint8Array(),
+  });
+  const requestId = answer.headers['x-road-request-id'] ?? null;
+  if (answer.status === 404 && !answer.headers['x-road-error']) return { ...base, serviceId, status: 'not_found', data: { found: false }, requestId };
+  if (answer.status !== 200) return { ...base, serviceId, status: 'unavailable', data: null, requestId };
+  return { ...base, serviceId, status: 'received', data: JSON.parse(Buffer.from(answer.body).toString('utf8')), requestId };
+}
+
+/**
+ * The job that gathers an application's evidence before its automatic steps run. It calls out (the gateway),
+ * so it runs outside a transaction; what it found is stored, and the workflow started, in one transaction after.
+ */
+export async function gatherEvidence(deps: EvidenceDeps, applicationId: string, now: Date): Promise<void> {
+  const app = await deps.db
+    .selectFrom('applications as a')
+    .innerJoin('persons as p', 'p.id', 'a.applicant_person_id')
+    .innerJoin('agencies as g', 'g.code', 'a.agency_code')
+    .select(['a.id', 'a.number', 'a.service_code', 'a.state', 'a.data', 'a.status', 'p.state as person_state', 'p.national_id', 'g.member'])
+    .where('a.id', '=', applicationId)
+    .executeTakeFirst();
+  if (!app || app.status !== 'submitted') return;
+  const def = deps.catalog.get(app.service_code);
+  if (!def) return;
+  const query: EvidenceQuery = {
+    agencyMember: app.member,
+    user: `${app.person_state}${app.national_id}`,
+    issue: app.number,
+    state: app.state,
+    // The registers of the service's state know the applicant only if they are a resident there.
+    applicantId: app.person_state === app.state ? app.national_id : '',
+    data: app.data as Record<string, unknown>,
+  };
+  const fetched: FetchedEvidence[] = [];
+  for (const item of def.evidence) fetched.push(await fetchEvidenceItem(deps, item, query));
+  await transaction(deps.db, async (tx) => {
+    for (const e of fetched) {
+      await tx
+        .insertInto('application_evidence')
+        .values({
+          application_id: app.id,
+          key: e.key,
+          registry: e.registry,
+          service_id: e.serviceId,
+          subject: e.subject,
+          status: e.status,
+          data: e.data === null ? null : JSON.stringify(e.data),
+          request_id: e.requestId,
+          fetched_at: now,
+        })
+        .onConflict((oc) => oc.columns(['application_id', 'key']).doNothing())
+        .execute();
+    }
+    await enqueue(tx, ADVANCE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `advance:${app.id}` });
+  });
+}
+
+/** The evidence an application has, as rules see it: key → what the register answered. */
+export async function evidenceFacts(tx: Tx | Db, applicationId: string): Promise<Record<string, unknown>> {
+  const rows = await tx.selectFrom('application_evidence').select(['key', 'status', 'data']).where('application_id', '=', applicationId).execute();
+  return Object.fromEntries(rows.filter((r) => r.status !== 'unavailable').map((r) => [r.key, r.data]));
+}
+
+export async function evidenceOf(db: Db, applicationId: string) {
+  const rows = await db.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).orderBy('key').execute();
+  return rows.map((r) => ({ key: r.key, registry: r.registry, service: r.service_id, status: r.status, data: r.data, requestId: r.request_id, fetchedAt: r.fetched_at.toISOString() }));
+}
