@@ -110,3 +110,17 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     expect((await verifyMessageLog(db)).ok).toBe(false);
   });
 });
+
+describe('pre-filling a form from the registers', () => {
+  it('fills what the registers know, says where each value came from, and shows the query in the tracker', async () => {
+    const token = await t.signIn(citizen);
+    const res = await t.app.inject({ url: '/api/v1/services/kz-marriage-registration/prefill', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    const { fields, unavailable } = res.json();
+    expect(fields.applicantSurnameAfter).toMatchObject({ value: 'Сейітова', source: 'KZ/GOV/MVD/REGISTRIES/population', registry: 'population' });
+    expect(Array.isArray(unavailable)).toBe(true);
+    const tracker = (await t.app.inject({ url: '/api/v1/me/data-access', headers: { authorization: `Bearer ${token}` } })).json().items;
+    expect(tracker[0]).toMatchObject({ issue: 'prefill:kz-marriage-registration', service: 'KZ/GOV/MVD/REGISTRIES/population', client: 'KZ/GOV/CIVILREG/SERVICES' });
+    expect((await t.app.inject({ url: '/api/v1/services/kz-marriage-registration/prefill' })).statusCode).toBe(401);
+  });
+});

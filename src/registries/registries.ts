@@ -83,7 +83,8 @@ function population(state: string): RegistryService {
       if (!p) return notFound('The person');
       return {
         status: 200,
-        body: { identifier: p.national_id, state, givenName: p.given_name, familyName: p.family_name, patronymic: p.patronymic, birthDate: p.birth_date, sex: p.sex },
+        // surname: the name forms and civil-registry systems use for familyName
+        body: { identifier: p.national_id, state, givenName: p.given_name, familyName: p.family_name, surname: p.family_name, patronymic: p.patronymic, birthDate: p.birth_date, sex: p.sex },
         subjects: [{ state, id }],
       };
     },

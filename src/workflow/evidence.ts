@@ -1,4 +1,4 @@
-import type { Catalog, Evidence } from '../catalog/index.js';
+import type { Catalog, Evidence, ServiceDefinition } from '../catalog/index.js';
 import { formatServiceId, handleGatewayRequest, type GatewayDeps } from '../exchange/index.js';
 import { type Db, type Tx, transaction } from '../platform/db/index.js';
 import { enqueue } from '../platform/jobs.js';
@@ -112,4 +112,47 @@ export async function evidenceFacts(tx: Tx | Db, applicationId: string): Promise
 export async function evidenceOf(db: Db, applicationId: string) {
   const rows = await db.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).orderBy('key').execute();
   return rows.map((r) => ({ key: r.key, registry: r.registry, service: r.service_id, status: r.status, data: r.data, requestId: r.request_id, fetchedAt: r.fetched_at.toISOString() }));
+}
+
+export interface PrefilledField {
+  value: unknown;
+  /** the register it came from (X-Road service id) and the exchange request, for the portal to show */
+  source: string;
+  registry: string;
+  requestId: string | null;
+}
+
+/**
+ * Pre-fills a service's form for a citizen from the registers (once-only): each evidence item with a `prefill`
+ * mapping about the applicant is asked through the exchange, with the citizen as the user and the form as the
+ * purpose, so the query shows in their data tracker. Items the registers cannot answer are listed as unavailable.
+ */
+export async function prefillForm(
+  deps: EvidenceDeps,
+  service: ServiceDefinition,
+  person: { state: string; nationalId: string },
+): Promise<{ fields: Record<string, PrefilledField>; unavailable: string[] }> {
+  const agency = deps.catalog.agency(service.agency);
+  const fields: Record<string, PrefilledField> = {};
+  const unavailable: string[] = [];
+  for (const item of service.evidence.filter((e) => e.prefill && e.subject === 'applicant')) {
+    const fetched = await fetchEvidenceItem(deps, item, {
+      agencyMember: agency!.member,
+      user: `${person.state}${person.nationalId}`,
+      issue: `prefill:${service.code}`,
+      state: service.state,
+      applicantId: person.state === service.state ? person.nationalId : '',
+      data: {},
+    });
+    if (fetched.status !== 'received') {
+      unavailable.push(item.key);
+      continue;
+    }
+    const data = fetched.data as Record<string, unknown>;
+    for (const [field, registryField] of Object.entries(item.prefill!)) {
+      if (data[registryField] === undefined || data[registryField] === null) continue;
+      fields[field] = { value: data[registryField], source: fetched.serviceId!, registry: item.registry, requestId: fetched.requestId };
+    }
+  }
+  return { fields, unavailable };
 }

@@ -4,6 +4,8 @@ import { LANGUAGE_OF_STATE, type ServiceDefinition } from '../../catalog/index.j
 import { pickText } from '../../i18n/index.js';
 import { notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
+import { prefillForm } from '../../workflow/index.js';
+import { requireActor } from '../auth.js';
 import { LangQuery, problems } from '../schemas.js';
 
 const Fee = Type.Object({
@@ -84,6 +86,32 @@ export function serviceRoutes(app: FastifyInstance, node: Node): void {
         .search({ state: q.state, agency: q.agency, category: q.category, lifeEvent: q.lifeEvent, applicant: q.applicant as never, q: q.q })
         .map((d) => summary(d, request.language));
       return { items, total: items.length };
+    },
+  );
+
+  app.get(
+    '/api/v1/services/:code/prefill',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: "Citizen: the form's fields the registers can fill in for me, each with its source (once-only)",
+        params: Type.Object({ code: Type.String({ maxLength: 80 }) }),
+        response: {
+          200: Type.Object({
+            fields: Type.Record(Type.String(), Type.Object({ value: Type.Unknown(), source: Type.String(), registry: Type.String(), requestId: Type.Union([Type.String(), Type.Null()]) })),
+            unavailable: Type.Array(Type.String(), { description: 'evidence the registers could not give; the form asks for it' }),
+          }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'citizen');
+      const { code } = request.params as { code: string };
+      const d = catalog.get(code);
+      if (!d) throw notFound('errors.service_not_found', { service: code });
+      const gateway = { db: node.database.db, clock: node.clock, services: node.exchangeServices, timeoutMs: node.config.exchangeTimeoutMs };
+      return prefillForm({ db: node.database.db, catalog, gateway }, d, { state: actor.state, nationalId: actor.nationalId });
     },
   );
 
