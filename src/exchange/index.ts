@@ -2,4 +2,4 @@ export { dataAccessOf, grantAccess, listAccessRights, revokeAccess, type AccessR
 export { ExchangeError } from './errors.js';
 export { handleGatewayRequest, requestHash, type GatewayAnswer, type GatewayDeps, type GatewayRequest } from './gateway.js';
 export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ClientId, type ServiceId } from './identifiers.js';
-export { logMessages, verifyMessageLog } from './message-log.js';
+export { listMessageLog, logMessages, verifyMessageLog, type MessageLogEntry } from './message-log.js';

@@ -113,3 +113,34 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
     }
   }
 }
+
+export interface MessageLogEntry {
+  id: number;
+  at: string;
+  side: string;
+  direction: string;
+  xRoadId: string;
+  requestId: string;
+  client: string;
+  service: string;
+  userId: string | null;
+  issue: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  errorType: string | null;
+  requestHash: string | null;
+  hash: string;
+}
+
+/** The log for the node's operator, newest first (metadata only; bodies stay in the database). */
+export async function listMessageLog(db: Db, limit: number, filter: { requestId?: string; before?: number } = {}): Promise<MessageLogEntry[]> {
+  let q = db.selectFrom('message_log').selectAll().orderBy('id', 'desc').limit(limit);
+  if (filter.requestId) q = q.where('request_id', '=', filter.requestId);
+  if (filter.before) q = q.where('id', '<', filter.before);
+  return (await q.execute()).map((r) => ({
+    id: Number(r.id), at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id,
+    client: r.client_id, service: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status,
+    errorType: r.error_type, requestHash: r.request_hash, hash: r.hash,
+  }));
+}

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, revokeAccess } from '../../exchange/index.js';
+import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, listMessageLog, revokeAccess } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { problems } from '../schemas.js';
@@ -79,6 +79,39 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
       requireActor(request, 'operator');
       const body = request.body as { service: string; client: string };
       return { revoked: await revokeAccess(db, body.service, body.client) };
+    },
+  );
+
+  app.get(
+    '/api/v1/exchange/message-log',
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: "Operator: the gateway's message log, newest first (both sides, requests and responses)",
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          requestId: Type.Optional(Type.String({ maxLength: 64 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(), at: Type.String(), side: Type.String(), direction: Type.String(), xRoadId: Type.String(), requestId: Type.String(),
+                client: Type.String(), service: Type.String(), userId: Type.Union([Type.String(), Type.Null()]), issue: Type.Union([Type.String(), Type.Null()]),
+                method: Type.String(), path: Type.String(), status: Type.Union([Type.Integer(), Type.Null()]), errorType: Type.Union([Type.String(), Type.Null()]),
+                requestHash: Type.Union([Type.String(), Type.Null()]), hash: Type.String(),
+              }),
+            ),
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      requireActor(request, 'operator');
+      const q = request.query as { limit?: number; before?: number; requestId?: string };
+      return { items: await listMessageLog(db, q.limit ?? 100, q) };
     },
   );
 
