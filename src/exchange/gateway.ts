@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Clock } from '../platform/clock.js';
-import { type Db, transaction } from '../platform/db/index.js';
-import type { RegistryService } from '../registries/index.js';
-import { clientError, clientProxyError, ExchangeError, serverProxyError } from './errors.js';
-import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, providerOf, type ServiceId } from './identifiers.js';
+import { transaction } from '../platform/db/index.js';
+import { clientError, clientProxyError, ExchangeError } from './errors.js';
+import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
+import { type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
 import { type LoggedMessage, logMessages } from './message-log.js';
 
 export interface GatewayRequest {
@@ -20,14 +19,17 @@ export interface GatewayAnswer {
   body: Uint8Array;
 }
 
-export interface GatewayDeps {
-  db: Db;
-  clock: Clock;
-  services: RegistryService[];
-  /** how long the provider may take before the caller gets Server.ServerProxy.ServiceTimeout */
-  timeoutMs: number;
-  /** clients whose messages are logged with their bodies (full logging), by client id */
-  fullLogging?: (clientId: string) => boolean;
+/** How the client's gateway reaches a service on another node (mutual TLS, signed messages): see federation. */
+export interface RemoteProviders {
+  /** the node that provides a service, if the federation has one, else undefined */
+  locate(serviceId: ServiceId): string | undefined;
+  /** whether a member has a subsystem of that code, by the federation's configuration */
+  isSubsystem(instance: string, memberClass: string, memberCode: string, code: string): boolean;
+  send(node: string, message: ProviderMessage): Promise<ProviderAnswer>;
+}
+
+export interface GatewayDeps extends ProviderDeps {
+  remote?: RemoteProviders;
 }
 
 const header = (h: GatewayRequest['headers'], name: string): string | undefined => {
@@ -55,24 +57,10 @@ function errorAnswer(e: ExchangeError, extra: Record<string, string> = {}): Gate
   };
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(serverProxyError('ServiceTimeout', `The service did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
- * The gateway, client side and provider side: checks the request against the Message Protocol for REST, finds the
- * service, checks that the client was granted it, calls it, and answers with X-Road's headers. Both sides log every
- * request and response (hash-chained), and every person named as user or subject gets a data-tracker entry.
+ * The client's side of the gateway: checks the request against the Message Protocol for REST, finds the node that
+ * provides the service (this one, or another through the federation), has the provider's side serve it, and answers
+ * with X-Road's headers. Every request and response is logged (hash-chained) on each side it passes.
  */
 export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRequest): Promise<GatewayAnswer> {
   const requestId = randomUUID();
@@ -91,7 +79,10 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   if (!clientHeader) failure = clientError('InvalidClientIdentifier', 'The X-Road-Client header is missing');
   else if (!(client = parseClientId(clientHeader))) failure = clientError('InvalidClientIdentifier', 'The X-Road-Client header is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]');
   if (!failure) {
-    const parsed = parseServicePath(rawPath, (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code));
+    const parsed = parseServicePath(
+      rawPath,
+      (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) || !!deps.remote?.isSubsystem(i, c, m, code),
+    );
     if (!parsed) failure = clientError('InvalidServiceIdentifier', 'The request is not /r1/INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/SERVICE[/path] with each part percent-encoded');
     else ({ service, path } = parsed);
   }
@@ -115,26 +106,16 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   const log: LoggedMessage[] = [{ ...base, at, side: 'client', direction: 'request', requestHash: hash, body: request.body }];
 
   let answer: GatewayAnswer;
-  let subjects: { state: string; id: string }[] = [];
+  let served = false;
   try {
     if (failure) throw failure;
-    const target = deps.services.find((s) => formatServiceId(s.id) === serviceId);
-    if (!target) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
-    // Provider side. (Between nodes this is the other node's gateway, over mutual TLS, with signed messages.)
-    log.push({ ...base, at, side: 'provider', direction: 'request', requestHash: hash, body: request.body });
-    const granted = await deps.db
-      .selectFrom('access_rights')
-      .select('client_id')
-      .where('service_id', '=', serviceId)
-      .where('client_id', 'in', [clientId, ...(client!.subsystem !== undefined ? [formatClientId({ ...client!, subsystem: undefined })] : [])])
-      .executeTakeFirst();
-    if (!granted) throw serverProxyError('AccessDenied', `${clientId} has not been granted ${serviceId}`);
-    const result = await withTimeout(target.handle(deps.db, { method: request.method, path, query: new URLSearchParams(rawQuery) }), deps.timeoutMs).catch((error) => {
-      if (error instanceof ExchangeError) throw error;
-      throw serverProxyError('ServiceFailed', 'The service failed to answer');
-    });
-    subjects = result.subjects;
-    answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)) };
+    const message: ProviderMessage = { ...base, requestHash: hash, body: request.body };
+    const local = deps.services.some((s) => formatServiceId(s.id) === serviceId);
+    const node = local ? undefined : deps.remote?.locate(service!);
+    if (!local && !node) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
+    const provided = local ? await serveProviderRequest(deps, message) : await deps.remote!.send(node!, message);
+    served = !provided.errorType;
+    answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     answer = errorAnswer(error);
@@ -147,19 +128,17 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     'x-road-request-id': requestId,
     ...(answer.headers['x-road-error'] ? {} : { 'x-road-request-hash': hash }),
   });
-  const done = deps.clock.now();
   const errorType = answer.headers['x-road-error'] ?? null;
-  if (log.length > 1) log.push({ ...base, at: done, side: 'provider', direction: 'response', status: answer.status, errorType, requestHash: hash, body: answer.body });
-  log.push({ ...base, at: done, side: 'client', direction: 'response', status: answer.status, errorType, requestHash: hash, body: answer.body });
+  log.push({ ...base, at: deps.clock.now(), side: 'client', direction: 'response', status: answer.status, errorType, requestHash: hash, body: answer.body });
 
-  // Nothing is answered before the log (and the data tracker) is durable.
+  // Nothing is answered before the log (and the user's data tracker) is durable. The subjects' entries are written
+  // by the provider's gateway, on the node that holds their data.
   const user = userIdHeader ? parseUserId(userIdHeader) : undefined;
   await transaction(deps.db, async (tx) => {
-    const tracked = [...(user && !errorType ? [{ state: user.state, id: user.value, role: 'user' as const }] : []), ...subjects.map((s) => ({ ...s, role: 'subject' as const }))];
-    for (const t of tracked) {
+    if (user && served) {
       await tx
         .insertInto('data_access_log')
-        .values({ person_state: t.state, person_id: t.id, role: t.role, at, client_id: clientId, service_id: serviceId, user_id: userIdHeader ?? null, issue: issue ?? null, request_id: requestId })
+        .values({ person_state: user.state, person_id: user.value, role: 'user', at, client_id: clientId, service_id: serviceId, user_id: userIdHeader ?? null, issue: issue ?? null, request_id: requestId })
         .execute();
     }
     await logMessages(tx, log);

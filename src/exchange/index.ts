@@ -1,5 +1,6 @@
 export { dataAccessOf, grantAccess, listAccessRights, revokeAccess, type AccessRight, type DataAccessEntry } from './access.js';
 export { ExchangeError } from './errors.js';
-export { handleGatewayRequest, requestHash, type GatewayAnswer, type GatewayDeps, type GatewayRequest } from './gateway.js';
+export { handleGatewayRequest, requestHash, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
+export { serveProviderRequest, type ProviderAnswer, type ProviderDeps, type ProviderMessage } from './provider.js';
 export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ClientId, type ServiceId } from './identifiers.js';
 export { listMessageLog, logMessages, verifyMessageLog, type MessageLogEntry } from './message-log.js';

@@ -1,0 +1,97 @@
+import type { Clock } from '../platform/clock.js';
+import { type Db, transaction } from '../platform/db/index.js';
+import type { RegistryService } from '../registries/index.js';
+import { ExchangeError, serverProxyError } from './errors.js';
+import { formatClientId, formatServiceId, parseClientId } from './identifiers.js';
+import { type LoggedMessage, logMessages } from './message-log.js';
+
+/** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
+export interface ProviderMessage {
+  method: string;
+  serviceId: string;
+  clientId: string;
+  /** the provider's path and query, e.g. /records/870412300416?x=1 */
+  path: string;
+  xRoadId: string;
+  requestId: string;
+  userId: string | null;
+  issue: string | null;
+  requestHash: string;
+  body: Uint8Array;
+}
+
+export interface ProviderAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** the X-Road error type when the provider's gateway refused or failed, not the service */
+  errorType: string | null;
+}
+
+export interface ProviderDeps {
+  db: Db;
+  clock: Clock;
+  services: RegistryService[];
+  timeoutMs: number;
+  fullLogging?: (clientId: string) => boolean;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(serverProxyError('ServiceTimeout', `The service did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The provider's side of the gateway: the client must have been granted the service (access rights belong to the
+ * provider), the service is called under a time limit, both the request and the answer are logged, and each person
+ * the answer is about gets an entry in their data tracker — on this node, whoever asked from wherever.
+ */
+export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessage): Promise<ProviderAnswer> {
+  const at = deps.clock.now();
+  const client = parseClientId(m.clientId);
+  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, method: m.method, path: m.path, requestHash: m.requestHash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
+  const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', body: m.body }];
+  let answer: ProviderAnswer;
+  let subjects: { state: string; id: string }[] = [];
+  try {
+    const target = deps.services.find((s) => formatServiceId(s.id) === m.serviceId);
+    if (!target || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
+    const granted = await deps.db
+      .selectFrom('access_rights')
+      .select('client_id')
+      .where('service_id', '=', m.serviceId)
+      .where('client_id', 'in', [m.clientId, ...(client.subsystem !== undefined ? [formatClientId({ ...client, subsystem: undefined })] : [])])
+      .executeTakeFirst();
+    if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.serviceId}`);
+    const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
+    const result = await withTimeout(target.handle(deps.db, { method: m.method, path, query: new URLSearchParams(query) }), deps.timeoutMs).catch((error) => {
+      if (error instanceof ExchangeError) throw error;
+      throw serverProxyError('ServiceFailed', 'The service failed to answer');
+    });
+    subjects = result.subjects;
+    answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null };
+  } catch (error) {
+    if (!(error instanceof ExchangeError)) throw error;
+    answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type };
+  }
+  log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, body: answer.body });
+  await transaction(deps.db, async (tx) => {
+    for (const s of subjects) {
+      await tx
+        .insertInto('data_access_log')
+        .values({ person_state: s.state, person_id: s.id, role: 'subject', at, client_id: m.clientId, service_id: m.serviceId, user_id: m.userId, issue: m.issue, request_id: m.requestId })
+        .execute();
+    }
+    await logMessages(tx, log);
+  });
+  return answer;
+}
