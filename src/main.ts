@@ -1,5 +1,6 @@
 import { buildApp } from './http/app.js';
 import { loadConfig } from './platform/config.js';
+import { startGatewayServer } from './exchange/index.js';
 import { startNode } from './start.js';
 
 const config = loadConfig();
@@ -15,6 +16,8 @@ async function stop(signal: string) {
   stopping = true;
   app.log.info({ signal }, 'stopping');
   await app.close();
+  gatewayServer?.close();
+  node.federation?.view.stop();
   await node.jobs.stop();
   await node.database.close();
   process.exit(0);
@@ -24,6 +27,20 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 
 await app.listen({ port: config.port, host: config.host });
 node.jobs.start();
+// The gateway for other nodes of the federation: its own port, mutual TLS.
+const gatewayServer = node.federation
+  ? await startGatewayServer({
+      port: config.federation!.gatewayPort,
+      host: config.host,
+      creds: node.federation.creds,
+      view: node.federation.view,
+      provider: { db: node.database.db, clock: node.clock, services: node.exchangeServices, timeoutMs: config.exchangeTimeoutMs },
+    })
+  : undefined;
+node.federation?.view.start(config.federation!.refreshSeconds);
+if (node.federation) {
+  app.log.info({ node: config.federation!.nodeId, gatewayPort: config.federation!.gatewayPort, federation: node.federation.view.current() ? 'valid' : node.federation.view.lastProblem }, 'federation gateway ready');
+}
 app.log.info(
   { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode },
   `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,

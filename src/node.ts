@@ -5,6 +5,7 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { JobRunner } from './platform/jobs.js';
 import type { RegistryService } from './registries/index.js';
+import type { FederationView, NodeCredentials, RemoteProviders } from './exchange/index.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -19,4 +20,6 @@ export interface Node {
   jobs: JobRunner;
   /** the registers this node provides through its exchange gateway */
   exchangeServices: RegistryService[];
+  /** when the node belongs to a federation: its view of the configuration, its gateway identity, other nodes */
+  federation?: { view: FederationView; creds: NodeCredentials; remote: RemoteProviders };
 }

@@ -1,5 +1,7 @@
 import { loadCatalog, syncAgencies } from './catalog/index.js';
+import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
+import { FederationView, remoteProviders } from './exchange/index.js';
 import { registryServices } from './registries/index.js';
 import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
@@ -13,6 +15,14 @@ import { JobRunner } from './platform/jobs.js';
 import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, DISPATCH_QUEUE, dispatchNotification } from './notifications/index.js';
 import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
+
+/** Reads the node's gateway identity and the federation's configuration (refused if not signed under the anchor). */
+async function joinFederation(f: NonNullable<Config['federation']>, clock: Clock, timeoutMs: number) {
+  const creds = { id: f.nodeId, keyPem: readFileSync(f.keyFile, 'utf8'), certPem: readFileSync(f.certFile, 'utf8'), anchorPem: readFileSync(f.anchorFile, 'utf8') };
+  const view = new FederationView(f.configFile, creds.anchorPem, clock, f.nodeId);
+  await view.refresh();
+  return { view, creds, remote: remoteProviders(view, creds, timeoutMs) };
+}
 
 export interface StartOptions {
   clock?: Clock;
@@ -47,7 +57,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
     const exchangeServices = registryServices(config.states);
-    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs };
+    const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
+    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
     const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
@@ -62,7 +73,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices };
+    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices, federation };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

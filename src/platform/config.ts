@@ -31,11 +31,27 @@ export interface Config {
   paymentWebhookSecret?: string;
   /** how long a provider may take to answer through the exchange */
   exchangeTimeoutMs: number;
+  /** membership of a federation: all of these, or none (a node on its own) */
+  federation?: {
+    nodeId: string;
+    gatewayPort: number;
+    keyFile: string;
+    certFile: string;
+    anchorFile: string;
+    configFile: string;
+    refreshSeconds: number;
+  };
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set when ORTAK_NODE_ID is (a node of a federation)`);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,6 +83,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
+    federation: env.ORTAK_NODE_ID
+      ? {
+          nodeId: env.ORTAK_NODE_ID,
+          gatewayPort: Number(env.ORTAK_GATEWAY_PORT ?? 8443),
+          keyFile: required(env, 'ORTAK_NODE_KEY'),
+          certFile: required(env, 'ORTAK_NODE_CERT'),
+          anchorFile: required(env, 'ORTAK_FEDERATION_ANCHOR'),
+          configFile: required(env, 'ORTAK_FEDERATION_CONFIG'),
+          refreshSeconds: Number(env.ORTAK_FEDERATION_REFRESH_SECONDS ?? 30),
+        }
+      : undefined,
     paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
 }

@@ -11,7 +11,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
   const db = node.database.db;
   const services = node.exchangeServices;
   const serviceIds = services.map((s) => formatServiceId(s.id));
-  const gateway = { db, clock: node.clock, services, timeoutMs: node.config.exchangeTimeoutMs };
+  const gateway = { db, clock: node.clock, services, timeoutMs: node.config.exchangeTimeoutMs, remote: node.federation?.remote };
 
   // The gateway speaks X-Road's Message Protocol for REST, not this API's conventions: any method, any body,
   // X-Road errors instead of problem+json.

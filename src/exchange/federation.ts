@@ -1,0 +1,111 @@
+import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CompactSign, compactVerify, importPKCS8, importX509 } from 'jose';
+import { canonicalJson } from '../platform/canonical-json.js';
+import type { Clock } from '../platform/clock.js';
+
+/**
+ * The federation's configuration: which nodes exist, where they listen, their gateway certificates, and which
+ * members and subsystems each one serves. The federation operator signs it with the trust anchor's key; a node
+ * accepts only a configuration signed under the anchor it was given, and only until it expires.
+ */
+export interface FederationNode {
+  id: string;
+  /** https://host:port of the node's gateway */
+  address: string;
+  /** PEM of the node's gateway certificate, issued under the trust anchor */
+  certificate: string;
+  /** X-Road members (INSTANCE/CLASS/MEMBER) the node speaks for */
+  members: string[];
+  /** subsystems (INSTANCE/CLASS/MEMBER/SUBSYSTEM) whose services the node provides */
+  subsystems: string[];
+}
+
+export interface FederationConfig {
+  version: 1;
+  issuedAt: string;
+  expiresAt: string;
+  nodes: FederationNode[];
+}
+
+export async function signFederationConfig(config: FederationConfig, anchorKeyPem: string, anchorCertPem: string): Promise<string> {
+  const key = await importPKCS8(anchorKeyPem, 'ES256');
+  const der = new NodeX509(anchorCertPem).raw.toString('base64');
+  return new CompactSign(new TextEncoder().encode(canonicalJson(config))).setProtectedHeader({ alg: 'ES256', typ: 'ortak-federation+jws', x5c: [der] }).sign(key);
+}
+
+export type ConfigProblem = 'malformed' | 'signature' | 'expired';
+
+export async function verifyFederationConfig(jws: string, anchorCertPem: string, now: Date): Promise<{ config?: FederationConfig; problem?: ConfigProblem }> {
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws.trim(), await importX509(anchorCertPem, 'ES256'), { algorithms: ['ES256'] }));
+  } catch (error) {
+    return { problem: (error as Error).name === 'JWSSignatureVerificationFailed' ? 'signature' : 'malformed' };
+  }
+  let config: FederationConfig;
+  try {
+    config = JSON.parse(new TextDecoder().decode(payload)) as FederationConfig;
+  } catch {
+    return { problem: 'malformed' };
+  }
+  if (config.version !== 1 || !Array.isArray(config.nodes)) return { problem: 'malformed' };
+  if (!(new Date(config.expiresAt) > now)) return { problem: 'expired' };
+  return { config };
+}
+
+export const certificateFingerprint = (pemOrDer: string | Buffer) => createHash('sha256').update(new NodeX509(pemOrDer).raw).digest('hex');
+
+/**
+ * The node's view of the federation: the configuration file is read again every `refreshSeconds`; a new one that
+ * does not verify is refused and the last good one kept — until it expires, after which this node can neither call
+ * nor be called across nodes.
+ */
+export class FederationView {
+  private config?: FederationConfig;
+  private timer?: NodeJS.Timeout;
+  lastProblem?: ConfigProblem | 'unreadable';
+
+  constructor(
+    private readonly source: string,
+    private readonly anchorPem: string,
+    private readonly clock: Clock,
+    readonly selfId: string,
+  ) {}
+
+  async refresh(): Promise<void> {
+    let text: string;
+    try {
+      text = readFileSync(this.source, 'utf8');
+    } catch {
+      this.lastProblem = 'unreadable';
+      return;
+    }
+    const { config, problem } = await verifyFederationConfig(text, this.anchorPem, this.clock.now());
+    this.lastProblem = problem;
+    if (config) this.config = config;
+  }
+
+  start(refreshSeconds: number): void {
+    this.timer = setInterval(() => void this.refresh(), refreshSeconds * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The configuration in force, or undefined when there is none or it has expired. */
+  current(): FederationConfig | undefined {
+    if (!this.config || !(new Date(this.config.expiresAt) > this.clock.now())) return undefined;
+    return this.config;
+  }
+
+  node(id: string): FederationNode | undefined {
+    return this.current()?.nodes.find((n) => n.id === id);
+  }
+
+  nodeByCertificate(fingerprint: string): FederationNode | undefined {
+    return this.current()?.nodes.find((n) => certificateFingerprint(n.certificate) === fingerprint);
+  }
+}

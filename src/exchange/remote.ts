@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { CompactSign, compactVerify, importPKCS8, importX509 } from 'jose';
+import { canonicalJson } from '../platform/canonical-json.js';
+import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
+import { certificateFingerprint, type FederationView } from './federation.js';
+import type { RemoteProviders } from './gateway.js';
+import { formatClientId, parseClientId, type ServiceId } from './identifiers.js';
+import { type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
+
+/** A node's gateway identity: its key and certificate under the trust anchor, and the anchor itself. */
+export interface NodeCredentials {
+  id: string;
+  keyPem: string;
+  certPem: string;
+  anchorPem: string;
+}
+
+const MESSAGES_PATH = '/exchange/v1/messages';
+const memberOf = (clientId: string) => {
+  const c = parseClientId(clientId);
+  return c ? formatClientId({ instance: c.instance, memberClass: c.memberClass, memberCode: c.memberCode }) : undefined;
+};
+
+async function sign(payload: unknown, keyPem: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(canonicalJson(payload))).setProtectedHeader({ alg: 'ES256', typ: 'ortak-message+jws' }).sign(await importPKCS8(keyPem, 'ES256'));
+}
+
+async function verify<T>(jws: string, certPem: string): Promise<T | undefined> {
+  try {
+    const { payload } = await compactVerify(jws, await importX509(certPem, 'ES256'), { algorithms: ['ES256'] });
+    return JSON.parse(new TextDecoder().decode(payload)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+interface WireMessage extends Omit<ProviderMessage, 'body'> {
+  body: string;
+  from: string;
+}
+interface WireAnswer extends Omit<ProviderAnswer, 'body'> {
+  body: string;
+  requestId: string;
+  requestHash: string;
+}
+
+/**
+ * The client's gateway talking to another node's gateway: HTTPS with mutual TLS under the federation's trust
+ * anchor, the provider's certificate pinned to the one the configuration names, the message signed with this node's
+ * key and the answer's signature verified with the provider's, within a time limit.
+ */
+export function remoteProviders(view: FederationView, creds: NodeCredentials, timeoutMs: number): RemoteProviders {
+  return {
+    locate(service: ServiceId) {
+      if (!view.current()) throw clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
+      const subsystem = service.subsystem !== undefined ? formatClientId(service) : undefined;
+      const member = formatClientId({ instance: service.instance, memberClass: service.memberClass, memberCode: service.memberCode });
+      return view.current()?.nodes.find((n) => n.id !== creds.id && (subsystem ? n.subsystems.includes(subsystem) : n.members.includes(member)))?.id;
+    },
+    isSubsystem(i, c, m, code) {
+      const id = formatClientId({ instance: i, memberClass: c, memberCode: m, subsystem: code });
+      return !!view.current()?.nodes.some((n) => n.subsystems.includes(id));
+    },
+    async send(nodeId, message) {
+      const node = view.node(nodeId);
+      if (!view.current()) throw clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
+      if (!node) throw clientProxyError('UnknownService', `Node ${nodeId} is no longer in the federation`);
+      const wire: WireMessage = { ...message, body: Buffer.from(message.body).toString('base64'), from: creds.id };
+      const signed = await sign(wire, creds.keyPem);
+      const url = new URL(MESSAGES_PATH, node.address);
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            hostname: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            key: creds.keyPem,
+            cert: creds.certPem,
+            ca: creds.anchorPem,
+            headers: { 'content-type': 'application/jose' },
+            timeout: timeoutMs,
+            // Pinned: the server must present exactly the certificate the configuration names for that node.
+            checkServerIdentity: (host, cert) =>
+              createHash('sha256').update(cert.raw).digest('hex') !== certificateFingerprint(node.certificate)
+                ? clientProxyError('SslAuthenticationFailed', `The gateway at ${node.address} is not ${nodeId}`)
+                : checkServerIdentity(host, cert),
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+          },
+        );
+        req.on('timeout', () => req.destroy(clientProxyError('NetworkError', `${nodeId} did not answer within ${timeoutMs} ms`)));
+        req.on('error', (error) => reject(error instanceof ExchangeError ? error : clientProxyError('NetworkError', `Cannot reach ${nodeId}: ${(error as Error).message}`)));
+        req.end(signed);
+      });
+      if (status !== 200) {
+        // The provider's gateway refused the message itself: its X-Road error, as it wrote it.
+        try {
+          const body = JSON.parse(text) as { type: string; message: string };
+          if (typeof body.type === 'string') throw new ExchangeError(body.type, body.message);
+        } catch (error) {
+          if (error instanceof ExchangeError) throw error;
+        }
+        throw clientProxyError('NetworkError', `${nodeId} answered ${status}`);
+      }
+      const answer = await verify<WireAnswer>(text, node.certificate);
+      if (!answer || answer.requestId !== message.requestId || answer.requestHash !== message.requestHash) {
+        throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
+      }
+      return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body, 'base64'), errorType: answer.errorType };
+    },
+  };
+}
+
+/**
+ * The provider's gateway for other nodes: HTTPS that accepts only clients with a certificate under the trust
+ * anchor, and only nodes the current configuration lists; each message must be signed by the node that sent it
+ * and speak for one of its own members. The answer is signed with this node's key.
+ */
+export function startGatewayServer(options: { port: number; host: string; creds: NodeCredentials; view: FederationView; provider: ProviderDeps }): Promise<Server> {
+  const { creds, view, provider } = options;
+  const refuse = (res: import('node:http').ServerResponse, error: ExchangeError) => {
+    res.writeHead(error.status === 400 ? 400 : 403, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type });
+    res.end(JSON.stringify(error.body()));
+  };
+  const server = createServer({ key: creds.keyPem, cert: creds.certPem, ca: creds.anchorPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 15 * 1024 * 1024) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', async () => {
+      try {
+        if (req.method !== 'POST' || req.url !== MESSAGES_PATH) throw new ExchangeError('Server.ServerProxy.BadRequest', 'Not an exchange message', 400);
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
+        const sender = peer?.raw ? view.nodeByCertificate(createHash('sha256').update(peer.raw).digest('hex')) : undefined;
+        if (!view.current()) throw serverProxyError('OutdatedGlobalConf', 'This node has no valid federation configuration');
+        if (!sender) throw serverProxyError('SslAuthenticationFailed', 'The calling gateway is not a node of the federation');
+        const wire = await verify<WireMessage>(Buffer.concat(chunks).toString('utf8'), sender.certificate);
+        if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
+        const member = memberOf(wire.clientId);
+        if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
+        const { from: _from, ...message } = wire;
+        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64') });
+        const signed = await sign({ ...answer, body: Buffer.from(answer.body).toString('base64'), requestId: wire.requestId, requestHash: wire.requestHash } satisfies WireAnswer, creds.keyPem);
+        res.writeHead(200, { 'content-type': 'application/jose' });
+        res.end(signed);
+      } catch (error) {
+        refuse(res, error instanceof ExchangeError ? error : serverProxyError('InternalError', 'The gateway failed to process the message'));
+      }
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}

@@ -1,0 +1,173 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../src/platform/paths.js';
+
+// Two nodes as separate processes, each with its own database and ports, in one federation: Kyrgyzstan's work-permit
+// system asks Kazakhstan's criminal records register about a Kazakh citizen, through both gateways (mutual TLS,
+// signed messages), and the citizen sees it on the Kazakh node.
+const dist = (file: string) => join(paths.root, 'dist', 'src', file);
+const root = mkdtempSync(join(tmpdir(), 'ortak-federation-'));
+const fed = join(root, 'federation');
+const nodes: Record<string, { child?: ChildProcess; port: number; gateway: number; out: string }> = {};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function federation(...args: string[]) {
+  const r = spawnSync(process.execPath, [dist('cli/federation.js'), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`federation ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function startNode(id: string, state: string) {
+  const n = nodes[id];
+  n.out = '';
+  n.child = spawn(process.execPath, [dist('main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(n.port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      ORTAK_DATA_DIR: join(root, `data-${id}`),
+      ORTAK_STATES: state,
+      ORTAK_NODE_ID: id,
+      ORTAK_GATEWAY_PORT: String(n.gateway),
+      ORTAK_NODE_KEY: join(fed, 'nodes', `${id}.key.pem`),
+      ORTAK_NODE_CERT: join(fed, 'nodes', `${id}.cert.pem`),
+      ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'),
+      ORTAK_FEDERATION_CONFIG: join(fed, 'config.jws'),
+      ORTAK_FEDERATION_REFRESH_SECONDS: '1',
+      ORTAK_EXCHANGE_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  n.child.stdout!.on('data', (d) => (n.out += d));
+  n.child.stderr!.on('data', (d) => (n.out += d));
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(`http://127.0.0.1:${n.port}/health`).then((r) => r.ok, () => false)) return;
+    if (n.child.exitCode !== null) throw new Error(`${id} exited: ${n.out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${id} did not start: ${n.out}`);
+}
+
+async function stopNode(id: string) {
+  const child = nodes[id].child;
+  if (!child || child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+const json = async (res: Promise<Response>): Promise<any> => (await res).json();
+const api = (id: string, path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${nodes[id].port}${path}`, init);
+
+async function signIn(id: string, filter: (p: { role: string; state: string; language: string }) => boolean) {
+  const personas = await json(api(id, '/api/v1/auth/demo-personas'));
+  const p = personas.find(filter);
+  const { token } = await json(api(id, '/api/v1/auth/demo-login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: p.qualifiedIdentifier, role: p.role }) }));
+  return { token, identifier: p.identifier as string };
+}
+
+let kzCitizen: { token: string; identifier: string };
+const crossBorder = (client = 'KG/GOV/MVD/WORKPERMITS') =>
+  api('KG', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`, {
+    headers: { 'X-Road-Client': client, 'X-Road-UserId': 'KG22010198512345', 'X-Road-Issue': 'work permit WP-2026-117' },
+  });
+
+beforeAll(async () => {
+  for (const id of ['KZ', 'KG']) nodes[id] = { port: await freePort(), gateway: await freePort(), out: '' };
+  federation('init', fed);
+  federation('add-node', fed, 'KZ', `https://127.0.0.1:${nodes.KZ.gateway}`, 'KZ');
+  federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
+  federation('publish', fed, '24');
+  copyFileSync(join(fed, 'federation.json'), join(root, 'both-nodes.json'));
+  await Promise.all([startNode('KZ', 'KZ'), startNode('KG', 'KG')]);
+  kzCitizen = await signIn('KZ', (p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'kk');
+  // Access rights belong to the provider: Kazakhstan grants Kyrgyzstan's work-permit system its criminal records.
+  const operator = await signIn('KZ', (p) => p.role === 'operator');
+  const granted = await api('KZ', '/api/v1/exchange/access-rights', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', client: 'KG/GOV/MVD/WORKPERMITS' }),
+  });
+  expect(granted.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(Object.keys(nodes).map(stopNode));
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('two nodes of a federation', () => {
+  it('answer a cross-border request through both gateways, with X-Road headers', async () => {
+    const res = await crossBorder();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ identifier: kzCitizen.identifier, found: false });
+    expect(res.headers.get('x-road-service')).toBe('KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records');
+    expect(res.headers.get('x-road-request-hash')).toMatch(/^[A-Za-z0-9+/]{86}==$/);
+  });
+
+  it('log it on both sides, and show it in the Kazakh citizen\'s data tracker on the Kazakh node', async () => {
+    const res = await crossBorder();
+    const requestId = res.headers.get('x-road-request-id')!;
+    const kg = await signIn('KG', (p) => p.role === 'operator');
+    const kz = await signIn('KZ', (p) => p.role === 'operator');
+    const kgLog = (await json(api('KG', `/api/v1/exchange/message-log?requestId=${requestId}`, { headers: { authorization: `Bearer ${kg.token}` } }))).items;
+    const kzLog = (await json(api('KZ', `/api/v1/exchange/message-log?requestId=${requestId}`, { headers: { authorization: `Bearer ${kz.token}` } }))).items;
+    expect(kgLog.map((m: { side: string; direction: string }) => `${m.side}:${m.direction}`).sort()).toEqual(['client:request', 'client:response']);
+    expect(kzLog.map((m: { side: string; direction: string }) => `${m.side}:${m.direction}`).sort()).toEqual(['provider:request', 'provider:response']);
+    expect(kzLog[0].requestHash).toBe(kgLog[0].requestHash);
+    const tracker = (await json(api('KZ', '/api/v1/me/data-access', { headers: { authorization: `Bearer ${kzCitizen.token}` } }))).items;
+    expect(tracker).toContainEqual(expect.objectContaining({ role: 'subject', client: 'KG/GOV/MVD/WORKPERMITS', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', issue: 'work permit WP-2026-117', requestId }));
+  });
+
+  it('refuse a client without an access right, and a node speaking for another node\'s member', async () => {
+    const denied = await crossBorder('KG/GOV/DRNAGS/CIVIL');
+    expect(denied.status).toBe(500);
+    expect(denied.headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
+    const impostor = await crossBorder('KZ/GOV/MVD/ANYTHING');
+    expect(impostor.headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
+    expect((await json(Promise.resolve(impostor))).message).toContain('KG does not speak for');
+  });
+
+  it('cut off a node that the operator removes from the configuration, and take it back', async () => {
+    federation('remove-node', fed, 'KG');
+    federation('publish', fed, '24');
+    await new Promise((r) => setTimeout(r, 2500));
+    const refused = await crossBorder();
+    expect(refused.headers.get('x-road-error')).toBe('Server.ServerProxy.SslAuthenticationFailed');
+    copyFileSync(join(root, 'both-nodes.json'), join(fed, 'federation.json'));
+    federation('publish', fed, '24');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await crossBorder()).status).toBe(200);
+  });
+
+  it('keep the last good configuration when a new one is not signed under the anchor', async () => {
+    const { writeFileSync } = await import('node:fs');
+    copyFileSync(join(fed, 'config.jws'), join(root, 'good.jws'));
+    writeFileSync(join(fed, 'config.jws'), 'eyJhbGciOiJFUzI1NiJ9.e30.forged');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await crossBorder()).status).toBe(200);
+    copyFileSync(join(root, 'good.jws'), join(fed, 'config.jws'));
+  });
+
+  it('answer the documented error, without hanging, when the provider\'s node is down', async () => {
+    await stopNode('KZ');
+    const started = Date.now();
+    const res = await crossBorder();
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.NetworkError');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
