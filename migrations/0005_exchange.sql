@@ -9,7 +9,8 @@ CREATE TABLE access_rights (
   PRIMARY KEY (service_id, client_id)
 );
 
--- Every request and response through the gateway, on both sides, hash-chained like the audit log.
+-- Every request and response through the gateway, on both sides, hash-chained like the audit log. Messages between
+-- nodes keep the sending node's signature (the JWS signature value).
 CREATE TABLE message_log (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   at            timestamptz NOT NULL,
@@ -26,6 +27,7 @@ CREATE TABLE message_log (
   status        integer,
   error_type    text,
   request_hash  text,
+  signature     text,
   body_sha512   text,
   body          bytea,
   prev_hash     text,

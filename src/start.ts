@@ -7,7 +7,7 @@ import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook,
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
-import type { Config } from './platform/config.js';
+import { type Config, fullLogging } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
@@ -58,7 +58,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
     const exchangeServices = registryServices(config.states);
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
-    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote };
+    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote, fullLogging: fullLogging(config) };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
     const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {

@@ -116,6 +116,27 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
   });
 });
 
+describe('full logging', () => {
+  it('keeps the bodies of a subsystem set to full logging, and only their hashes for the others', async () => {
+    const full = await createTestNode({ env: { ORTAK_FULL_LOGGING: 'KZ/GOV/LEGALSTAT/AUDITED' } });
+    try {
+      const person = full.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+      for (const client of ['KZ/GOV/LEGALSTAT/AUDITED', CLIENT]) {
+        expect((await full.app.inject({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': client } })).statusCode).toBe(200);
+      }
+      const rows = await full.node.database.db.selectFrom('message_log').select(['client_id', 'direction', 'body', 'body_sha512']).execute();
+      for (const r of rows) {
+        expect(r.body_sha512).toBeTruthy();
+        if (r.client_id === 'KZ/GOV/LEGALSTAT/AUDITED' && r.direction === 'response') expect(Buffer.from(r.body!).toString()).toContain(person.identifier);
+        if (r.client_id === CLIENT) expect(r.body).toBeNull();
+      }
+      expect(await verifyMessageLog(full.node.database.db)).toMatchObject({ ok: true });
+    } finally {
+      await full.close();
+    }
+  });
+});
+
 describe('pre-filling a form from the registers', () => {
   it('fills what the registers know, says where each value came from, and shows the query in the tracker', async () => {
     const token = await t.signIn(citizen);

@@ -107,6 +107,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
 
   let answer: GatewayAnswer;
   let served = false;
+  let responseSignature: string | null = null;
   try {
     if (failure) throw failure;
     const message: ProviderMessage = { ...base, requestHash: hash, body: request.body };
@@ -116,6 +117,8 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     const provided = local ? await serveProviderRequest(deps, message) : await deps.remote!.send(node!, message);
     served = !provided.errorType;
     answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
+    log[0].signature = provided.requestSignature ?? null;
+    responseSignature = provided.signature ?? null;
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     answer = errorAnswer(error);
@@ -129,7 +132,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     ...(answer.headers['x-road-error'] ? {} : { 'x-road-request-hash': hash }),
   });
   const errorType = answer.headers['x-road-error'] ?? null;
-  log.push({ ...base, at: deps.clock.now(), side: 'client', direction: 'response', status: answer.status, errorType, requestHash: hash, body: answer.body });
+  log.push({ ...base, at: deps.clock.now(), side: 'client', direction: 'response', status: answer.status, errorType, requestHash: hash, signature: responseSignature, body: answer.body });
 
   // Nothing is answered before the log (and the user's data tracker) is durable. The subjects' entries are written
   // by the provider's gateway, on the node that holds their data.

@@ -17,6 +17,8 @@ export interface LoggedMessage {
   status?: number | null;
   errorType?: string | null;
   requestHash?: string | null;
+  /** the signature of the message between nodes (JWS signature value), when it crossed to another node */
+  signature?: string | null;
   body: Uint8Array;
   /** keep the body itself, not only its hash (a subsystem set to full logging) */
   keepBody: boolean;
@@ -44,6 +46,7 @@ function metadata(m: LoggedMessage) {
     status: m.status ?? null,
     errorType: m.errorType ?? null,
     requestHash: m.requestHash ?? null,
+    signature: m.signature ?? null,
     bodySha512: createHash('sha512').update(m.body).digest('base64'),
   };
 }
@@ -78,6 +81,7 @@ export async function logMessages(db: Db | Tx, messages: LoggedMessage[]): Promi
           status: meta.status,
           error_type: meta.errorType,
           request_hash: meta.requestHash,
+          signature: meta.signature,
           body_sha512: meta.bodySha512,
           body: m.keepBody ? m.body : null,
           prev_hash: prev,
@@ -104,7 +108,7 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
       const meta = {
         at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
         serviceId: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
-        requestHash: r.request_hash, bodySha512: r.body_sha512,
+        requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512,
       };
       const bodyTampered = r.body !== null && createHash('sha512').update(r.body).digest('base64') !== r.body_sha512;
       if (r.prev_hash !== prev || rowHash(prev, meta) !== r.hash || bodyTampered) return { ok: false, rows, brokenAt: Number(r.id) };
@@ -130,6 +134,7 @@ export interface MessageLogEntry {
   status: number | null;
   errorType: string | null;
   requestHash: string | null;
+  signature: string | null;
   hash: string;
 }
 
@@ -141,6 +146,6 @@ export async function listMessageLog(db: Db, limit: number, filter: { requestId?
   return (await q.execute()).map((r) => ({
     id: Number(r.id), at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id,
     client: r.client_id, service: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status,
-    errorType: r.error_type, requestHash: r.request_hash, hash: r.hash,
+    errorType: r.error_type, requestHash: r.request_hash, signature: r.signature, hash: r.hash,
   }));
 }

@@ -18,6 +18,8 @@ export interface ProviderMessage {
   issue: string | null;
   requestHash: string;
   body: Uint8Array;
+  /** the sending node's signature, when the message came from another node */
+  signature?: string;
 }
 
 export interface ProviderAnswer {
@@ -26,6 +28,11 @@ export interface ProviderAnswer {
   body: Uint8Array;
   /** the X-Road error type when the provider's gateway refused or failed, not the service */
   errorType: string | null;
+  /** the signed answer (compact JWS) when it goes back to another node */
+  sealed?: string;
+  /** the signatures of the request and of the answer, when they crossed between nodes */
+  requestSignature?: string;
+  signature?: string;
 }
 
 export interface ProviderDeps {
@@ -55,11 +62,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * provider), the service is called under a time limit, both the request and the answer are logged, and each person
  * the answer is about gets an entry in their data tracker — on this node, whoever asked from wherever.
  */
-export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessage): Promise<ProviderAnswer> {
+export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessage, seal?: (answer: ProviderAnswer) => Promise<string>): Promise<ProviderAnswer> {
   const at = deps.clock.now();
   const client = parseClientId(m.clientId);
   const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, method: m.method, path: m.path, requestHash: m.requestHash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
-  const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', body: m.body }];
+  const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', signature: m.signature ?? null, body: m.body }];
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];
   try {
@@ -83,7 +90,12 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     if (!(error instanceof ExchangeError)) throw error;
     answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type };
   }
-  log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, body: answer.body });
+  // An answer for another node is signed before it is logged, so the log holds the signature that was sent.
+  if (seal) {
+    answer.sealed = await seal(answer);
+    answer.signature = answer.sealed.split('.')[2];
+  }
+  log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, signature: answer.signature ?? null, body: answer.body });
   await transaction(deps.db, async (tx) => {
     for (const s of subjects) {
       await tx

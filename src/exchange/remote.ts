@@ -40,7 +40,7 @@ interface WireMessage extends Omit<ProviderMessage, 'body'> {
   body: string;
   from: string;
 }
-interface WireAnswer extends Omit<ProviderAnswer, 'body'> {
+interface WireAnswer extends Omit<ProviderAnswer, 'body' | 'sealed' | 'signature' | 'requestSignature'> {
   body: string;
   requestId: string;
   requestHash: string;
@@ -113,7 +113,14 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
       if (!answer || answer.requestId !== message.requestId || answer.requestHash !== message.requestHash) {
         throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
       }
-      return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body, 'base64'), errorType: answer.errorType };
+      return {
+        status: answer.status,
+        headers: answer.headers,
+        body: Buffer.from(answer.body, 'base64'),
+        errorType: answer.errorType,
+        requestSignature: signed.split('.')[2],
+        signature: text.split('.')[2],
+      };
     },
   };
 }
@@ -144,15 +151,17 @@ export function startGatewayServer(options: { port: number; host: string; creds:
         const sender = peer?.raw ? view.nodeByCertificate(createHash('sha256').update(peer.raw).digest('hex')) : undefined;
         if (!view.current()) throw serverProxyError('OutdatedGlobalConf', 'This node has no valid federation configuration');
         if (!sender) throw serverProxyError('SslAuthenticationFailed', 'The calling gateway is not a node of the federation');
-        const wire = await verify<WireMessage>(Buffer.concat(chunks).toString('utf8'), sender.certificate);
+        const signedRequest = Buffer.concat(chunks).toString('utf8');
+        const wire = await verify<WireMessage>(signedRequest, sender.certificate);
         if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
         const member = memberOf(wire.clientId);
         if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
         const { from: _from, ...message } = wire;
-        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64') });
-        const signed = await sign({ ...answer, body: Buffer.from(answer.body).toString('base64'), requestId: wire.requestId, requestHash: wire.requestHash } satisfies WireAnswer, creds.keyPem);
+        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64'), signature: signedRequest.split('.')[2] }, (a) =>
+          sign({ status: a.status, headers: a.headers, errorType: a.errorType, body: Buffer.from(a.body).toString('base64'), requestId: wire.requestId, requestHash: wire.requestHash } satisfies WireAnswer, creds.keyPem),
+        );
         res.writeHead(200, { 'content-type': 'application/jose' });
-        res.end(signed);
+        res.end(answer.sealed);
       } catch (error) {
         refuse(res, error instanceof ExchangeError ? error : serverProxyError('InternalError', 'The gateway failed to process the message'));
       }

@@ -31,6 +31,8 @@ export interface Config {
   paymentWebhookSecret?: string;
   /** how long a provider may take to answer through the exchange */
   exchangeTimeoutMs: number;
+  /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
+  fullLoggingClients: string[];
   /** membership of a federation: all of these, or none (a node on its own) */
   federation?: {
     nodeId: string;
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
+    fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID
       ? {
           nodeId: env.ORTAK_NODE_ID,
@@ -96,4 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
+}
+
+/** Whether a client's messages are logged with their bodies (ORTAK_FULL_LOGGING). */
+export function fullLogging(config: Pick<Config, 'fullLoggingClients'>): (clientId: string) => boolean {
+  const all = config.fullLoggingClients.includes('*');
+  const set = new Set(config.fullLoggingClients);
+  return (clientId) => all || set.has(clientId);
 }

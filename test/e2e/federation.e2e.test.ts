@@ -128,6 +128,11 @@ describe('two nodes of a federation', () => {
     expect(kgLog.map((m: { side: string; direction: string }) => `${m.side}:${m.direction}`).sort()).toEqual(['client:request', 'client:response']);
     expect(kzLog.map((m: { side: string; direction: string }) => `${m.side}:${m.direction}`).sort()).toEqual(['provider:request', 'provider:response']);
     expect(kzLog[0].requestHash).toBe(kgLog[0].requestHash);
+    // each message that crossed is logged with the signature it carried, the same on both sides
+    const bySide = (log: { side: string; direction: string; signature: string }[], key: string) => log.find((m) => `${m.side}:${m.direction}` === key)!.signature;
+    expect(bySide(kgLog, 'client:request')).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(bySide(kzLog, 'provider:request')).toBe(bySide(kgLog, 'client:request'));
+    expect(bySide(kzLog, 'provider:response')).toBe(bySide(kgLog, 'client:response'));
     const tracker = (await json(api('KZ', '/api/v1/me/data-access', { headers: { authorization: `Bearer ${kzCitizen.token}` } }))).items;
     expect(tracker).toContainEqual(expect.objectContaining({ role: 'subject', client: 'KG/GOV/MVD/WORKPERMITS', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', issue: 'work permit WP-2026-117', requestId }));
   });

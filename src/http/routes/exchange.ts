@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, listMessageLog, revokeAccess } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
+import { fullLogging } from '../../platform/config.js';
 import { requireActor } from '../auth.js';
 import { problems } from '../schemas.js';
 
@@ -11,7 +12,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
   const db = node.database.db;
   const services = node.exchangeServices;
   const serviceIds = services.map((s) => formatServiceId(s.id));
-  const gateway = { db, clock: node.clock, services, timeoutMs: node.config.exchangeTimeoutMs, remote: node.federation?.remote };
+  const gateway = { db, clock: node.clock, services, timeoutMs: node.config.exchangeTimeoutMs, remote: node.federation?.remote, fullLogging: fullLogging(node.config) };
 
   // The gateway speaks X-Road's Message Protocol for REST, not this API's conventions: any method, any body,
   // X-Road errors instead of problem+json.
@@ -100,7 +101,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
                 id: Type.Integer(), at: Type.String(), side: Type.String(), direction: Type.String(), xRoadId: Type.String(), requestId: Type.String(),
                 client: Type.String(), service: Type.String(), userId: Type.Union([Type.String(), Type.Null()]), issue: Type.Union([Type.String(), Type.Null()]),
                 method: Type.String(), path: Type.String(), status: Type.Union([Type.Integer(), Type.Null()]), errorType: Type.Union([Type.String(), Type.Null()]),
-                requestHash: Type.Union([Type.String(), Type.Null()]), hash: Type.String(),
+                requestHash: Type.Union([Type.String(), Type.Null()]), signature: Type.Union([Type.String(), Type.Null()]), hash: Type.String(),
               }),
             ),
           }),

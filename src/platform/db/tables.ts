@@ -252,6 +252,7 @@ export interface MessageLogTable {
   status: number | null;
   error_type: string | null;
   request_hash: string | null;
+  signature: string | null;
   body_sha512: string | null;
   body: Uint8Array | null;
   prev_hash: string | null;
