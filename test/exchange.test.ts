@@ -150,3 +150,18 @@ describe('pre-filling a form from the registers', () => {
     expect((await t.app.inject({ url: '/api/v1/services/kz-marriage-registration/prefill' })).statusCode).toBe(401);
   });
 });
+
+describe('the business register', () => {
+  it('finds an entity by its number and the businesses a person heads, with the person\'s age in the population register', async () => {
+    const headers = { 'x-road-client': 'KZ/GOV/KGD/TAXES' };
+    const org = await t.node.database.db.selectFrom('organizations').select(['business_id']).where('state', '=', 'KZ').executeTakeFirstOrThrow();
+    const byId = await t.app.inject({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/businesses/${org.business_id}`, headers });
+    expect(byId.statusCode).toBe(200);
+    expect(byId.json()).toMatchObject({ businessId: org.business_id, head: citizen.identifier });
+    const heads = await t.app.inject({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/persons/${citizen.identifier}/businesses`, headers });
+    expect(heads.json()).toMatchObject({ found: true, businesses: [expect.objectContaining({ businessId: org.business_id })] });
+    const person = await t.app.inject({ url: `${POPULATION}/persons/${citizen.identifier}`, headers });
+    // born 1990-04-12; the test node's clock stands at 2026-03-02
+    expect(person.json().age).toBe(35);
+  });
+});

@@ -90,9 +90,11 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
 
   const now = clock.now();
   const personas = [...CITIZENS, OPERATOR, ...officers];
+  const personIds = new Map<PersonaSpec, string>();
   await transaction(db, async (tx) => {
     for (const p of personas) {
       const personId = seededUuid(rng);
+      personIds.set(p, personId);
       const nationalId = generateIdentifier(p.state, 'person', rng, { birthDate: p.birthDate, sex: p.sex });
       const person = {
         id: personId,
@@ -156,16 +158,11 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
     }
     // Among the personas, Ерлан has a conviction on record: his certificate goes to an officer, Айгерім's is issued
     // by the automatic check.
-    const erlan = await tx.selectFrom('persons').select('id').where('state', '=', 'KZ').where('given_name', '=', 'Ерлан').where('family_name', '=', 'Жақсыбеков').executeTakeFirstOrThrow();
+    const erlan = { id: personIds.get(CITIZENS[1])! };
     await tx.insertInto('criminal_records').values({ id: seededUuid(rng), person_id: erlan.id, article: 'Criminal Code of the Republic of Kazakhstan, art. 345 (traffic offence causing harm)', court: 'Specialised inter-district court for administrative offences of Astana', sentenced_on: '2021-02-09', expunged_on: null }).execute();
     // A business per state, headed by that state's first citizen, for services that organizations apply for.
     for (const citizen of CITIZENS.filter((c, i, all) => all.findIndex((o) => o.state === c.state) === i)) {
-      const head = await tx
-        .selectFrom('persons')
-        .select('id')
-        .where('state', '=', citizen.state)
-        .where('given_name', '=', citizen.given)
-        .executeTakeFirstOrThrow();
+      const head = { id: personIds.get(citizen)! };
       await tx
         .insertInto('organizations')
         .values({

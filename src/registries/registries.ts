@@ -2,6 +2,8 @@ import type { Db } from '../platform/db/index.js';
 import type { ServiceId } from '../exchange/identifiers.js';
 
 export interface RegistryRequest {
+  /** the node's clock, for answers that depend on the day (a person's age) */
+  now: Date;
   method: string;
   /** the path after the service id, e.g. /persons/870412300416 */
   path: string;
@@ -16,7 +18,7 @@ export interface RegistryAnswer {
 }
 
 export interface RegistryService {
-  registry: 'population' | 'criminal-records';
+  registry: 'population' | 'criminal-records' | 'businesses';
   state: string;
   id: ServiceId;
   /** OpenAPI 3 description of the service (what X-Road asks a REST service to publish) */
@@ -27,9 +29,9 @@ export interface RegistryService {
 }
 
 // Which agency hosts each register in each state, by its X-Road member code; the subsystem is REGISTRIES.
-const HOSTS: Record<string, Record<RegistryService['registry'], string>> = {
-  KZ: { population: 'MVD', 'criminal-records': 'LEGALSTAT' },
-  AZ: { population: 'DIN', 'criminal-records': 'DIN' },
+const HOSTS: Record<string, Partial<Record<RegistryService['registry'], string>>> = {
+  KZ: { population: 'MVD', 'criminal-records': 'LEGALSTAT', businesses: 'MINJUST' },
+  AZ: { population: 'DIN', 'criminal-records': 'DIN', businesses: 'DVX' },
   KG: { population: 'DRNAGS', 'criminal-records': 'MVD' },
   TR: { population: 'NVI', 'criminal-records': 'ADLISICIL' },
   UZ: { population: 'FHDYO', 'criminal-records': 'IIV' },
@@ -64,7 +66,7 @@ function population(state: string): RegistryService {
   return {
     registry: 'population',
     state,
-    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].population, subsystem: 'REGISTRIES', service: 'population' },
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].population!, subsystem: 'REGISTRIES', service: 'population' },
     pathFor: (id) => `/persons/${encodeURIComponent(id)}`,
     openapi: personOpenApi(`${state} population register`, '/persons/{id}', {
       identifier: { type: 'string' }, givenName: { type: 'string' }, familyName: { type: 'string' }, patronymic: { type: 'string', nullable: true },
@@ -83,8 +85,11 @@ function population(state: string): RegistryService {
       if (!p) return notFound('The person');
       return {
         status: 200,
-        // surname: the name forms and civil-registry systems use for familyName
-        body: { identifier: p.national_id, state, givenName: p.given_name, familyName: p.family_name, surname: p.family_name, patronymic: p.patronymic, birthDate: p.birth_date, sex: p.sex },
+        // surname: the name forms and civil-registry systems use for familyName; age as of today, for rules
+        body: {
+          identifier: p.national_id, state, givenName: p.given_name, familyName: p.family_name, surname: p.family_name, patronymic: p.patronymic,
+          birthDate: p.birth_date, age: p.birth_date ? ageOn(p.birth_date, request.now) : null, sex: p.sex,
+        },
         subjects: [{ state, id }],
       };
     },
@@ -95,7 +100,7 @@ function criminalRecords(state: string): RegistryService {
   return {
     registry: 'criminal-records',
     state,
-    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state]['criminal-records'], subsystem: 'REGISTRIES', service: 'criminal-records' },
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state]['criminal-records']!, subsystem: 'REGISTRIES', service: 'criminal-records' },
     pathFor: (id) => `/records/${encodeURIComponent(id)}`,
     openapi: personOpenApi(`${state} criminal records register`, '/records/{id}', {
       identifier: { type: 'string' }, found: { type: 'boolean', description: 'a conviction that is not expunged' },
@@ -123,7 +128,52 @@ function criminalRecords(state: string): RegistryService {
   };
 }
 
+function ageOn(birthDate: string, now: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number);
+  const today = now.toISOString().slice(0, 10).split('-').map(Number);
+  return today[0] - y - (today[1] < m || (today[1] === m && today[2] < d) ? 1 : 0);
+}
+
+function businesses(state: string): RegistryService {
+  return {
+    registry: 'businesses',
+    state,
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].businesses!, subsystem: 'REGISTRIES', service: 'businesses' },
+    pathFor: (id) => `/persons/${encodeURIComponent(id)}/businesses`,
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: `${state} register of legal entities and entrepreneurs`, version: '1.0.0' },
+      paths: {
+        '/businesses/{businessId}': { get: { parameters: [{ name: 'businessId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'the entity' }, 404: { description: 'not registered' } } } },
+        '/persons/{id}/businesses': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'what the person heads: {identifier, found, businesses}' } } } },
+      },
+    },
+    async handle(db, request) {
+      if (request.method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, subjects: [] };
+      const byId = /^\/businesses\/([0-9A-Z]{5,20})$/.exec(request.path);
+      const byPerson = /^\/persons\/([0-9A-Z]{5,20})\/businesses$/.exec(request.path);
+      const q = db
+        .selectFrom('organizations as o')
+        .leftJoin('persons as p', 'p.id', 'o.head_person_id')
+        .select(['o.business_id', 'o.name', 'o.kind', 'o.created_at', 'p.national_id as head'])
+        .where('o.state', '=', state);
+      const view = (o: { business_id: string; name: string; kind: string; created_at: Date; head: string | null }) => ({ businessId: o.business_id, name: o.name, kind: o.kind, registeredOn: o.created_at.toISOString().slice(0, 10), head: o.head });
+      if (byId) {
+        const o = await q.where('o.business_id', '=', byId[1]).executeTakeFirst();
+        return o ? { status: 200, body: view(o), subjects: o.head ? [{ state, id: o.head }] : [] } : notFound('The business');
+      }
+      if (byPerson) {
+        const rows = await q.where('p.national_id', '=', byPerson[1]).where('p.state', '=', state).execute();
+        return { status: 200, body: { identifier: byPerson[1], found: rows.length > 0, businesses: rows.map(view) }, subjects: [{ state, id: byPerson[1] }] };
+      }
+      return badRequest('GET /businesses/{business id} or /persons/{national identifier}/businesses');
+    },
+  };
+}
+
 /** The registers a node hosts as exchange services, for the states it serves. */
 export function registryServices(states: string[]): RegistryService[] {
-  return states.filter((s) => HOSTS[s]).flatMap((s) => [population(s), criminalRecords(s)]);
+  return states
+    .filter((s) => HOSTS[s])
+    .flatMap((s) => [population(s), criminalRecords(s), ...(HOSTS[s].businesses ? [businesses(s)] : [])]);
 }
