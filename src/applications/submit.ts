@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.js';
-import type { Catalog } from '../catalog/index.js';
+import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import { type Actor, verifyPersonSignature } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { createInvoice } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, sql } from '../platform/db/index.js';
+import { type Db, sql, type Tx } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { enqueue } from '../platform/jobs.js';
@@ -66,80 +66,104 @@ export async function submitApplication(
       throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
     }
 
-    const calendar = deps.calendars.get(service.state);
-    if (!calendar) throw new Error(`no working-day calendar for ${service.state}`);
-    const deadline = calendar.deadline(now, service.deadline.days, service.deadline.type);
-    const year = calendar.localDate(now).slice(0, 4);
-    const id = randomUUID();
-
-    const inserted = await tx
-      .insertInto('applications')
-      .values({
-        id,
-        number: sql<string>`${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0')`,
-        service_code: service.code,
-        service_version: service.version,
-        state: service.state,
-        agency_code: service.agency,
-        applicant_person_id: actor.personId,
-        applicant_account_id: actor.accountId,
-        status: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
-        data: JSON.stringify(input.data),
-        signature: input.signature,
-        language,
-        submitted_at: now,
-        deadline,
-        updated_at: now,
-      })
-      .returning(['number'])
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('application_actions')
-      .values({
-        application_id: id,
-        seq: 1,
-        type: 'submit',
-        status_after: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
-        actor_account_id: actor.accountId,
-        actor_role: actor.role,
-        at: now,
-        idempotency_key: idempotencyKey,
-        payload: JSON.stringify({ certificate: signer.certificateSerial, serviceVersion: service.version }),
-      })
-      .execute();
-    let payment: ApplicationSummary['payment'];
-    if (service.fee.amount > 0) {
-      // The fee first: the legal term and the workflow start when the payment arrives.
-      const invoice = await createInvoice(tx, { id, number: inserted.number, personId: actor.personId, accountId: actor.accountId }, service, now);
-      payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
-    } else {
-      // Evidence is gathered and the automatic steps run as jobs; the deadline's timers are set now, with them.
-      await enqueue(tx, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` });
-      await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
-      await notify(tx, { recipientAccountId: actor.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
-    }
-    await appendAudit(tx, {
-      at: now,
-      actorAccountId: actor.accountId,
-      action: 'application.submit',
-      subjectType: 'application',
-      subjectId: id,
-      personId: actor.personId,
-      details: { service: service.code, number: inserted.number },
+    const body = await storeApplication(tx, deps, service, { personId: actor.personId, accountId: actor.accountId, role: actor.role }, input.data, input.signature, language, now, {
+      type: 'submit',
+      idempotencyKey,
+      payload: { certificate: signer.certificateSerial, serviceVersion: service.version },
     });
-
-    const body: ApplicationSummary = {
-      id,
-      number: inserted.number,
-      service: service.code,
-      serviceVersion: service.version,
-      state: service.state,
-      agency: service.agency,
-      status: payment ? 'awaiting_payment' : 'submitted',
-      submittedAt: now.toISOString(),
-      deadline,
-      ...(payment ? { payment } : {}),
-    };
     return { status: 201, body };
   });
+}
+
+/**
+ * Stores a valid application with its first history action, audit entry, invoice or workflow jobs and timers, and
+ * the applicant's first message, in the caller's transaction. Used for signed submissions and for applications
+ * a citizen consented to in a proactive offer.
+ */
+export async function storeApplication(
+  tx: Tx,
+  deps: Pick<ApplicationsDeps, 'calendars'>,
+  service: ServiceDefinition,
+  applicant: { personId: string; accountId: string; role: Actor['role'] },
+  data: Record<string, unknown>,
+  signature: string,
+  language: string,
+  now: Date,
+  action: { type: string; idempotencyKey: string | null; payload: Record<string, unknown> },
+): Promise<ApplicationSummary> {
+  const calendar = deps.calendars.get(service.state);
+  if (!calendar) throw new Error(`no working-day calendar for ${service.state}`);
+  const deadline = calendar.deadline(now, service.deadline.days, service.deadline.type);
+  const year = calendar.localDate(now).slice(0, 4);
+  const id = randomUUID();
+
+  const inserted = await tx
+    .insertInto('applications')
+    .values({
+      id,
+      number: sql<string>`${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0')`,
+      service_code: service.code,
+      service_version: service.version,
+      state: service.state,
+      agency_code: service.agency,
+      applicant_person_id: applicant.personId,
+      applicant_account_id: applicant.accountId,
+      status: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
+      data: JSON.stringify(data),
+      signature,
+      language,
+      submitted_at: now,
+      deadline,
+      updated_at: now,
+    })
+    .returning(['number'])
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('application_actions')
+    .values({
+      application_id: id,
+      seq: 1,
+      type: action.type,
+      status_after: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
+      actor_account_id: applicant.accountId,
+      actor_role: applicant.role,
+      at: now,
+      idempotency_key: action.idempotencyKey,
+      payload: JSON.stringify(action.payload),
+    })
+    .execute();
+  let payment: ApplicationSummary['payment'];
+  if (service.fee.amount > 0) {
+    // The fee first: the legal term and the workflow start when the payment arrives.
+    const invoice = await createInvoice(tx, { id, number: inserted.number, personId: applicant.personId, accountId: applicant.accountId }, service, now);
+    payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
+  } else {
+    // Evidence is gathered and the automatic steps run as jobs; the deadline's timers are set now, with them.
+    await enqueue(tx, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` });
+    await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
+    await notify(tx, { recipientAccountId: applicant.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
+  }
+  await appendAudit(tx, {
+    at: now,
+    actorAccountId: applicant.accountId,
+    action: 'application.submit',
+    subjectType: 'application',
+    subjectId: id,
+    personId: applicant.personId,
+    details: { service: service.code, number: inserted.number },
+  });
+
+  const body: ApplicationSummary = {
+    id,
+    number: inserted.number,
+    service: service.code,
+    serviceVersion: service.version,
+    state: service.state,
+    agency: service.agency,
+    status: payment ? 'awaiting_payment' : 'submitted',
+    submittedAt: now.toISOString(),
+    deadline,
+    ...(payment ? { payment } : {}),
+  };
+  return body;
 }
