@@ -2,6 +2,7 @@ import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
 import { FederationView, remoteProviders } from './exchange/index.js';
+import { birthEventsService } from './proactive/index.js';
 import { registryServices } from './registries/index.js';
 import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
@@ -56,7 +57,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     }
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
-    const exchangeServices = registryServices(config.states);
+    // The registers, and where the state runs proactive birth services, the civil registry's intake of births.
+    const exchangeServices = [...registryServices(config.states), ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : [])];
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
     const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote, fullLogging: fullLogging(config) };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));

@@ -133,6 +133,10 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         await tx.insertInto('access_rights').values({ service_id: formatServiceId(service.id), client_id: agency.member, granted_at: now, granted_by: null }).execute();
       }
     }
+    // A maternity hospital's information system may report births to the Kazakh civil registry.
+    if (states.includes('KZ')) {
+      await tx.insertInto('access_rights').values({ service_id: 'KZ/GOV/CIVILREG/EVENTS/births', client_id: 'KZ/GOV/PERINATAL-ALMATY', granted_at: now, granted_by: null }).execute();
+    }
     // One person per state with a conviction on record, so the criminal records registers have something to find.
     for (const state of states) {
       const pool = NAMES[state];

@@ -80,7 +80,7 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
       .executeTakeFirst();
     if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
-    const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query) }), deps.timeoutMs).catch((error) => {
+    const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs).catch((error) => {
       if (error instanceof ExchangeError) throw error;
       throw serverProxyError('ServiceFailed', 'The service failed to answer');
     });

@@ -21,6 +21,7 @@ import { workRoutes } from './routes/work.js';
 import { documentRoutes } from './routes/documents.js';
 import { paymentRoutes } from './routes/payments.js';
 import { exchangeRoutes } from './routes/exchange.js';
+import { proactiveRoutes } from './routes/proactive.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -109,5 +110,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   documentRoutes(app, node);
   await paymentRoutes(app, node);
   await exchangeRoutes(app, node);
+  proactiveRoutes(app, node);
   return app;
 }

@@ -27,6 +27,8 @@ export interface Config {
   /** SMS delivery through an HTTP provider (unset: no SMS) */
   smsUrl?: string;
   smsToken?: string;
+  /** the bearer token the SMS provider presents on its inbound (reply) webhook */
+  smsInboundToken?: string;
   /** shared secret of the demo payment provider's signed webhooks (a fixed demo value in demo mode) */
   paymentWebhookSecret?: string;
   /** how long a provider may take to answer through the exchange */
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.ORTAK_MAIL_FROM ?? 'Ortak <no-reply@ortak.invalid>',
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
+    smsInboundToken: env.SMS_INBOUND_TOKEN || (flag(env.ORTAK_DEMO, true) ? 'demo-sms-inbound' : undefined),
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
     fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID

@@ -5,6 +5,8 @@ export interface RegistryRequest {
   /** the node's clock, for answers that depend on the day (a person's age) */
   now: Date;
   method: string;
+  /** the request body, for services that take one (events) */
+  body?: Uint8Array;
   /** the path after the service id, e.g. /persons/870412300416 */
   path: string;
   query: URLSearchParams;
@@ -18,7 +20,7 @@ export interface RegistryAnswer {
 }
 
 export interface RegistryService {
-  registry: 'population' | 'criminal-records' | 'businesses';
+  registry: 'population' | 'criminal-records' | 'businesses' | 'birth-events';
   state: string;
   id: ServiceId;
   /** OpenAPI 3 description of the service (what X-Road asks a REST service to publish) */

@@ -293,6 +293,19 @@ export interface ApplicationEvidenceTable {
   fetched_at: Date;
 }
 
+export interface ProactiveOffersTable {
+  id: string;
+  kind: 'birth';
+  state: string;
+  person_id: string;
+  event: Json<Record<string, unknown>>;
+  status: 'offered' | 'accepted';
+  created_at: Date;
+  accepted_at: Date | null;
+  accepted_via: string | null;
+  applications: ColumnType<string[], string | undefined, string>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -325,5 +338,6 @@ export interface Tables {
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;
   application_evidence: ApplicationEvidenceTable;
+  proactive_offers: ProactiveOffersTable;
   schema_migrations: SchemaMigrationsTable;
 }
