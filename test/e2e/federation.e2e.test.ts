@@ -80,9 +80,10 @@ async function signIn(id: string, filter: (p: { role: string; state: string; lan
 }
 
 let kzCitizen: { token: string; identifier: string };
+let kgOfficer: { token: string; identifier: string };
 const crossBorder = (client = 'KG/GOV/MVD/WORKPERMITS') =>
   api('KG', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`, {
-    headers: { 'X-Road-Client': client, 'X-Road-UserId': 'KG22010198512345', 'X-Road-Issue': 'work permit WP-2026-117' },
+    headers: { 'X-Road-Client': client, 'X-Road-UserId': `KG${kgOfficer.identifier}`, 'X-Road-Issue': 'work permit WP-2026-117' },
   });
 
 beforeAll(async () => {
@@ -94,6 +95,8 @@ beforeAll(async () => {
   copyFileSync(join(fed, 'federation.json'), join(root, 'both-nodes.json'));
   await Promise.all([startNode('KZ', 'KZ'), startNode('KG', 'KG')]);
   kzCitizen = await signIn('KZ', (p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'kk');
+  // the Kyrgyz officer who works the work-permit application, as the query's user
+  kgOfficer = await signIn('KG', (p) => p.role === 'officer' && p.state === 'KG');
   // Access rights belong to the provider: Kazakhstan grants Kyrgyzstan's work-permit system its criminal records.
   const operator = await signIn('KZ', (p) => p.role === 'operator');
   const granted = await api('KZ', '/api/v1/exchange/access-rights', {
@@ -135,6 +138,9 @@ describe('two nodes of a federation', () => {
     expect(bySide(kzLog, 'provider:response')).toBe(bySide(kgLog, 'client:response'));
     const tracker = (await json(api('KZ', '/api/v1/me/data-access', { headers: { authorization: `Bearer ${kzCitizen.token}` } }))).items;
     expect(tracker).toContainEqual(expect.objectContaining({ role: 'subject', client: 'KG/GOV/MVD/WORKPERMITS', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', issue: 'work permit WP-2026-117', requestId }));
+    // and on the Kyrgyz node, the officer who asked sees the query they made
+    const asked = (await json(api('KG', '/api/v1/me/data-access', { headers: { authorization: `Bearer ${kgOfficer.token}` } }))).items;
+    expect(asked).toContainEqual(expect.objectContaining({ role: 'user', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', requestId }));
   });
 
   it('refuse a client without an access right, and a node speaking for another node\'s member', async () => {
@@ -167,6 +173,68 @@ describe('two nodes of a federation', () => {
     copyFileSync(join(root, 'good.jws'), join(fed, 'config.jws'));
   });
 
+  it('refuse a message between gateways that is forged or changed in transit', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { request } = await import('node:https');
+    const { CompactSign, importPKCS8, generateKeyPair } = await import('jose');
+    const key = readFileSync(join(fed, 'nodes', 'KG.key.pem'), 'utf8');
+    const cert = readFileSync(join(fed, 'nodes', 'KG.cert.pem'), 'utf8');
+    const ca = readFileSync(join(fed, 'anchor.cert.pem'), 'utf8');
+    const message = {
+      method: 'GET', serviceId: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', clientId: 'KG/GOV/MVD/WORKPERMITS', path: `/records/${kzCitizen.identifier}`,
+      xRoadId: 'x', requestId: 'r', userId: null, issue: null, requestHash: 'h', body: '', from: 'KG',
+    };
+    const post = (body: string) =>
+      new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+        const req = request({ hostname: '127.0.0.1', port: nodes.KZ.gateway, path: '/exchange/v1/messages', method: 'POST', key, cert, ca }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['x-road-error'] as string | undefined }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const sign = async (payload: object, k: Parameters<InstanceType<typeof CompactSign>['sign']>[0]) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(k);
+    // signed with a key that is not KG's, over KG's own TLS connection
+    const stranger = (await generateKeyPair('ES256')).privateKey;
+    expect(await post(await sign(message, stranger))).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
+    // signed by KG, then changed in transit (another person asked about)
+    const genuine = await sign(message, await importPKCS8(key, 'ES256'));
+    const [h, , sig] = genuine.split('.');
+    const altered = Buffer.from(JSON.stringify({ ...message, path: '/records/000000000000' })).toString('base64url');
+    expect(await post(`${h}.${altered}.${sig}`)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
+    // a client certificate not under the anchor does not get through the handshake at all
+    const { generateKeyPairSync } = await import('node:crypto');
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await expect(
+      new Promise((resolve, reject) => {
+        const req = request({ hostname: '127.0.0.1', port: nodes.KZ.gateway, path: '/exchange/v1/messages', method: 'POST', key: other.privateKey.export({ type: 'pkcs8', format: 'pem' }), ca }, resolve);
+        req.on('error', reject);
+        req.end('x');
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('run the proactive birth flow over HTTP: the hospital's system reports the birth, the mother consents', async () => {
+    const { generateIdentifier } = await import('../../src/identity/index.js');
+    const { seededRandom } = await import('../../src/demo/names.js');
+    const child = generateIdentifier('KZ', 'person', seededRandom(7), { birthDate: '2026-11-20', sex: 'female' });
+    const reported = await api('KZ', '/r1/KZ/GOV/CIVILREG/EVENTS/births', {
+      method: 'POST',
+      headers: { 'X-Road-Client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' },
+      body: JSON.stringify({ mother: kzCitizen.identifier, child: { identifier: child, birthDate: '2026-11-20', sex: 'female' }, hospital: 'Perinatal centre', registryOffice: 'Алматы қаласы Алмалы ауданының АХАТ бөлімі' }),
+    });
+    expect(reported.status).toBe(201);
+    const offers = (await json(api('KZ', '/api/v1/me/offers', { headers: { authorization: `Bearer ${kzCitizen.token}` } }))).items;
+    expect(offers[0]).toMatchObject({ kind: 'birth', status: 'offered' });
+    const accepted = await api('KZ', `/api/v1/me/offers/${offers[0].id}/accept`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kzCitizen.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }),
+    });
+    expect(accepted.status).toBe(201);
+    expect((await json(Promise.resolve(accepted))).applications.map((a: { service: string }) => a.service)).toEqual(['kz-birth-registration', 'kz-child-birth-allowance']);
+  });
+
   it('answer the documented error, without hanging, when the provider\'s node is down', async () => {
     await stopNode('KZ');
     const started = Date.now();
@@ -174,5 +242,15 @@ describe('two nodes of a federation', () => {
     expect(res.status).toBe(500);
     expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.NetworkError');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuse to call across nodes once the configuration has expired', async () => {
+    federation('publish', fed, '-1');
+    await stopNode('KG');
+    await startNode('KG', 'KG');
+    kgOfficer = await signIn('KG', (p) => p.role === 'officer' && p.state === 'KG');
+    const res = await crossBorder();
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.OutdatedGlobalConf');
   });
 });
