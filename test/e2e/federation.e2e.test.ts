@@ -214,7 +214,7 @@ describe('two nodes of a federation', () => {
     ).rejects.toThrow();
   });
 
-  it('run the proactive birth flow over HTTP: the hospital's system reports the birth, the mother consents', async () => {
+  it('run the proactive birth flow over HTTP: the hospital system reports the birth, the mother consents', async () => {
     const { generateIdentifier } = await import('../../src/identity/index.js');
     const { seededRandom } = await import('../../src/demo/names.js');
     const child = generateIdentifier('KZ', 'person', seededRandom(7), { birthDate: '2026-11-20', sex: 'female' });
