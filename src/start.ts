@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
 import { FederationView, remoteProviders } from './exchange/index.js';
 import { birthEventsService } from './proactive/index.js';
-import { registryServices } from './registries/index.js';
+import { type RegistryService, registryServices } from './registries/index.js';
 import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
@@ -34,6 +34,8 @@ export interface StartOptions {
   channels?: Channel[];
   /** how the demo payment provider reaches the webhook; over HTTP to the public URL when absent */
   webhookSender?: WebhookSender;
+  /** more exchange services beside the registers (tests: a provider that is slow or fails) */
+  extraServices?: RegistryService[];
 }
 
 /**
@@ -58,7 +60,11 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
     // The registers, and where the state runs proactive birth services, the civil registry's intake of births.
-    const exchangeServices = [...registryServices(config.states), ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : [])];
+    const exchangeServices = [
+      ...registryServices(config.states),
+      ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : []),
+      ...(options.extraServices ?? []),
+    ];
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
     const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote, fullLogging: fullLogging(config) };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { startNode } from '../../src/start.js';
 import type { Node } from '../../src/node.js';
+import type { RegistryService } from '../../src/registries/index.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestNode {
@@ -38,7 +39,7 @@ export function applicationSignature(persona: DemoPersona, service: string, data
 }
 
 /** A whole node (database of its own, demo data, HTTP app without a socket) on a clock the test controls. */
-export async function createTestNode(options: { start?: string; env?: Record<string, string>; persistent?: boolean } = {}): Promise<TestNode> {
+export async function createTestNode(options: { start?: string; env?: Record<string, string>; persistent?: boolean; extraServices?: RegistryService[] } = {}): Promise<TestNode> {
   const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
   let t: TestNode;
   const test = await createTestDatabase({ persistent: options.persistent });
@@ -46,7 +47,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   // The demo payment provider's webhook reaches the node in-process, through the same HTTP routes.
   const webhookSender = async (path: string, body: string, headers: Record<string, string>) =>
     (await t.app.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;
-  let node = await startNode(config, { clock, database: test.database, webhookSender });
+  let node = await startNode(config, { clock, database: test.database, webhookSender, extraServices: options.extraServices });
   let app = await buildApp(node, { logger: false });
   await app.ready();
   const personas = await listDemoPersonas(node.database.db);
@@ -82,7 +83,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
     restart: async () => {
       await t.app.close();
       const database = await test.reopen();
-      node = await startNode(config, { clock, database, webhookSender });
+      node = await startNode(config, { clock, database, webhookSender, extraServices: options.extraServices });
       app = await buildApp(node, { logger: false });
       await app.ready();
       t.node = node;
