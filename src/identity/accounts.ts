@@ -52,3 +52,13 @@ export async function pickAccount(db: Db, personId: string, role?: Role): Promis
   if (role) return accounts.find((a) => a.role === role)?.id;
   return (accounts.find((a) => a.role === 'citizen') ?? (accounts.length === 1 ? accounts[0] : undefined))?.id;
 }
+
+/** How to reach the person behind an account: their language and contacts (for the notifications module). */
+export async function contactOf(db: Db, accountId: string): Promise<{ language: string; email: string | null; phone: string | null } | undefined> {
+  return db
+    .selectFrom('accounts as a')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(['p.language', 'p.email', 'p.phone'])
+    .where('a.id', '=', accountId)
+    .executeTakeFirst();
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isLanguage, pickText, translate } from '../i18n/index.js';
 import { type Db, type Tx, sql } from '../platform/db/index.js';
+import { contactOf } from '../identity/index.js';
 import { enqueue } from '../platform/jobs.js';
 import type { Channel } from './channels.js';
 
@@ -21,12 +22,8 @@ export interface Message {
  * that delivers it: a change and the news of it commit together or not at all.
  */
 export async function notify(tx: Tx, message: Message, now: Date): Promise<string> {
-  const recipient = await tx
-    .selectFrom('accounts')
-    .innerJoin('persons', 'persons.id', 'accounts.person_id')
-    .select(['persons.language'])
-    .where('accounts.id', '=', message.recipientAccountId)
-    .executeTakeFirstOrThrow();
+  const recipient = await contactOf(tx, message.recipientAccountId);
+  if (!recipient) throw new Error(`no account ${message.recipientAccountId} to notify`);
   const language = isLanguage(recipient.language) ? recipient.language : 'en';
   const params = Object.fromEntries(
     Object.entries(message.params).map(([k, v]) => [k, typeof v === 'string' ? v : pickText(v, language)]),
@@ -90,17 +87,12 @@ export async function listNotifications(db: Db, accountId: string, limit: number
  * that a failing SMS provider does not hold back, or repeat, the e-mail.
  */
 export async function dispatchNotification(tx: Tx, channels: Channel[], id: string, now: Date): Promise<void> {
-  const row = await tx
-    .selectFrom('notifications as n')
-    .innerJoin('accounts as a', 'a.id', 'n.recipient_account_id')
-    .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select(['n.delivered_at', 'p.email', 'p.phone'])
-    .where('n.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return;
-  if (!row.delivered_at) await tx.updateTable('notifications').set({ delivered_at: now, channel: 'inbox' }).where('id', '=', id).execute();
+  const message = await tx.selectFrom('notifications').select(['delivered_at', 'recipient_account_id']).where('id', '=', id).executeTakeFirst();
+  if (!message) return;
+  if (!message.delivered_at) await tx.updateTable('notifications').set({ delivered_at: now, channel: 'inbox' }).where('id', '=', id).execute();
+  const contact = await contactOf(tx, message.recipient_account_id);
   for (const channel of channels) {
-    if (!(channel.contact === 'email' ? row.email : row.phone)) continue;
+    if (!(channel.contact === 'email' ? contact?.email : contact?.phone)) continue;
     await enqueue(tx, DELIVER_QUEUE, { notificationId: id, channel: channel.name }, now, { uniqueKey: `deliver:${id}:${channel.name}`, maxAttempts: 8 });
   }
 }
@@ -113,16 +105,12 @@ export async function dispatchNotification(tx: Tx, channels: Channel[], id: stri
 export async function deliverNotification(tx: Db | Tx, channels: Channel[], id: string, channelName: string, _now: Date): Promise<void> {
   const channel = channels.find((c) => c.name === channelName);
   if (!channel) return;
-  const row = await tx
-    .selectFrom('notifications as n')
-    .innerJoin('accounts as a', 'a.id', 'n.recipient_account_id')
-    .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select(['n.subject', 'n.body', 'n.language', 'p.email', 'p.phone'])
-    .where('n.id', '=', id)
-    .executeTakeFirst();
-  const to = channel.contact === 'email' ? row?.email : row?.phone;
-  if (!row || !to) return;
-  await channel.send({ to, subject: row.subject, body: row.body, language: row.language });
+  const message = await tx.selectFrom('notifications').select(['subject', 'body', 'language', 'recipient_account_id']).where('id', '=', id).executeTakeFirst();
+  if (!message) return;
+  const contact = await contactOf(tx, message.recipient_account_id);
+  const to = channel.contact === 'email' ? contact?.email : contact?.phone;
+  if (!to) return;
+  await channel.send({ to, subject: message.subject, body: message.body, language: message.language });
   // Appended in one statement, so two channels finishing at once do not overwrite each other.
   await sql`UPDATE notifications SET channel = CASE WHEN channel IS NULL THEN ${channel.name}
             WHEN ',' || channel || ',' LIKE ${`%,${channel.name},%`} THEN channel ELSE channel || ',' || ${channel.name} END
