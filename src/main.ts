@@ -1,5 +1,5 @@
 import { buildApp } from './http/app.js';
-import { fullLogging, loadConfig } from './platform/config.js';
+import { loadConfig } from './platform/config.js';
 import { startGatewayServer } from './exchange/index.js';
 import { startNode } from './start.js';
 
@@ -34,7 +34,7 @@ const gatewayServer = node.federation
       host: config.host,
       creds: node.federation.creds,
       view: node.federation.view,
-      provider: { db: node.database.db, clock: node.clock, services: node.exchangeServices, timeoutMs: config.exchangeTimeoutMs, fullLogging: fullLogging(config) },
+      provider: node.gateway,
     })
   : undefined;
 node.federation?.view.start(config.federation!.refreshSeconds);

@@ -4,8 +4,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { JobRunner } from './platform/jobs.js';
-import type { RegistryService } from './registries/index.js';
-import type { FederationView, NodeCredentials, RemoteProviders } from './exchange/index.js';
+import type { FederationView, GatewayDeps, NodeCredentials, RemoteProviders } from './exchange/index.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -18,8 +17,8 @@ export interface Node {
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;
-  /** the registers this node provides through its exchange gateway */
-  exchangeServices: RegistryService[];
+  /** the exchange gateway: the services this node provides (registers), other nodes, limits and logging */
+  gateway: GatewayDeps;
   /** when the node belongs to a federation: its view of the configuration, its gateway identity, other nodes */
   federation?: { view: FederationView; creds: NodeCredentials; remote: RemoteProviders };
 }

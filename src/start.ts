@@ -81,7 +81,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    return { config, database, catalog, calendars, ca, clock, jobs, exchangeServices, federation };
+    return { config, database, catalog, calendars, ca, clock, jobs, gateway, federation };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

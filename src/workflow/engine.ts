@@ -49,10 +49,6 @@ function exceptionSteps(def: ServiceDefinition): Set<string> {
   return new Set(def.workflow.steps.map((s) => s.otherwise).filter((s): s is string => !!s && s !== 'reject'));
 }
 
-function serviceTitle(def: ServiceDefinition): Record<string, string> {
-  return def.title;
-}
-
 export function definitionOf(deps: Pick<WorkflowDeps, 'catalog'>, app: LockedApplication): ServiceDefinition {
   const def = deps.catalog.get(app.serviceCode);
   if (!def) throw new Error(`service ${app.serviceCode} of application ${app.number} is no longer in the catalog`);
@@ -76,7 +72,7 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
     if (step.kind === 'human') {
       await applyAction(tx, app.id, now, { status: 'in_review', current_step: step.id, assigned_to: null }, { type: 'step', actor: null, payload: { step: step.id } });
       if (app.status !== 'in_review') {
-        await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_in_review', applicationId: app.id, params: { number: app.number, service: serviceTitle(def), agency: deps.catalog.agency(def.agency)?.name ?? def.agency } }, now);
+        await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_in_review', applicationId: app.id, params: { number: app.number, service: def.title, agency: deps.catalog.agency(def.agency)?.name ?? def.agency } }, now);
       }
       return;
     }
@@ -121,7 +117,7 @@ export async function decide(
       recipientAccountId: app.applicantAccountId,
       template: outcome === 'approved' ? 'application_approved' : 'application_rejected',
       applicationId: app.id,
-      params: { number: app.number, service: serviceTitle(def), reason: String(payload.reason ?? ''), legalBasis: String(payload.legalBasis ?? '') },
+      params: { number: app.number, service: def.title, reason: String(payload.reason ?? ''), legalBasis: String(payload.legalBasis ?? '') },
     },
     now,
   );
@@ -162,7 +158,7 @@ export function registerWorkflowJobs(runner: JobRunner, deps: WorkflowDeps): voi
     const def = definitionOf(deps, app);
     const recipients = app.assignedTo ? [app.assignedTo] : await agencyHeads(tx, app.agencyCode);
     for (const recipient of recipients) {
-      await notify(tx, { recipientAccountId: recipient, template: 'deadline_reminder', applicationId: app.id, params: { number: app.number, service: serviceTitle(def), deadline: app.deadline } }, now);
+      await notify(tx, { recipientAccountId: recipient, template: 'deadline_reminder', applicationId: app.id, params: { number: app.number, service: def.title, deadline: app.deadline } }, now);
     }
   });
 
@@ -173,7 +169,7 @@ export function registerWorkflowJobs(runner: JobRunner, deps: WorkflowDeps): voi
     const heads = await agencyHeads(tx, app.agencyCode);
     await applyAction(tx, app.id, now, { overdue: true }, { type: 'escalate', actor: null, payload: { deadline: app.deadline, to: heads } });
     for (const head of heads) {
-      await notify(tx, { recipientAccountId: head, template: 'deadline_escalation', applicationId: app.id, params: { number: app.number, service: serviceTitle(def), deadline: app.deadline } }, now);
+      await notify(tx, { recipientAccountId: head, template: 'deadline_escalation', applicationId: app.id, params: { number: app.number, service: def.title, deadline: app.deadline } }, now);
     }
     await appendAudit(tx, { at: now, actorAccountId: null, action: 'application.escalate', subjectType: 'application', subjectId: app.id, personId: app.applicantPersonId, details: { number: app.number, deadline: app.deadline } });
   });

@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, listMessageLog, revokeAccess } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
-import { fullLogging } from '../../platform/config.js';
 import { requireActor } from '../auth.js';
 import { problems } from '../schemas.js';
 
@@ -10,9 +9,9 @@ const AccessRight = Type.Object({ serviceId: Type.String(), clientId: Type.Strin
 
 export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<void> {
   const db = node.database.db;
-  const services = node.exchangeServices;
+  const { gateway } = node;
+  const { services } = gateway;
   const serviceIds = services.map((s) => formatServiceId(s.id));
-  const gateway = { db, clock: node.clock, services, timeoutMs: node.config.exchangeTimeoutMs, remote: node.federation?.remote, fullLogging: fullLogging(node.config) };
 
   // The gateway speaks X-Road's Message Protocol for REST, not this API's conventions: any method, any body,
   // X-Road errors instead of problem+json.

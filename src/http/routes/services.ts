@@ -110,8 +110,7 @@ export function serviceRoutes(app: FastifyInstance, node: Node): void {
       const { code } = request.params as { code: string };
       const d = catalog.get(code);
       if (!d) throw notFound('errors.service_not_found', { service: code });
-      const gateway = { db: node.database.db, clock: node.clock, services: node.exchangeServices, timeoutMs: node.config.exchangeTimeoutMs, remote: node.federation?.remote };
-      return prefillForm({ db: node.database.db, catalog, gateway }, d, { state: actor.state, nationalId: actor.nationalId });
+      return prefillForm({ db: node.database.db, catalog, gateway: node.gateway }, d, { state: actor.state, nationalId: actor.nationalId });
     },
   );
 
