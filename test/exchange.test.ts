@@ -165,3 +165,29 @@ describe('the business register', () => {
     expect(person.json().age).toBe(35);
   });
 });
+
+describe('the message log under load and across restarts', () => {
+  it('logs every one of many concurrent round trips, in one chain per process that follows the one before it', async () => {
+    const node = await createTestNode({ persistent: true });
+    try {
+      const person = node.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+      const burst = () => Promise.all(Array.from({ length: 40 }, () => node.app.inject({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': CLIENT } })));
+      expect((await burst()).map((r) => r.statusCode)).toEqual(Array(40).fill(200));
+      await node.restart();
+      expect((await burst()).map((r) => r.statusCode)).toEqual(Array(40).fill(200));
+      const db = node.node.database.db;
+      const rows = await db.selectFrom('message_log').select(['id', 'chain', 'prev_hash', 'hash']).orderBy('id').execute();
+      expect(rows).toHaveLength(80 * 4);
+      const chains = [...new Set(rows.map((r) => r.chain))];
+      expect(chains).toHaveLength(2);
+      const firstOfSecond = rows.find((r) => r.chain === chains[1])!;
+      expect(firstOfSecond.prev_hash).toBe(rows.filter((r) => r.chain === chains[0]).at(-1)!.hash);
+      expect(await verifyMessageLog(db)).toEqual({ ok: true, rows: 320 });
+      // Cutting the first process's last row breaks the link the second chain starts from.
+      await db.deleteFrom('message_log').where('hash', '=', firstOfSecond.prev_hash!).execute();
+      expect(await verifyMessageLog(db)).toMatchObject({ ok: false, brokenAt: Number(firstOfSecond.id) });
+    } finally {
+      await node.close();
+    }
+  });
+});

@@ -54,7 +54,18 @@ export async function verifyFederationConfig(jws: string, anchorCertPem: string,
   return { config };
 }
 
-export const certificateFingerprint = (pemOrDer: string | Buffer) => createHash('sha256').update(new NodeX509(pemOrDer).raw).digest('hex');
+// Remembered per certificate: every message between nodes looks its sender and receiver up by fingerprint.
+const fingerprints = new Map<string, string>();
+export function certificateFingerprint(pemOrDer: string | Buffer): string {
+  if (typeof pemOrDer !== 'string') return createHash('sha256').update(new NodeX509(pemOrDer).raw).digest('hex');
+  let fingerprint = fingerprints.get(pemOrDer);
+  if (!fingerprint) {
+    fingerprint = createHash('sha256').update(new NodeX509(pemOrDer).raw).digest('hex');
+    if (fingerprints.size > 1000) fingerprints.clear();
+    fingerprints.set(pemOrDer, fingerprint);
+  }
+  return fingerprint;
+}
 
 /**
  * The node's view of the federation: the configuration file is read again every `refreshSeconds`; a new one that

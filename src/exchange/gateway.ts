@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { transaction } from '../platform/db/index.js';
 import { clientError, clientProxyError, ExchangeError } from './errors.js';
 import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
 import { type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
-import { type LoggedMessage, logMessages } from './message-log.js';
+import { type LoggedMessage, recordExchange } from './message-log.js';
 
 export interface GatewayRequest {
   method: string;
@@ -137,14 +136,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   // Nothing is answered before the log (and the user's data tracker) is durable. The subjects' entries are written
   // by the provider's gateway, on the node that holds their data.
   const user = userIdHeader ? parseUserId(userIdHeader) : undefined;
-  await transaction(deps.db, async (tx) => {
-    if (user && served) {
-      await tx
-        .insertInto('data_access_log')
-        .values({ person_state: user.state, person_id: user.value, role: 'user', at, client_id: clientId, service_id: serviceId, user_id: userIdHeader ?? null, issue: issue ?? null, request_id: requestId })
-        .execute();
-    }
-    await logMessages(tx, log);
-  });
+  const accesses = user && served ? [{ personState: user.state, personId: user.value, role: 'user' as const, at, clientId, serviceId, userId: userIdHeader ?? null, issue: issue ?? null, requestId }] : [];
+  await recordExchange(deps.db, { messages: log, accesses });
   return answer;
 }

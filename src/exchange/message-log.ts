@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../platform/canonical-json.js';
-import { type Db, type Tx, sql, transaction } from '../platform/db/index.js';
+import { type Db, sql } from '../platform/db/index.js';
 
 export interface LoggedMessage {
   at: Date;
@@ -24,14 +24,15 @@ export interface LoggedMessage {
   keepBody: boolean;
 }
 
-const CHAIN_LOCK = 7283003;
-
 function rowHash(prev: string | null, row: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson({ prev, ...row })).digest('hex');
 }
 
-function metadata(m: LoggedMessage) {
+// The chain's name is hashed with the row (so a row cannot move to another chain) — for named chains only, so that
+// rows from before chains had names keep their hashes.
+function metadata(m: LoggedMessage, chain: string | null) {
   return {
+    ...(chain === null ? {} : { chain }),
     at: m.at.toISOString(),
     side: m.side,
     direction: m.direction,
@@ -51,53 +52,129 @@ function metadata(m: LoggedMessage) {
   };
 }
 
-/**
- * Appends messages to the gateway's log in one transaction, each row chained to the one before it (metadata always,
- * the body's SHA-512 always, the body itself where the subsystem logs fully). Returns only once durable.
- */
-export async function logMessages(db: Db | Tx, messages: LoggedMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const write = async (tx: Tx) => {
-    await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-    const last = await tx.selectFrom('message_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    let prev = last?.hash ?? null;
-    for (const m of messages) {
-      const meta = metadata(m);
-      const hash = rowHash(prev, meta);
-      await tx
-        .insertInto('message_log')
-        .values({
-          at: m.at,
-          side: m.side,
-          direction: m.direction,
-          x_road_id: m.xRoadId,
-          request_id: m.requestId,
-          client_id: m.clientId,
-          service_id: m.serviceId,
-          user_id: meta.userId,
-          issue: meta.issue,
-          method: m.method,
-          path: m.path,
-          status: meta.status,
-          error_type: meta.errorType,
-          request_hash: meta.requestHash,
-          signature: meta.signature,
-          body_sha512: meta.bodySha512,
-          body: m.keepBody ? m.body : null,
-          prev_hash: prev,
-          hash,
-        })
-        .execute();
-      prev = hash;
-    }
-  };
-  if ('isTransaction' in db && db.isTransaction) await write(db as Tx);
-  else await transaction(db as Db, write);
+/** A person named in an exchange message, for their data tracker. */
+export interface DataAccessRecord {
+  personState: string;
+  personId: string;
+  role: 'user' | 'subject';
+  at: Date;
+  clientId: string;
+  serviceId: string;
+  userId: string | null;
+  issue: string | null;
+  requestId: string;
 }
 
-/** Walks the message log's chain; names the first row that does not hold. */
+/** What one round trip leaves on one side: its messages and the data tracker's entries. */
+export interface ExchangeRecord {
+  messages: LoggedMessage[];
+  accesses: DataAccessRecord[];
+}
+
+// Records per statement at most: 2 messages × 20 columns each stay far below PostgreSQL's 65,535 parameters.
+const MAX_BATCH = 250;
+
+/**
+ * The message log of one gateway process, written with group commit: a round trip waits until its record is
+ * durable, but while one statement commits, the records that arrive queue up and go together in the next — so under
+ * load one commit carries many round trips, and at rest each goes alone at once. Each batch is a single statement
+ * (the data tracker's rows ride in it as a CTE), chained to this process's previous batch; the process's chain
+ * starts from the row that was the log's last when it began. A batch that fails is retried record by record, so
+ * one bad record fails only its own round trip.
+ */
+class MessageLogWriter {
+  private queue: { record: ExchangeRecord; done: (error?: unknown) => void }[] = [];
+  private writing = false;
+  private readonly chain = randomUUID();
+  /** the hash of this chain's last row; undefined until read (at the start, and again after a failure) */
+  private last: string | null | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  append(record: ExchangeRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.write(batch.map((b) => b.record));
+        for (const b of batch) b.done();
+      } catch (error) {
+        if (batch.length === 1) batch[0].done(error);
+        else for (const b of batch) await this.write([b.record]).then(() => b.done(), (e) => b.done(e));
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(records: ExchangeRecord[]): Promise<void> {
+    try {
+      if (this.last === undefined) this.last = await this.head();
+      let prev = this.last;
+      const rows = records.flatMap((r) => r.messages).map((m) => {
+        const meta = metadata(m, this.chain);
+        const hash = rowHash(prev, meta);
+        const row = {
+          at: m.at, side: m.side, direction: m.direction, x_road_id: m.xRoadId, request_id: m.requestId, client_id: m.clientId, service_id: m.serviceId,
+          user_id: meta.userId, issue: meta.issue, method: m.method, path: m.path, status: meta.status, error_type: meta.errorType, request_hash: meta.requestHash,
+          signature: meta.signature, body_sha512: meta.bodySha512, body: m.keepBody ? m.body : null, chain: this.chain, prev_hash: prev, hash,
+        };
+        prev = hash;
+        return row;
+      });
+      const accesses = records.flatMap((r) => r.accesses).map((a) => ({
+        person_state: a.personState, person_id: a.personId, role: a.role, at: a.at, client_id: a.clientId, service_id: a.serviceId, user_id: a.userId, issue: a.issue, request_id: a.requestId,
+      }));
+      if (accesses.length) await this.db.with('accesses', (db) => db.insertInto('data_access_log').values(accesses)).insertInto('message_log').values(rows).execute();
+      else await this.db.insertInto('message_log').values(rows).execute();
+      this.last = prev;
+    } catch (error) {
+      // The statement may have committed without our hearing of it: read the chain's end again before the next.
+      this.last = undefined;
+      throw error;
+    }
+  }
+
+  /** This chain's last hash, or — before its first row — the hash of the log's last row, which the chain follows. */
+  private async head(): Promise<string | null> {
+    const own = await this.db.selectFrom('message_log').select('hash').where('chain', '=', this.chain).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (own) return own.hash;
+    const last = await this.db.selectFrom('message_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return last?.hash ?? null;
+  }
+}
+
+const writers = new WeakMap<Db, MessageLogWriter>();
+
+/** Logs one side of a round trip (and the data tracker's entries); resolves only once it is durable. */
+export function recordExchange(db: Db, record: ExchangeRecord): Promise<void> {
+  let writer = writers.get(db);
+  if (!writer) writers.set(db, (writer = new MessageLogWriter(db)));
+  return writer.append(record);
+}
+
+/**
+ * Walks every chain of the message log; names the first row that does not hold: a row whose hash is not that of its
+ * content and predecessor, a row that does not follow its chain's last row, a chain whose first row does not follow
+ * a row written before it, or a kept body that does not match its hash.
+ */
 export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: number; brokenAt?: number }> {
-  let prev: string | null = null;
+  // The rows each chain starts from, found in a first pass so that the walk can check them as it passes them.
+  const starts = await db
+    .selectFrom('message_log')
+    .select(['chain', sql<string | null>`(array_agg(prev_hash ORDER BY id))[1]`.as('prev')])
+    .where('chain', 'is not', null)
+    .groupBy('chain')
+    .execute();
+  const wanted = new Set(starts.map((s) => s.prev).filter((p): p is string => p !== null));
+  const seen = new Set<string>();
+  const tails = new Map<string | null, string | null>();
   let after = 0;
   let rows = 0;
   for (;;) {
@@ -106,13 +183,17 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
     for (const r of page) {
       rows += 1;
       const meta = {
+        ...(r.chain === null ? {} : { chain: r.chain }),
         at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
         serviceId: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
         requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512,
       };
+      // A chain's first row follows nothing (the log was empty) or a row already passed; later rows, their chain's last.
+      const follows = tails.has(r.chain) ? r.prev_hash === tails.get(r.chain) : r.prev_hash === null || seen.has(r.prev_hash);
       const bodyTampered = r.body !== null && createHash('sha512').update(r.body).digest('base64') !== r.body_sha512;
-      if (r.prev_hash !== prev || rowHash(prev, meta) !== r.hash || bodyTampered) return { ok: false, rows, brokenAt: Number(r.id) };
-      prev = r.hash;
+      if (!follows || rowHash(r.prev_hash, meta) !== r.hash || bodyTampered) return { ok: false, rows, brokenAt: Number(r.id) };
+      tails.set(r.chain, r.hash);
+      if (wanted.has(r.hash)) seen.add(r.hash);
       after = Number(r.id);
     }
   }

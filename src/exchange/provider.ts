@@ -1,9 +1,10 @@
 import type { Clock } from '../platform/clock.js';
-import { type Db, transaction } from '../platform/db/index.js';
+import type { Db } from '../platform/db/index.js';
 import type { RegistryService } from '../registries/index.js';
 import { ExchangeError, serverProxyError } from './errors.js';
-import { formatClientId, formatServiceId, parseClientId } from './identifiers.js';
-import { type LoggedMessage, logMessages } from './message-log.js';
+import { isGranted } from './access.js';
+import { formatServiceId, parseClientId } from './identifiers.js';
+import { type LoggedMessage, recordExchange } from './message-log.js';
 
 /** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
 export interface ProviderMessage {
@@ -72,12 +73,7 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
   try {
     const target = deps.services.find((s) => formatServiceId(s.id) === m.serviceId);
     if (!target || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
-    const granted = await deps.db
-      .selectFrom('access_rights')
-      .select('client_id')
-      .where('service_id', '=', m.serviceId)
-      .where('client_id', 'in', [m.clientId, ...(client.subsystem !== undefined ? [formatClientId({ ...client, subsystem: undefined })] : [])])
-      .executeTakeFirst();
+    const granted = await isGranted(deps.db, m.serviceId, client);
     if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
     const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs).catch((error) => {
@@ -96,14 +92,9 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     answer.signature = answer.sealed.split('.')[2];
   }
   log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, signature: answer.signature ?? null, body: answer.body });
-  await transaction(deps.db, async (tx) => {
-    for (const s of subjects) {
-      await tx
-        .insertInto('data_access_log')
-        .values({ person_state: s.state, person_id: s.id, role: 'subject', at, client_id: m.clientId, service_id: m.serviceId, user_id: m.userId, issue: m.issue, request_id: m.requestId })
-        .execute();
-    }
-    await logMessages(tx, log);
+  await recordExchange(deps.db, {
+    messages: log,
+    accesses: subjects.map((s) => ({ personState: s.state, personId: s.id, role: 'subject' as const, at, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, requestId: m.requestId })),
   });
   return answer;
 }

@@ -255,6 +255,8 @@ export interface MessageLogTable {
   signature: string | null;
   body_sha512: string | null;
   body: Uint8Array | null;
+  /** the gateway process's chain (NULL: rows from before chains had names) */
+  chain: string | null;
   prev_hash: string | null;
   hash: string;
 }

@@ -1,0 +1,43 @@
+// npm run bench [-- SUITE…] [--connections N] [--seconds S] [--rounds R]: runs the named suites (all when none is
+// named), prints a table per suite and writes its figures to bench/results/SUITE.json.
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { benchExchange } from './exchange.js';
+import { adminUrl, query, writeResult } from './support.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    connections: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    persons: { type: 'string', default: '20000' },
+  },
+});
+const suites: Record<string, () => Promise<Record<string, unknown>>> = {
+  exchange: () => benchExchange({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds), persons: Number(values.persons) }),
+};
+const chosen = positionals.length ? positionals : Object.keys(suites);
+for (const name of chosen) {
+  if (!suites[name]) {
+    console.error(`unknown suite ${name}; suites: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+try {
+  await query(adminUrl, 'SELECT 1');
+} catch (error) {
+  console.error(`the benchmarks need PostgreSQL at ${adminUrl} (set BENCH_DATABASE_URL): ${(error as Error).message}`);
+  process.exit(1);
+}
+for (const name of chosen) {
+  console.log(`\n== ${name} ==`);
+  const result = await suites[name]();
+  const file = writeResult(name, { suite: name, at: new Date().toISOString(), machine: machine(), ...result });
+  console.log(`written to ${file}`);
+}
+
+function machine() {
+  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) };
+}
