@@ -14,6 +14,7 @@ const dist = (f) => join(root, 'dist', 'src', f);
 const work = mkdtempSync(join(tmpdir(), 'ortak-federation-demo-'));
 const fed = join(work, 'federation');
 const children = [];
+let configPort;
 
 const port = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const step = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
@@ -26,7 +27,7 @@ async function start(id, state, httpPort, gatewayPort) {
   const child = spawn(process.execPath, [dist('main.js')], {
     env: { ...process.env, PORT: String(httpPort), HOST: '127.0.0.1', DATABASE_URL: '', ORTAK_DATA_DIR: join(work, `data-${id}`), ORTAK_STATES: state,
       ORTAK_NODE_ID: id, ORTAK_GATEWAY_PORT: String(gatewayPort), ORTAK_NODE_KEY: join(fed, 'nodes', `${id}.key.pem`), ORTAK_NODE_CERT: join(fed, 'nodes', `${id}.cert.pem`),
-      ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'), ORTAK_FEDERATION_CONFIG: join(fed, 'config.jws'), LOG_LEVEL: 'warn' },
+      ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'), ORTAK_FEDERATION_CONFIG: `http://127.0.0.1:${configPort}/federation/config`, LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   children.push(child);
@@ -45,11 +46,15 @@ async function signIn(base, pick) {
 
 try {
   const [kzHttp, kzGw, kgHttp, kgGw] = await Promise.all([port(), port(), port(), port()]);
+  configPort = await port();
   step('Federation operator: trust anchor, two nodes, signed configuration');
   federation('init', fed);
   federation('add-node', fed, 'KZ', `https://127.0.0.1:${kzGw}`, 'KZ');
   federation('add-node', fed, 'KG', `https://127.0.0.1:${kgGw}`, 'KG');
   federation('publish', fed, '24');
+  const server = spawn(process.execPath, [dist('cli/federation.js'), 'serve', fed, String(configPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(server);
+  process.stdout.write(`  ${await new Promise((resolve) => server.stdout.once('data', resolve))}`);
 
   step(`Starting the Kazakh node (http :${kzHttp}, gateway :${kzGw}) and the Kyrgyz node (http :${kgHttp}, gateway :${kgGw})`);
   await Promise.all([start('KZ', 'KZ', kzHttp, kzGw), start('KG', 'KG', kgHttp, kgGw)]);

@@ -3,7 +3,10 @@
 //   npm run federation -- add-node DIR ID https://HOST:PORT STATES  a node's gateway key and certificate (DIR/nodes/ID.*)
 //   npm run federation -- remove-node DIR ID
 //   npm run federation -- publish DIR [HOURS]                       signs DIR/federation.json into DIR/config.jws
+//   npm run federation -- serve DIR [PORT] [HOST]                   serves the published configuration to the nodes
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadCatalogFiles } from '../catalog/index.js';
 import { type FederationConfig, type FederationNode, signFederationConfig } from '../exchange/federation.js';
@@ -13,6 +16,7 @@ import { paths } from '../platform/paths.js';
 import { registryServices } from '../registries/index.js';
 
 const [command, dir, ...args] = process.argv.slice(2);
+const CONFIG_PATH = '/federation/config';
 const draftFile = () => join(dir, 'federation.json');
 const readDraft = (): { nodes: FederationNode[] } => (existsSync(draftFile()) ? JSON.parse(readFileSync(draftFile(), 'utf8')) : { nodes: [] });
 const anchor = () => ({ keyPem: readFileSync(join(dir, 'anchor.key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'anchor.cert.pem'), 'utf8') });
@@ -63,11 +67,41 @@ async function main(): Promise<number> {
     console.log(`published ${config.nodes.length} nodes, valid until ${config.expiresAt}`);
     return 0;
   }
+  if (command === 'serve') {
+    await serveConfiguration(join(dir, 'config.jws'), Number(args[0] ?? 8600), args[1] ?? '127.0.0.1');
+    return await new Promise<number>(() => {});
+  }
   return usage();
 }
 
+/**
+ * The operator's distribution point: GET /federation/config answers the configuration last published (read again on
+ * each request, so `publish` takes effect without a restart). Plain HTTP is enough, as for X-Road's global
+ * configuration: the document is signed under the trust anchor the nodes already hold, and they check it.
+ */
+function serveConfiguration(file: string, port: number, host: string): Promise<void> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== CONFIG_PATH) return void res.writeHead(404).end();
+    let body: string;
+    try {
+      body = readFileSync(file, 'utf8');
+    } catch {
+      return void res.writeHead(503, { 'content-type': 'text/plain' }).end('nothing published yet');
+    }
+    res.writeHead(200, { 'content-type': 'application/jose', 'cache-control': 'no-cache' }).end(body);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  process.on('SIGINT', () => server.close(() => process.exit(0)));
+  return new Promise((resolve) =>
+    server.listen(port, host, () => {
+      console.log(`federation configuration served at http://${host}:${(server.address() as AddressInfo).port}${CONFIG_PATH}`);
+      resolve();
+    }),
+  );
+}
+
 function usage(): number {
-  console.error('usage: npm run federation -- init DIR | add-node DIR ID https://HOST:PORT STATES | remove-node DIR ID | publish DIR [HOURS]');
+  console.error('usage: npm run federation -- init DIR | add-node DIR ID https://HOST:PORT STATES | remove-node DIR ID | publish DIR [HOURS] | serve DIR [PORT] [HOST]');
   return 2;
 }
 

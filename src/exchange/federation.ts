@@ -68,9 +68,9 @@ export function certificateFingerprint(pemOrDer: string | Buffer): string {
 }
 
 /**
- * The node's view of the federation: the configuration file is read again every `refreshSeconds`; a new one that
- * does not verify is refused and the last good one kept — until it expires, after which this node can neither call
- * nor be called across nodes.
+ * The node's view of the federation: the configuration is fetched again from the operator's server (or read from a
+ * file) every `refreshSeconds`; a new one that does not verify, or none at all, leaves the last good one in force —
+ * until it expires, after which this node can neither call nor be called across nodes.
  */
 export class FederationView {
   private config?: FederationConfig;
@@ -85,16 +85,24 @@ export class FederationView {
   ) {}
 
   async refresh(): Promise<void> {
-    let text: string;
-    try {
-      text = readFileSync(this.source, 'utf8');
-    } catch {
-      this.lastProblem = 'unreadable';
-      return;
-    }
+    const text = await this.read();
+    if (text === undefined) return;
     const { config, problem } = await verifyFederationConfig(text, this.anchorPem, this.clock.now());
     this.lastProblem = problem;
     if (config) this.config = config;
+  }
+
+  /** The signed configuration, from the operator's server (http[s]://…) or a file; undefined when unreachable. */
+  private async read(): Promise<string | undefined> {
+    try {
+      if (!/^https?:\/\//.test(this.source)) return readFileSync(this.source, 'utf8');
+      const res = await fetch(this.source, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/jose' } });
+      if (res.ok) return await res.text();
+    } catch {
+      // unreachable: keep the configuration in force
+    }
+    this.lastProblem = 'unreadable';
+    return undefined;
   }
 
   start(refreshSeconds: number): void {

@@ -114,17 +114,21 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
             method: 'POST',
             agent: agentFor(node),
             headers: { 'content-type': 'application/jose' },
-            timeout: timeoutMs,
           },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+            res.on('end', () => (clearTimeout(deadline), resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
             res.on('error', reject);
           },
         );
-        req.on('timeout', () => req.destroy(clientProxyError('NetworkError', `${nodeId} did not answer within ${timeoutMs} ms`)));
-        req.on('error', (error) => reject(error instanceof ExchangeError ? error : clientProxyError('NetworkError', `Cannot reach ${nodeId}: ${(error as Error).message}`)));
+        // One limit for the whole exchange — connecting, the handshake, the provider's work and the answer — so a
+        // node that accepts and then stalls anywhere costs the caller no more than the limit.
+        const deadline = setTimeout(() => req.destroy(clientProxyError('NetworkError', `${nodeId} did not answer within ${timeoutMs} ms`)), timeoutMs);
+        req.on('error', (error) => {
+          clearTimeout(deadline);
+          reject(error instanceof ExchangeError ? error : clientProxyError('NetworkError', `Cannot reach ${nodeId}: ${(error as Error).message}`));
+        });
         req.end(signed);
       });
       if (status !== 200) {

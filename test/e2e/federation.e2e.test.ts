@@ -13,6 +13,8 @@ const dist = (file: string) => join(paths.root, 'dist', 'src', file);
 const root = mkdtempSync(join(tmpdir(), 'ortak-federation-'));
 const fed = join(root, 'federation');
 const nodes: Record<string, { child?: ChildProcess; port: number; gateway: number; out: string }> = {};
+// The federation operator's server, from which the nodes fetch the signed configuration.
+const configServer: { child?: ChildProcess; port: number } = { port: 0 };
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -27,6 +29,17 @@ function federation(...args: string[]) {
   const r = spawnSync(process.execPath, [dist('cli/federation.js'), ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`federation ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+async function startConfigServer() {
+  configServer.child = spawn(process.execPath, [dist('cli/federation.js'), 'serve', fed, String(configServer.port), '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => configServer.child!.stdout!.once('data', resolve));
+}
+
+async function stopConfigServer() {
+  if (!configServer.child || configServer.child.exitCode !== null) return;
+  configServer.child.kill('SIGTERM');
+  await new Promise((r) => configServer.child!.once('exit', r));
 }
 
 async function startNode(id: string, state: string) {
@@ -45,7 +58,7 @@ async function startNode(id: string, state: string) {
       ORTAK_NODE_KEY: join(fed, 'nodes', `${id}.key.pem`),
       ORTAK_NODE_CERT: join(fed, 'nodes', `${id}.cert.pem`),
       ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'),
-      ORTAK_FEDERATION_CONFIG: join(fed, 'config.jws'),
+      ORTAK_FEDERATION_CONFIG: `http://127.0.0.1:${configServer.port}/federation/config`,
       ORTAK_FEDERATION_REFRESH_SECONDS: '1',
       ORTAK_EXCHANGE_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'warn',
@@ -93,6 +106,8 @@ beforeAll(async () => {
   federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
   federation('publish', fed, '24');
   copyFileSync(join(fed, 'federation.json'), join(root, 'both-nodes.json'));
+  configServer.port = await freePort();
+  await startConfigServer();
   await Promise.all([startNode('KZ', 'KZ'), startNode('KG', 'KG')]);
   kzCitizen = await signIn('KZ', (p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'kk');
   // the Kyrgyz officer who works the work-permit application, as the query's user
@@ -108,7 +123,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(Object.keys(nodes).map(stopNode));
+  await Promise.all([...Object.keys(nodes).map(stopNode), stopConfigServer()]);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -171,6 +186,15 @@ describe('two nodes of a federation', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect((await crossBorder()).status).toBe(200);
     copyFileSync(join(root, 'good.jws'), join(fed, 'config.jws'));
+  });
+
+  it('keep the configuration in force while the operator\'s server is down, and take new ones when it is back', async () => {
+    await stopConfigServer();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await crossBorder()).status).toBe(200);
+    const health = await json(api('KG', '/health'));
+    expect(health).toMatchObject({ federation: { valid: true } });
+    await startConfigServer();
   });
 
   it('refuse a message between gateways that is forged or changed in transit', async () => {
@@ -242,6 +266,27 @@ describe('two nodes of a federation', () => {
     expect(res.status).toBe(500);
     expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.NetworkError');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('answer the documented error within the time limit when the provider\'s node accepts but never answers', async () => {
+    // A gateway that takes the connection and then stalls (a hung node, a stalled network).
+    const { createServer: createTcpServer } = await import('node:net');
+    const stalled = createTcpServer(() => {}).listen(nodes.KZ.gateway, '127.0.0.1');
+    await new Promise((r) => stalled.once('listening', r));
+    try {
+      const started = Date.now();
+      const res = await crossBorder();
+      const took = Date.now() - started;
+      expect(res.status).toBe(500);
+      expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.NetworkError');
+      // ORTAK_EXCHANGE_TIMEOUT_MS is 3000 for these nodes
+      expect(took).toBeGreaterThanOrEqual(2900);
+      expect(took).toBeLessThan(6000);
+      const log = await json(api('KG', `/api/v1/exchange/message-log?requestId=${res.headers.get('x-road-request-id')}`, { headers: { authorization: `Bearer ${(await signIn('KG', (p) => p.role === 'operator')).token}` } }));
+      expect(log.items.map((m: { direction: string; errorType: string | null }) => `${m.direction}:${m.errorType}`).sort()).toEqual(['request:null', 'response:Server.ClientProxy.NetworkError']);
+    } finally {
+      stalled.close();
+    }
   });
 
   it('refuse to call across nodes once the configuration has expired', async () => {

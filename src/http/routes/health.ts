@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { ping } from '../../platform/db/index.js';
+import type { FederationView } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
 
 const Health = Type.Object({
@@ -14,7 +15,21 @@ const Health = Type.Object({
     error: Type.Optional(Type.String()),
   }),
   catalog: Type.Object({ services: Type.Integer(), agencies: Type.Integer() }),
+  federation: Type.Optional(
+    Type.Object({
+      node: Type.String(),
+      valid: Type.Boolean(),
+      nodes: Type.Integer(),
+      expiresAt: Type.Union([Type.String(), Type.Null()]),
+      problem: Type.Union([Type.String(), Type.Null()], { description: 'what was wrong with the last configuration fetched, if anything (the one in force stays)' }),
+    }),
+  ),
 });
+
+function federationStatus(view: FederationView) {
+  const config = view.current();
+  return { node: view.selfId, valid: !!config, nodes: config?.nodes.length ?? 0, expiresAt: config?.expiresAt ?? null, problem: view.lastProblem ?? null };
+}
 
 export function healthRoutes(app: FastifyInstance, node: Node, version: string): void {
   const started = Date.now();
@@ -26,6 +41,7 @@ export function healthRoutes(app: FastifyInstance, node: Node, version: string):
         version,
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
         catalog: { services: node.catalog.services.length, agencies: node.catalog.agencies.length },
+        ...(node.federation ? { federation: federationStatus(node.federation.view) } : {}),
       };
       try {
         const latencyMs = await Promise.race([
