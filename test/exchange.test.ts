@@ -151,6 +151,31 @@ describe('pre-filling a form from the registers', () => {
   });
 });
 
+describe('the address register', () => {
+  const ADDRESSES = '/r1/KZ/GOV/MCRIAP/REGISTRIES/addresses';
+  it('gives a person\'s registered address, written out, and an address by its code', async () => {
+    const res = await call(`${ADDRESSES}/persons/${citizen.identifier}/address`, { 'x-road-client': CLIENT, 'x-road-issue': 'address check' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ identifier: citizen.identifier, found: true, code: expect.stringMatching(/^\d{16}$/), region: 'Алматы қаласы' });
+    expect(body.fullAddress).toContain('Абай даңғылы 52');
+    expect(body.registeredOn).toMatch(/^\d{4}-\d{2}-01$/);
+    expect((await call(`${ADDRESSES}/addresses/${body.code}`, { 'x-road-client': CLIENT })).json()).toMatchObject({ code: body.code, street: 'Абай даңғылы' });
+    expect((await call(`${ADDRESSES}/addresses/0000000000000000`, { 'x-road-client': CLIENT })).statusCode).toBe(404);
+    expect((await call(`${ADDRESSES}/persons/000000000000/address`, { 'x-road-client': CLIENT })).json()).toEqual({ identifier: '000000000000', found: false, registeredOn: null });
+    const token = await t.signIn(citizen);
+    const tracker = (await t.app.inject({ url: '/api/v1/me/data-access', headers: { authorization: `Bearer ${token}` } })).json().items;
+    expect(tracker[0]).toMatchObject({ role: 'subject', service: 'KZ/GOV/MCRIAP/REGISTRIES/addresses', issue: 'address check' });
+  });
+
+  it('pre-fills a form\'s address with its source', async () => {
+    const token = await t.signIn(citizen);
+    const res = await t.app.inject({ url: '/api/v1/services/kz-individual-entrepreneur-registration/prefill', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().fields.businessAddress).toMatchObject({ source: 'KZ/GOV/MCRIAP/REGISTRIES/addresses', registry: 'addresses', value: expect.stringContaining('Алматы қаласы') });
+  });
+});
+
 describe('the business register', () => {
   it('finds an entity by its number and the businesses a person heads, with the person\'s age in the population register', async () => {
     const headers = { 'x-road-client': 'KZ/GOV/KGD/TAXES' };

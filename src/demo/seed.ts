@@ -5,6 +5,7 @@ import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/in
 import type { NodeCa } from '../pki/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, sql, transaction } from '../platform/db/index.js';
+import { seedDemoAddresses } from './addresses.js';
 import { NAMES, pick, seededRandom, seededUuid } from './names.js';
 
 interface PersonaSpec {
@@ -59,12 +60,15 @@ const RECORD_COURT: Record<string, string> = {
 
 /**
  * Deterministic demo data: citizens of the five states, an officer for every agency in the catalog, an operator,
- * a few organizations, and a key file (private JWK with its certificate) for each persona. Runs once per database;
+ * a few organizations, registrations of residence, and a key file (private JWK with its certificate) for each persona. Runs once per database;
  * identifiers, names and ids are the same on every node, the keys are new on each.
  */
 export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Clock): Promise<SeedReport> {
   const already = await db.selectFrom('demo_key_files').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  if (Number(already.n) > 0) return { created: false, personas: Number(already.n) };
+  if (Number(already.n) > 0) {
+    await seedDemoAddresses(db);
+    return { created: false, personas: Number(already.n) };
+  }
 
   const rng = seededRandom(SEED);
   // Every agency has an officer who reviews and decides, and a head who also receives escalations and assigns work.
@@ -181,6 +185,7 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         .execute();
     }
   });
+  await seedDemoAddresses(db);
   return { created: true, personas: personas.length };
 }
 

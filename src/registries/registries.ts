@@ -20,7 +20,7 @@ export interface RegistryAnswer {
 }
 
 export interface RegistryService {
-  registry: 'population' | 'criminal-records' | 'businesses' | 'birth-events';
+  registry: 'population' | 'criminal-records' | 'businesses' | 'addresses' | 'birth-events';
   state: string;
   id: ServiceId;
   /** OpenAPI 3 description of the service (what X-Road asks a REST service to publish) */
@@ -31,12 +31,14 @@ export interface RegistryService {
 }
 
 // Which agency hosts each register in each state, by its X-Road member code; the subsystem is REGISTRIES.
+// Addresses: Kazakhstan's address register is kept by the digital development ministry; elsewhere the registration
+// of residence is kept with the population register (Türkiye's address register, AKS, by NVI).
 const HOSTS: Record<string, Partial<Record<RegistryService['registry'], string>>> = {
-  KZ: { population: 'MVD', 'criminal-records': 'LEGALSTAT', businesses: 'MINJUST' },
-  AZ: { population: 'DIN', 'criminal-records': 'DIN', businesses: 'DVX' },
-  KG: { population: 'DRNAGS', 'criminal-records': 'MVD' },
-  TR: { population: 'NVI', 'criminal-records': 'ADLISICIL' },
-  UZ: { population: 'FHDYO', 'criminal-records': 'IIV' },
+  KZ: { population: 'MVD', 'criminal-records': 'LEGALSTAT', businesses: 'MINJUST', addresses: 'MCRIAP' },
+  AZ: { population: 'DIN', 'criminal-records': 'DIN', businesses: 'DVX', addresses: 'DIN' },
+  KG: { population: 'DRNAGS', 'criminal-records': 'MVD', addresses: 'DRNAGS' },
+  TR: { population: 'NVI', 'criminal-records': 'ADLISICIL', addresses: 'NVI' },
+  UZ: { population: 'FHDYO', 'criminal-records': 'IIV', addresses: 'FHDYO' },
 };
 
 const notFound = (what: string): RegistryAnswer => ({ status: 404, body: { error: 'not_found', message: `${what} is not in this register` }, subjects: [] });
@@ -130,6 +132,77 @@ function criminalRecords(state: string): RegistryService {
   };
 }
 
+const addressFields = {
+  code: { type: 'string', description: 'the national address code (KZ RKA, TR UAVT…)' }, region: { type: 'string' }, locality: { type: 'string' },
+  street: { type: 'string' }, building: { type: 'string' }, flat: { type: 'string', nullable: true }, postcode: { type: 'string', nullable: true },
+  fullAddress: { type: 'string', description: 'the address written out in the state language' },
+};
+
+function addresses(state: string): RegistryService {
+  const line = (a: { region: string; locality: string; street: string; building: string; flat: string | null; postcode: string | null }) =>
+    [a.postcode, a.region, a.locality, `${a.street} ${a.building}`, a.flat ? `${FLAT[state]} ${a.flat}` : null].filter(Boolean).join(', ');
+  const view = (a: { code: string; region: string; locality: string; street: string; building: string; flat: string | null; postcode: string | null }) => ({
+    code: a.code, region: a.region, locality: a.locality, street: a.street, building: a.building, flat: a.flat, postcode: a.postcode, fullAddress: line(a),
+  });
+  return {
+    registry: 'addresses',
+    state,
+    id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].addresses!, subsystem: 'REGISTRIES', service: 'addresses' },
+    pathFor: (id) => `/persons/${encodeURIComponent(id)}/address`,
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: `${state} address register`, version: '1.0.0' },
+      paths: {
+        '/persons/{id}/address': {
+          get: {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the national identifier' }],
+            responses: {
+              200: {
+                description: 'the registration of residence in force, if any',
+                content: { 'application/json': { schema: { type: 'object', properties: { identifier: { type: 'string' }, found: { type: 'boolean' }, registeredOn: { type: 'string', format: 'date', nullable: true }, ...addressFields } } } },
+              },
+            },
+          },
+        },
+        '/addresses/{code}': {
+          get: {
+            parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+            responses: { 200: { description: 'the address', content: { 'application/json': { schema: { type: 'object', properties: addressFields } } } }, 404: { description: 'no such address' } },
+          },
+        },
+      },
+    },
+    async handle(db, request) {
+      if (request.method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, subjects: [] };
+      const byPerson = /^\/persons\/([0-9A-Z]{5,20})\/address$/.exec(request.path);
+      const byCode = /^\/addresses\/([0-9A-Za-z-]{4,32})$/.exec(request.path);
+      if (byCode) {
+        const a = await db.selectFrom('addresses').selectAll().where('state', '=', state).where('code', '=', byCode[1]).executeTakeFirst();
+        return a ? { status: 200, body: view(a), subjects: [] } : notFound('The address');
+      }
+      if (!byPerson) return badRequest('GET /persons/{national identifier}/address or /addresses/{code}');
+      const id = byPerson[1];
+      const r = await db
+        .selectFrom('residence_registrations as r')
+        .innerJoin('addresses as a', (j) => j.onRef('a.state', '=', 'r.state').onRef('a.code', '=', 'r.address_code'))
+        .select(['a.code', 'a.region', 'a.locality', 'a.street', 'a.building', 'a.flat', 'a.postcode', 'r.registered_on'])
+        .where('r.state', '=', state)
+        .where('r.national_id', '=', id)
+        .where('r.ended_on', 'is', null)
+        .orderBy('r.registered_on', 'desc')
+        .executeTakeFirst();
+      return {
+        status: 200,
+        body: r ? { identifier: id, found: true, registeredOn: r.registered_on, ...view(r) } : { identifier: id, found: false, registeredOn: null },
+        subjects: [{ state, id }],
+      };
+    },
+  };
+}
+
+// How each state's addresses write the flat or apartment.
+const FLAT: Record<string, string> = { KZ: 'пәтер', AZ: 'mənzil', KG: 'батир', TR: 'Daire', UZ: 'xonadon' };
+
 function ageOn(birthDate: string, now: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number);
   const today = now.toISOString().slice(0, 10).split('-').map(Number);
@@ -177,5 +250,5 @@ function businesses(state: string): RegistryService {
 export function registryServices(states: string[]): RegistryService[] {
   return states
     .filter((s) => HOSTS[s])
-    .flatMap((s) => [population(s), criminalRecords(s), ...(HOSTS[s].businesses ? [businesses(s)] : [])]);
+    .flatMap((s) => [population(s), criminalRecords(s), ...(HOSTS[s].businesses ? [businesses(s)] : []), addresses(s)]);
 }

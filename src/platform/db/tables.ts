@@ -283,6 +283,25 @@ export interface CriminalRecordsTable {
   expunged_on: DateOnly | null;
 }
 
+export interface AddressesTable {
+  state: string;
+  code: string;
+  region: string;
+  locality: string;
+  street: string;
+  building: string;
+  flat: string | null;
+  postcode: string | null;
+}
+
+export interface ResidenceRegistrationsTable {
+  state: string;
+  national_id: string;
+  address_code: string;
+  registered_on: DateOnly;
+  ended_on: DateOnly | null;
+}
+
 export interface ApplicationEvidenceTable {
   application_id: string;
   key: string;
@@ -339,6 +358,8 @@ export interface Tables {
   message_log: MessageLogTable;
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;
+  addresses: AddressesTable;
+  residence_registrations: ResidenceRegistrationsTable;
   application_evidence: ApplicationEvidenceTable;
   proactive_offers: ProactiveOffersTable;
   schema_migrations: SchemaMigrationsTable;
