@@ -158,6 +158,25 @@ describe('two nodes of a federation', () => {
     expect(asked).toContainEqual(expect.objectContaining({ role: 'user', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', requestId }));
   });
 
+  it('answer the caller\'s own mistakes with Client.* errors, each logged', async () => {
+    const records = `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`;
+    const cases: [string, Record<string, string>, string][] = [
+      [records, {}, 'Client.InvalidClientIdentifier'],
+      [records, { 'X-Road-Client': 'KG/GOV' }, 'Client.InvalidClientIdentifier'],
+      ['/r1/KZ/GOV/LEGAL%2FSTAT/REGISTRIES/criminal-records/records/1', { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' }, 'Client.InvalidServiceIdentifier'],
+      [records, { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS', 'X-Road-UserId': 'not a person' }, 'Client.InvalidUserId'],
+      ['/r1/UZ/GOV/NOSUCH/REGISTRIES/population/persons/1', { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' }, 'Server.ClientProxy.UnknownService'],
+    ];
+    const kg = await signIn('KG', (p) => p.role === 'operator');
+    for (const [path, headers, type] of cases) {
+      const res = await api('KG', path, { headers });
+      expect([res.status, res.headers.get('x-road-error')]).toEqual([type.startsWith('Client.') ? 400 : 500, type]);
+      expect(await res.json()).toMatchObject({ type, message: expect.any(String) });
+      const log = (await json(api('KG', `/api/v1/exchange/message-log?requestId=${res.headers.get('x-road-request-id')}`, { headers: { authorization: `Bearer ${kg.token}` } }))).items;
+      expect(log.map((m: { direction: string; errorType: string | null }) => `${m.direction}:${m.errorType}`).sort()).toEqual(['request:null', `response:${type}`]);
+    }
+  });
+
   it('refuse a client without an access right, and a node speaking for another node\'s member', async () => {
     const denied = await crossBorder('KG/GOV/DRNAGS/CIVIL');
     expect(denied.status).toBe(500);
