@@ -55,6 +55,8 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
       proxies: `http://127.0.0.1:${front}`,
     };
     const path = (i: number) => `/r1/${SERVICE}/persons/${ids[i % ids.length]}`;
+    let next = 0;
+    const request = () => ({ path: path(next++) });
     // Both chains must give the same answer before either is timed.
     for (const [name, base] of Object.entries(chains)) {
       for (let tries = 0; ; tries++) {
@@ -66,11 +68,11 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
     }
 
     const runs: Record<keyof typeof chains, (LoadResult & { cpuMsPerRoundTrip: { client: number; provider: number } })[]> = { gateways: [], proxies: [] };
-    for (const base of Object.values(chains)) await load({ url: base, connections: options.connections, seconds: 2, headers: HEADERS, path });
+    for (const base of Object.values(chains)) await load({ url: base, connections: options.connections, seconds: 2, headers: HEADERS, request });
     for (let round = 1; round <= options.rounds; round++) {
       for (const [name, base] of Object.entries(chains) as [keyof typeof chains, string][]) {
         const before = processes[name].map((p) => cpuSeconds(p.pid!));
-        const r = await load({ url: base, connections: options.connections, seconds: options.seconds, headers: HEADERS, path });
+        const r = await load({ url: base, connections: options.connections, seconds: options.seconds, headers: HEADERS, request });
         // CPU milliseconds per round trip in the client-side and the provider-side process
         const cpu = processes[name].map((p, i) => (1000 * (cpuSeconds(p.pid!) - before[i])) / r.requests);
         runs[name].push({ ...r, cpuMsPerRoundTrip: { client: cpu[0], provider: cpu[1] } });

@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchExchange } from './exchange.js';
+import { benchSubmissions } from './submissions.js';
 import { adminUrl, query, writeResult } from './support.js';
 
 const { values, positionals } = parseArgs({
@@ -15,6 +16,7 @@ const { values, positionals } = parseArgs({
   },
 });
 const suites: Record<string, () => Promise<Record<string, unknown>>> = {
+  submissions: () => benchSubmissions({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds) }),
   exchange: () => benchExchange({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds), persons: Number(values.persons) }),
 };
 const chosen = positionals.length ? positionals : Object.keys(suites);

@@ -38,8 +38,17 @@ export function cpuSeconds(pid: number): number {
 }
 
 export async function stopProcesses(): Promise<void> {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const force = setTimeout(() => c.kill('SIGKILL'), 30_000);
+          c.once('exit', () => (clearTimeout(force), resolve()));
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
   children.length = 0;
 }
 
@@ -96,15 +105,22 @@ export interface LoadResult {
   non2xx: number;
 }
 
-/** `connections` keep-alive clients send requests for `seconds`; each request's path comes from `path(i)`. */
-export async function load(options: { url: string; connections: number; seconds: number; headers?: Record<string, string>; path: (i: number) => string }): Promise<LoadResult> {
-  let i = 0;
+/** `connections` keep-alive clients send requests for `seconds`; `request()` gives each one's path, headers and body. */
+export async function load(options: {
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  request: () => { path: string; headers?: Record<string, string>; body?: string };
+}): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
+    method: options.method ?? 'GET',
     headers: options.headers,
-    requests: [{ setupRequest: (req) => ({ ...req, path: options.path(i++) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, ...options.request() }) }],
   });
   return {
     requestsPerSecond: result.requests.total / options.seconds,
@@ -114,6 +130,15 @@ export async function load(options: { url: string; connections: number; seconds:
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+/** Resident memory of a process in MB, from /proc (Linux). */
+export function residentMb(pid: number): number {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export const median = (xs: number[]) => {

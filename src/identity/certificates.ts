@@ -7,7 +7,7 @@ import {
   certificatePublicKey,
   certificateThumbprint,
   certificateToBase64,
-  checkIssuedBy,
+  issuedBy,
   generateKeyPair,
   parseCertificate,
   privateKeyToJwk,
@@ -79,6 +79,24 @@ export interface SignerCheck {
   problem?: SignatureProblem;
 }
 
+// Parsing a stored certificate, checking the CA's signature on it and importing its key depend only on the
+// certificate and the CA, and cost most of a signature check (milliseconds in JavaScript ASN.1 and WebCrypto): they
+// are done once per certificate. Validity dates and revocation are still checked on every signature.
+const checkedByCa = new WeakMap<Certificate, Map<string, Promise<{ certificate: Certificate; issued: boolean; key: CryptoKey }>>>();
+function checkedCertificate(pem: string, caCertificate: Certificate) {
+  let checked = checkedByCa.get(caCertificate);
+  if (!checked) checkedByCa.set(caCertificate, (checked = new Map()));
+  let entry = checked.get(pem);
+  if (!entry) {
+    const certificate = parseCertificate(pem);
+    entry = Promise.all([issuedBy(certificate, caCertificate), certificatePublicKey(certificate)]).then(([problem, key]) => ({ certificate, issued: !problem, key }));
+    if (checked.size >= 50_000) checked.clear();
+    checked.set(pem, entry);
+    entry.catch(() => checked.delete(pem));
+  }
+  return entry;
+}
+
 /**
  * Verifies a compact JWS by a person's key over `payload`: the certificate (from the x5c or x5t#S256 header) must
  * be one the node's CA issued, current, not revoked, and — when `personId` is given — that person's.
@@ -113,11 +131,10 @@ export async function verifyPersonSignature(
   for (const row of candidates) {
     if (personId && row.person_id !== personId) return { problem: 'foreign_certificate' };
     if (row.revoked_at) return { problem: 'revoked_certificate' };
-    const stored = parseCertificate(row.pem);
-    const chain = await checkIssuedBy(stored, ca.certificate, now);
-    if (chain === 'expired' || chain === 'not_yet_valid') return { problem: 'expired_certificate' };
-    if (chain) return { problem: 'untrusted_certificate' };
-    const problem = await verifyJws(jws as string, await certificatePublicKey(stored), payload);
+    const { certificate: stored, issued, key } = await checkedCertificate(row.pem, ca.certificate);
+    if (!issued) return { problem: 'untrusted_certificate' };
+    if (now < stored.notBefore || now > stored.notAfter) return { problem: 'expired_certificate' };
+    const problem = await verifyJws(jws as string, key, payload);
     if (!problem) return { personId: row.person_id, certificateSerial: row.serial };
     last = { problem: problem === 'payload' ? 'payload' : problem === 'algorithm' ? 'algorithm' : 'signature' };
   }

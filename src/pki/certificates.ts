@@ -99,10 +99,15 @@ export async function issueCertificate(p: IssueParams): Promise<Certificate> {
 export type ChainProblem = 'wrong_issuer' | 'bad_signature' | 'not_yet_valid' | 'expired';
 
 /** Checks that `cert` was issued by `ca` and is valid at `at`. Returns the first problem, or undefined. */
-export async function checkIssuedBy(cert: Certificate, ca: Certificate, at: Date): Promise<ChainProblem | undefined> {
+/** Whether `ca` issued `cert` (issuer name and signature), leaving its validity period aside. */
+export async function issuedBy(cert: Certificate, ca: Certificate): Promise<'wrong_issuer' | 'bad_signature' | undefined> {
   if (cert.issuer !== ca.subject) return 'wrong_issuer';
-  const signed = await cert.verify({ publicKey: ca.publicKey, signatureOnly: true });
-  if (!signed) return 'bad_signature';
+  return (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true })) ? undefined : 'bad_signature';
+}
+
+export async function checkIssuedBy(cert: Certificate, ca: Certificate, at: Date): Promise<ChainProblem | undefined> {
+  const issued = await issuedBy(cert, ca);
+  if (issued) return issued;
   if (at < cert.notBefore) return 'not_yet_valid';
   if (at > cert.notAfter) return 'expired';
   return undefined;

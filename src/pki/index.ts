@@ -5,6 +5,7 @@ export {
   certificateThumbprint,
   certificateToBase64,
   checkIssuedBy,
+  issuedBy,
   generateKeyPair,
   nameAttribute,
   parseCertificate,
