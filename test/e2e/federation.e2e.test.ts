@@ -237,6 +237,8 @@ describe('two nodes of a federation', () => {
         req.end(body);
       });
     const sign = async (payload: object, k: Parameters<InstanceType<typeof CompactSign>['sign']>[0]) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(k);
+    // not signed at all
+    expect(await post(JSON.stringify(message))).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
     // signed with a key that is not KG's, over KG's own TLS connection
     const stranger = (await generateKeyPair('ES256')).privateKey;
     expect(await post(await sign(message, stranger))).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
