@@ -53,8 +53,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server (restart) must not crash the process; the pool replaces it.
+  // A client losing its server (a restart) must not crash the process: idle ones are reported on the pool, and one
+  // that is checked out (pg-pool removes its listener then) gets a listener of its own; the query in flight fails
+  // with the error, and the pool drops the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return { kind: 'postgres', db, withSession: sessionRunner(db), close: () => db.destroy() };
 }
