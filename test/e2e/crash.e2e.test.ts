@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoPersona } from '../../src/demo/seed.js';
+import { paths } from '../../src/platform/paths.js';
+import { adminUrl } from '../support/database.js';
+import { applicationSignature } from '../support/node.js';
+
+// Crash safety: a node on PostgreSQL is killed with SIGKILL in the middle of a submission load and started again.
+// Every application answered 201 must be there exactly once, and clients that retry what they never got an answer
+// for, with the same Idempotency-Key, must create no duplicate.
+const main = join(paths.root, 'dist', 'src', 'main.js');
+const SERVICE = 'kz-criminal-record-certificate';
+const DATA = { usage: 'domestic', paperCopy: false };
+const database = `ortak_crash_${process.pid}_${randomBytes(3).toString('hex')}`;
+const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
+let child: ChildProcess;
+let base = '';
+let output = '';
+
+const reachable = await new Promise<boolean>((resolve) => {
+  const u = new URL(adminUrl);
+  const s = connect({ host: u.hostname, port: Number(u.port || 5432) });
+  s.once('connect', () => (s.destroy(), resolve(true)));
+  s.once('error', () => resolve(false));
+});
+
+async function admin(text: string) {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    return await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startNode(port: number) {
+  output = '';
+  child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return;
+    if (child.exitCode !== null) throw new Error(`node exited: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`node did not become healthy: ${output}`);
+}
+
+beforeAll(async () => {
+  if (!reachable) return;
+  await admin(`CREATE DATABASE ${database}`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  await startNode(port);
+}, 120_000);
+
+afterAll(async () => {
+  if (!reachable) return;
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+});
+
+describe.skipIf(!reachable && !process.env.CI)('a node killed with SIGKILL under a submission load', () => {
+  it('keeps every application it answered 201 exactly once, and retries with the same Idempotency-Key add none', async () => {
+    const personas = (await (await fetch(`${base}/api/v1/auth/demo-personas`)).json()) as DemoPersona[];
+    const erlan = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'ru')!;
+    const { token } = (await (await fetch(`${base}/api/v1/auth/demo-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: erlan.qualifiedIdentifier, role: 'citizen' }) })).json()) as { token: string };
+    const body = JSON.stringify({ service: SERVICE, data: DATA, signature: await applicationSignature(erlan, SERVICE, DATA) });
+    const submit = (key: string) =>
+      fetch(`${base}/api/v1/applications`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body, signal: AbortSignal.timeout(10_000) });
+
+    const answered = new Map<string, string>(); // Idempotency-Key -> application id answered 201
+    const unanswered: string[] = []; // sent, but the node died before answering
+    let stop = false;
+    let killed = false;
+    const client = async () => {
+      while (!stop) {
+        const key = randomUUID();
+        try {
+          const res = await submit(key);
+          if (res.status === 201) answered.set(key, ((await res.json()) as { id: string }).id);
+          else throw new Error(`answered ${res.status}: ${await res.text()}`);
+        } catch (error) {
+          if (!killed) throw error;
+          unanswered.push(key);
+        }
+      }
+    };
+    const clients = Array.from({ length: 16 }, client);
+    // Let the load run, then kill the node without warning while requests are in flight.
+    await new Promise((r) => setTimeout(r, 2500));
+    killed = true;
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    stop = true;
+    await Promise.all(clients);
+    expect(answered.size).toBeGreaterThan(20);
+    expect(unanswered.length).toBeGreaterThan(0);
+
+    await startNode(Number(new URL(base).port));
+    const count = async () => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        return (await c.query<{ id: string }>('SELECT id FROM applications')).rows.map((r) => r.id);
+      } finally {
+        await c.end();
+      }
+    };
+    const before = await count();
+    // Every 201 is there, exactly once.
+    for (const id of answered.values()) expect(before.filter((x) => x === id)).toHaveLength(1);
+    // The clients retry what they never heard back about: each key ends with one application, new or the one the
+    // node had already stored before it died.
+    for (const key of unanswered) {
+      const res = await submit(key);
+      expect(res.status).toBe(201);
+      answered.set(key, ((await res.json()) as { id: string }).id);
+    }
+    const after = await count();
+    expect(new Set(answered.values()).size).toBe(answered.size);
+    expect(after.length).toBe(answered.size);
+    expect(new Set(after)).toEqual(new Set(answered.values()));
+  });
+});
