@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Language, translate } from '../i18n/index.js';
 import { pickText } from '../i18n/index.js';
+import { isDatabaseUnavailable } from '../platform/db/index.js';
 import { DomainError, type FieldError } from '../platform/errors.js';
 import { toFieldErrors } from '../catalog/form-validation.js';
 
@@ -106,6 +107,11 @@ export function registerProblemHandlers(app: FastifyInstance, bodyLimit: number)
     if (status >= 400 && status < 500) {
       const code = status === 429 ? 'errors.too_many_requests' : 'errors.request_invalid';
       return sendProblem(reply, problem(language, status, code, {}, [], request.url));
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, problem(language, 503, 'errors.database_unavailable', {}, [], request.url));
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, problem(language, 500, 'errors.internal', {}, [], request.url));

@@ -112,14 +112,28 @@ export class JobRunner {
     this.stopped = false;
     const tick = async () => {
       if (this.stopped) return;
-      this.running = this.runDue().catch((error) => {
-        this.options.log?.('job runner failed to poll', error);
-        return 0;
-      });
+      this.running = this.releaseAfterOutage()
+        .then(() => this.runDue())
+        .catch((error) => {
+          // The database went away mid-batch: the jobs this runner had claimed keep their lease. Release them as
+          // soon as it is back, so they run then rather than when the lease runs out.
+          this.releasePending = true;
+          this.options.log?.('job runner failed to poll', error);
+          return 0;
+        });
       await this.running;
       if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1000);
     };
     void tick();
+  }
+
+  private releasePending = false;
+
+  /** After a failed batch: hands back this runner's claims (none of its jobs is running between batches). */
+  private async releaseAfterOutage(): Promise<void> {
+    if (!this.releasePending) return;
+    await this.db.updateTable('jobs').set({ locked_until: null }).where('locked_by', '=', this.id).where('done_at', 'is', null).execute();
+    this.releasePending = false;
   }
 
   async stop(): Promise<void> {

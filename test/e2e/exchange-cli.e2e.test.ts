@@ -25,5 +25,6 @@ describe('npm run exchange', () => {
     expect(run('access', 'list').out).not.toContain('WORKPERMITS');
     expect(run('verify-log')).toMatchObject({ status: 0, out: expect.stringContaining('message log intact') });
     expect(run('nonsense').status).toBe(2);
-  });
+    // each run starts the node's database (PGlite) afresh, several seconds when the other e2e files load the machine
+  }, 120_000);
 });

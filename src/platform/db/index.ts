@@ -80,6 +80,16 @@ function sessionRunner(db: Db): SessionRunner {
   return (work) => db.connection().execute((connection) => work(async (text) => (await executeSql(connection, text)).rows));
 }
 
+// Errors that mean the database cannot be reached now (down, restarting, refusing connections), not that the
+// request was wrong: the caller should try again later.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '55000', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(e.message ?? '');
+}
+
 /** Runs `work` in a transaction; every state change and the rows that record it commit together or not at all. */
 export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
