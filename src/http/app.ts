@@ -10,7 +10,7 @@ import { addFormats } from '../platform/json-schema.js';
 import { repoRoot } from '../platform/paths.js';
 import type { Node } from '../node.js';
 import { registerAuth } from './auth.js';
-import { registerProblemHandlers } from './problems.js';
+import { frameworkErrorHandler, registerProblemHandlers } from './problems.js';
 import { ProblemSchema } from './schemas.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
@@ -59,6 +59,7 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler(defaultLanguage),
   });
 
   app.decorateRequest('language', 'en' as Language);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Language, translate } from '../i18n/index.js';
+import { type Language, negotiateLanguage, translate } from '../i18n/index.js';
 import { pickText } from '../i18n/index.js';
 import { isDatabaseUnavailable } from '../platform/db/index.js';
 import { DomainError, type FieldError } from '../platform/errors.js';
@@ -85,6 +85,18 @@ const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'errors.unsupported_media_type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'errors.malformed_json' },
 };
+
+/**
+ * Errors the router raises before any hook runs (a URL that does not decode, a path parameter longer than the
+ * router allows): problem+json too, in the language the caller asked for.
+ */
+export function frameworkErrorHandler(defaultLanguage: Language) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const language = negotiateLanguage(undefined, request.headers['accept-language'], defaultLanguage);
+    const status = error.statusCode === 414 ? 414 : 400;
+    return sendProblem(reply, problem(language, status, 'errors.request_invalid', {}, [], request.url.slice(0, 200)));
+  };
+}
 
 /** One place where every error becomes a problem+json answer; a 5xx never leaks internals. */
 export function registerProblemHandlers(app: FastifyInstance, bodyLimit: number): void {
