@@ -65,6 +65,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   batchSize?: number;
   pollMs?: number;
+  /** how long one job may run before the runner gives up on it and retries it later (default 30 s) */
+  jobTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -129,6 +131,22 @@ export class JobRunner {
 
   private releasePending = false;
 
+  /**
+   * A job that does not settle in time fails (and is retried after its backoff) rather than holding the runner: one
+   * stuck call must not stop every other job of the node. If the stuck work finishes later, its transaction finds
+   * the job no longer its own and rolls back (LeaseLost), or — for work outside a transaction — it simply ran twice,
+   * which such handlers allow.
+   */
+  private async withinTimeLimit(job: Job, work: () => Promise<void>): Promise<void> {
+    const ms = this.options.jobTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([work(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new JobTimedOut(`job ${job.queue}#${job.id} did not finish within ${ms} ms`)), ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** After a failed batch: hands back this runner's claims (none of its jobs is running between batches). */
   private async releaseAfterOutage(): Promise<void> {
     if (!this.releasePending) return;
@@ -163,18 +181,20 @@ export class JobRunner {
       const job: Job = { id: Number(row.id), queue: row.queue, payload: row.payload, attempts: row.attempts, runAt: row.run_at };
       const handler = this.handlers.get(job.queue)!;
       try {
-        if (handler.outside) await (handler.run as OutsideHandler)(this.db, job, now);
-        await transaction(this.db, async (tx) => {
-          if (!handler.outside) await (handler.run as JobHandler)(tx, job, now);
-          const done = await tx
-            .updateTable('jobs')
-            .set({ done_at: this.clock.now(), locked_until: null })
-            .where('id', '=', job.id)
-            .where('locked_by', '=', this.id)
-            .where('done_at', 'is', null)
-            .executeTakeFirst();
-          // Another process took the job over after our lease ran out: undo our work, theirs counts.
-          if (Number(done.numUpdatedRows) !== 1 && !handler.outside) throw new LeaseLost();
+        await this.withinTimeLimit(job, async () => {
+          if (handler.outside) await (handler.run as OutsideHandler)(this.db, job, now);
+          await transaction(this.db, async (tx) => {
+            if (!handler.outside) await (handler.run as JobHandler)(tx, job, now);
+            const done = await tx
+              .updateTable('jobs')
+              .set({ done_at: this.clock.now(), locked_until: null })
+              .where('id', '=', job.id)
+              .where('locked_by', '=', this.id)
+              .where('done_at', 'is', null)
+              .executeTakeFirst();
+            // Another process took the job over after our lease ran out: undo our work, theirs counts.
+            if (Number(done.numUpdatedRows) !== 1 && !handler.outside) throw new LeaseLost();
+          });
         });
       } catch (error) {
         if (error instanceof LeaseLost) continue;
@@ -199,3 +219,5 @@ export class JobRunner {
 }
 
 class LeaseLost extends Error {}
+
+class JobTimedOut extends Error {}
