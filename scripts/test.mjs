@@ -1,5 +1,6 @@
-// `npm test`: typecheck, then every test — unit tests, the integration suite on real PostgreSQL (DATABASE_URL or
-// the local server when reachable) and the same suite on embedded PGlite — and a closing "N passed, N failed" line.
+// `npm test`: typecheck (the node and the web portal), build both, then every test — unit tests, the integration
+// suite on real PostgreSQL (DATABASE_URL or the local server when reachable) and the same suite on embedded PGlite,
+// the end-to-end tests (browser included) — and a closing "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -26,9 +27,11 @@ function reachable(url) {
   });
 }
 
-console.log('▶ typecheck (tsc) and build (dist/, for the end-to-end test of the started node)');
+console.log('▶ typecheck (tsc: the node, the portal) and build (dist/ and dist/web, for the end-to-end tests of the started node)');
 if (run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+if (run(bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
+if (run(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0) process.exit(1);
 
 const pgUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const projects = ['unit', 'e2e', 'pglite'];

@@ -22,6 +22,7 @@ import { documentRoutes } from './routes/documents.js';
 import { paymentRoutes } from './routes/payments.js';
 import { exchangeRoutes } from './routes/exchange.js';
 import { proactiveRoutes } from './routes/proactive.js';
+import { webRoutes } from './routes/web.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,5 +113,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   await paymentRoutes(app, node);
   await exchangeRoutes(app, node);
   proactiveRoutes(app, node);
+  await webRoutes(app);
   return app;
 }
