@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../platform/canonical-json.js';
-import { type Db, sql } from '../platform/db/index.js';
+import type { Db } from '../platform/db/index.js';
 
 export interface LoggedMessage {
   at: Date;
@@ -88,6 +88,8 @@ class MessageLogWriter {
   private readonly chain = randomUUID();
   /** the hash of this chain's last row; undefined until read (at the start, and again after a failure) */
   private last: string | null | undefined;
+  /** whether a batch of this chain may have been committed (until then the chain has no row to look for) */
+  private begun = false;
 
   constructor(private readonly db: Db) {}
 
@@ -131,6 +133,7 @@ class MessageLogWriter {
       const accesses = records.flatMap((r) => r.accesses).map((a) => ({
         person_state: a.personState, person_id: a.personId, role: a.role, at: a.at, client_id: a.clientId, service_id: a.serviceId, user_id: a.userId, issue: a.issue, request_id: a.requestId,
       }));
+      this.begun = true;
       if (accesses.length) await this.db.with('accesses', (db) => db.insertInto('data_access_log').values(accesses)).insertInto('message_log').values(rows).execute();
       else await this.db.insertInto('message_log').values(rows).execute();
       this.last = prev;
@@ -143,7 +146,9 @@ class MessageLogWriter {
 
   /** This chain's last hash, or — before its first row — the hash of the log's last row, which the chain follows. */
   private async head(): Promise<string | null> {
-    const own = await this.db.selectFrom('message_log').select('hash').where('chain', '=', this.chain).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    // (a chain's rows are the newest, so walking the log backwards finds them at once; before the chain's first
+    // batch there is nothing to find, and looking would walk the whole log)
+    const own = this.begun ? await this.db.selectFrom('message_log').select('hash').where('chain', '=', this.chain).orderBy('id', 'desc').limit(1).executeTakeFirst() : undefined;
     if (own) return own.hash;
     const last = await this.db.selectFrom('message_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
     return last?.hash ?? null;
@@ -168,11 +173,13 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
   // The rows each chain starts from, found in a first pass so that the walk can check them as it passes them.
   const starts = await db
     .selectFrom('message_log')
-    .select(['chain', sql<string | null>`(array_agg(prev_hash ORDER BY id))[1]`.as('prev')])
+    .distinctOn('chain')
+    .select(['chain', 'prev_hash'])
     .where('chain', 'is not', null)
-    .groupBy('chain')
+    .orderBy('chain')
+    .orderBy('id')
     .execute();
-  const wanted = new Set(starts.map((s) => s.prev).filter((p): p is string => p !== null));
+  const wanted = new Set(starts.map((s) => s.prev_hash).filter((p): p is string => p !== null));
   const seen = new Set<string>();
   const tails = new Map<string | null, string | null>();
   let after = 0;
