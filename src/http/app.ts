@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -78,6 +80,21 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   app.addSchema(ProblemSchema);
   registerProblemHandlers(app, node.config.bodyLimitBytes);
   await app.register(cookie);
+  // Security headers on every answer (helmet): nosniff, no framing, same-origin referrer and resource policies, HSTS
+  // when the node is served over https. The content security policy is the portal's own, on its HTML
+  // (routes/web.ts): the API answers JSON, and Swagger UI at /docs needs its inline script.
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginEmbedderPolicy: false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: node.config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000 } : false,
+  });
+  // Limits only where a route asks for one (sign-in); the answer is the usual problem+json 429 with Retry-After.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => Object.assign(new Error('too many requests'), { statusCode: 429, retryAfter: context.after }),
+  });
   registerAuth(app, node);
 
   await app.register(swagger, {

@@ -31,6 +31,8 @@ export interface Config {
   smsInboundToken?: string;
   /** shared secret of the demo payment provider's signed webhooks (a fixed demo value in demo mode) */
   paymentWebhookSecret?: string;
+  /** sign-in attempts (challenge, sign-in, demo login) one address may make per minute */
+  signInRateLimit: number;
   /** how long a provider may take to answer through the exchange */
   exchangeTimeoutMs: number;
   /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
     smsInboundToken: env.SMS_INBOUND_TOKEN || (flag(env.ORTAK_DEMO, true) ? 'demo-sms-inbound' : undefined),
+    signInRateLimit: Number(env.ORTAK_SIGNIN_RATE_LIMIT ?? 30),
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
     fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID

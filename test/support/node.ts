@@ -43,7 +43,8 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
   let t: TestNode;
   const test = await createTestDatabase({ persistent: options.persistent });
-  const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
+  // Tests sign in many personas from one address; the limit itself is tested with its own value.
+  const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ORTAK_SIGNIN_RATE_LIMIT: '10000', ...options.env });
   // The demo payment provider's webhook reaches the node in-process, through the same HTTP routes.
   const webhookSender = async (path: string, body: string, headers: Record<string, string>) =>
     (await t.app.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;

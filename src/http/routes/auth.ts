@@ -26,12 +26,16 @@ const Me = Type.Object({
 });
 
 export function authRoutes(app: FastifyInstance, node: Node): void {
+  // Sign-in is where passwords would be guessed if there were any: a key-file signature cannot be, but the
+  // challenge table and the demo login can be flooded. Per client address, per minute.
+  const signInLimit = { max: node.config.signInRateLimit, timeWindow: 60_000 };
   const { db } = node.database;
   const { sessionHours, secureCookies } = node.config;
 
   app.post(
     '/api/v1/auth/challenge',
     {
+      config: { rateLimit: signInLimit },
       schema: {
         tags: ['auth'],
         summary: 'Get a one-time nonce to sign with your key',
@@ -48,6 +52,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
   app.post(
     '/api/v1/auth/signin',
     {
+      config: { rateLimit: signInLimit },
       schema: {
         tags: ['auth'],
         summary: 'Sign in by e-signature over a challenge',
@@ -130,6 +135,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
   app.post(
     '/api/v1/auth/demo-login',
     {
+      config: { rateLimit: signInLimit },
       schema: {
         tags: ['demo'],
         summary: 'Demo mode: sign in as a persona without a key',
