@@ -49,3 +49,21 @@ describe('sign-in attempts', () => {
     for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: '/api/v1/services', remoteAddress: '10.0.0.7' })).statusCode).toBe(200);
   });
 });
+
+describe('the cookie session against cross-site requests (CSRF)', () => {
+  it('refuses a write that carries the cookie from another site, and takes one from the node\'s own pages', async () => {
+    const token = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'kk' }));
+    const signOut = (headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/auth/signout', cookies: { ortak_session: token }, headers: { host: 'ortak.example.kz', ...headers } });
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'https://sub.ortak.example.kz' }, { origin: 'null' }]) {
+      const res = await signOut(headers);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    // reads are not refused, and the session survived every refused write
+    expect((await t.app.inject({ url: '/api/v1/me', cookies: { ortak_session: token }, headers: { origin: 'https://evil.example' } })).statusCode).toBe(200);
+    // a bearer token is never sent by a browser on its own: no check
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/challenge', headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' } })).statusCode).toBe(200);
+    expect((await signOut({ origin: 'http://ortak.example.kz', 'sec-fetch-site': 'same-origin' })).statusCode).toBeLessThan(300);
+    expect((await t.app.inject({ url: '/api/v1/me', cookies: { ortak_session: token } })).statusCode).toBe(401);
+  });
+});

@@ -20,12 +20,33 @@ function tokenOf(request: FastifyRequest): string | null {
   return request.cookies?.[SESSION_COOKIE] ?? null;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence for the cookie session, on top of its SameSite=Strict: a write that carries the cookie must come from
+ * this node's own pages. Browsers say where a request comes from (Origin on every cross-origin write, Sec-Fetch-Site
+ * on every request); a write from another site is refused. A client that is no browser sends neither, and is no
+ * CSRF vector. Bearer tokens are never sent by a browser on its own, so they need no check.
+ */
+function crossSite(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, node: Node): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('preHandler', async (request) => {
     const token = tokenOf(request);
     if (!token) return;
+    if (!request.headers.authorization && !SAFE_METHODS.has(request.method) && crossSite(request)) throw forbidden();
     request.sessionToken = token;
     request.actor = (await resolveSession(node.database.db, token, node.clock.now())) ?? null;
   });
