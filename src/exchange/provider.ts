@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
+import { withTimeout } from '../platform/timeout.js';
 import type { RegistryService } from '../registries/index.js';
 import { ExchangeError, serverProxyError } from './errors.js';
 import { isGranted } from './access.js';
@@ -44,20 +45,6 @@ export interface ProviderDeps {
   fullLogging?: (clientId: string) => boolean;
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(serverProxyError('ServiceTimeout', `The service did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The provider's side of the gateway: the client must have been granted the service (access rights belong to the
  * provider), the service is called under a time limit, both the request and the answer are logged, and each person
@@ -76,7 +63,9 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     const granted = await isGranted(deps.db, m.serviceId, client);
     if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
-    const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs).catch((error) => {
+    const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs, () =>
+      serverProxyError('ServiceTimeout', `The service did not answer within ${deps.timeoutMs} ms`),
+    ).catch((error) => {
       if (error instanceof ExchangeError) throw error;
       throw serverProxyError('ServiceFailed', 'The service failed to answer');
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { withTimeout } from './timeout.js';
 import { type Db, type Tx, sql, transaction } from './db/index.js';
 
 export interface JobOptions {
@@ -139,12 +140,7 @@ export class JobRunner {
    */
   private async withinTimeLimit(job: Job, work: () => Promise<void>): Promise<void> {
     const ms = this.options.jobTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([work(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new JobTimedOut(`job ${job.queue}#${job.id} did not finish within ${ms} ms`)), ms)))]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(work(), ms, () => new JobTimedOut(`job ${job.queue}#${job.id} did not finish within ${ms} ms`));
   }
 
   /** After a failed batch: hands back this runner's claims (none of its jobs is running between batches). */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { DemoPersona } from '../../src/demo/seed.js';
 import { paths } from '../../src/platform/paths.js';
 import { adminUrl } from '../support/database.js';
 import { applicationSignature } from '../support/node.js';
+import { freePort } from '../support/ports.js';
 
 // Crash safety: a node on PostgreSQL is killed with SIGKILL in the middle of a submission load and started again.
 // Every application answered 201 must be there exactly once, and clients that retry what they never got an answer
@@ -36,15 +37,6 @@ async function admin(text: string) {
   } finally {
     await c.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startNode(port: number) {

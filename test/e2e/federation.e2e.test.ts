@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/platform/paths.js';
+import { freePort } from '../support/ports.js';
 
 // Two nodes as separate processes, each with its own database and ports, in one federation: Kyrgyzstan's work-permit
 // system asks Kazakhstan's criminal records register about a Kazakh citizen, through both gateways (mutual TLS,
@@ -15,15 +15,6 @@ const fed = join(root, 'federation');
 const nodes: Record<string, { child?: ChildProcess; port: number; gateway: number; out: string }> = {};
 // The federation operator's server, from which the nodes fetch the signed configuration.
 const configServer: { child?: ChildProcess; port: number } = { port: 0 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function federation(...args: string[]) {
   const r = spawnSync(process.execPath, [dist('cli/federation.js'), ...args], { encoding: 'utf8' });

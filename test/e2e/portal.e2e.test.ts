@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -12,6 +11,7 @@ import { applicationSignature } from '../support/node.js';
 import en from '../../web/src/locales/en.json' with { type: 'json' };
 import kk from '../../web/src/locales/kk.json' with { type: 'json' };
 import ru from '../../web/src/locales/ru.json' with { type: 'json' };
+import { freePort } from '../support/ports.js';
 
 // The web portal as a citizen sees it: the built node (`npm start`'s dist/ and dist/web) driven through Debian's
 // Chromium. Every page visited is checked with axe-core (no serious or critical violation) and photographed into
@@ -29,15 +29,6 @@ let dataDir: string;
 let output = '';
 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   if (!existsSync(main) || !existsSync(join(paths.root, 'dist', 'web', 'index.html'))) {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/platform/paths.js';
 import { applicationSignature } from '../support/node.js';
+import { freePort } from '../support/ports.js';
 
 // The built node as `npm start` runs it (dist/, embedded PGlite in a data folder of its own), driven over real
 // HTTP the way the README's curl session does.
@@ -16,15 +16,6 @@ let dataDir: string;
 let output = '';
 
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` (npm test does) first');
