@@ -1,98 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoPersona } from '../../src/demo/seed.js';
-import { paths } from '../../src/platform/paths.js';
 import { applicationSignature } from '../support/node.js';
+import { audit, h1, htmlLang, startPortalNode, type PortalNode } from '../support/portal.js';
 import en from '../../web/src/locales/en.json' with { type: 'json' };
 import kk from '../../web/src/locales/kk.json' with { type: 'json' };
 import ru from '../../web/src/locales/ru.json' with { type: 'json' };
-import { freePort } from '../support/ports.js';
 
-// The web portal as a citizen sees it: the built node (`npm start`'s dist/ and dist/web) driven through Debian's
-// Chromium. Every page visited is checked with axe-core (no serious or critical violation) and photographed into
-// test-results/screenshots/<lang>-<page>.png.
-const main = join(paths.root, 'dist', 'src', 'main.js');
-const chromiumPath = '/usr/bin/chromium';
-const shots = join(paths.root, 'test-results', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// The web portal as a citizen sees it, in Debian's Chromium (harness: test/support/portal.ts).
 const CRIMINAL_RECORD = 'kz-criminal-record-certificate';
 
-let child: ChildProcess;
-let browser: Browser;
+let node: PortalNode;
 let base: string;
-let dataDir: string;
-let output = '';
-
 const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
+const newContext = (locale: string, viewport?: { width: number; height: number }) => node.newContext(locale, viewport);
 
 beforeAll(async () => {
-  if (!existsSync(main) || !existsSync(join(paths.root, 'dist', 'web', 'index.html'))) {
-    throw new Error('dist/src/main.js or dist/web is missing: run `npm run build` (npm test does) first');
-  }
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(shots, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(join(tmpdir(), 'ortak-portal-'));
-  child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const [launched] = await Promise.all([
-    chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-    (async () => {
-      for (let i = 0; i < 600; i++) {
-        if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return;
-        if (child.exitCode !== null) throw new Error(`node exited: ${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`node did not become healthy: ${output}`);
-    })(),
-  ]);
-  browser = launched;
+  node = await startPortalNode();
+  base = node.base;
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  child?.kill('SIGTERM');
-  if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await node?.stop();
 });
 
-// The node's Content-Security-Policy allows scripts from 'self' only; the test injects axe-core, so it bypasses CSP.
-const newContext = (locale: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
-  browser.newContext({ baseURL: base, locale, viewport, bypassCSP: true, reducedMotion: 'reduce' });
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** axe-core over the whole page (every rule): no serious or critical violation; then a screenshot. */
-async function audit(page: Page, name: string): Promise<void> {
-  if ((await page.evaluate('typeof axe')) === 'undefined') await page.addScriptTag({ content: axeSource });
-  const violations = (await page.evaluate(
-    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`,
-  )) as Violation[];
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-const h1 = (page: Page, text: string) => page.getByRole('heading', { level: 1, name: text }).waitFor();
-const htmlLang = (page: Page) => page.evaluate('document.documentElement.lang') as Promise<string>;
 const title = async (code: string, lang: string): Promise<string> => (await json(fetch(`${base}/api/v1/services/${code}?lang=${lang}`))).title;
 
 describe('the web portal, in Chromium', () => {

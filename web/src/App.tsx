@@ -1,3 +1,7 @@
+import { citizenArea } from './areas/citizen';
+import { officerArea } from './areas/officer';
+import { operatorArea } from './areas/operator';
+import { statsArea } from './areas/stats';
 import { Layout } from './components';
 import { useTitle } from './hooks';
 import { useI18n } from './i18n';
@@ -22,6 +26,8 @@ function NotFound() {
   );
 }
 
+export const AREAS = [citizenArea, officerArea, operatorArea, statsArea];
+
 function Page() {
   const { path } = useRouter();
   let m: Record<string, string> | null;
@@ -31,12 +37,16 @@ function Page() {
   if (path === '/signin') return <SignInPage />;
   if (path === '/my/applications') return <ApplicationsPage />;
   if ((m = match('/my/applications/:id', path))) return <ApplicationPage key={m.id} id={m.id} />;
+  for (const area of AREAS) {
+    const page = area.page(path);
+    if (page) return page;
+  }
   return <NotFound />;
 }
 
 export function App() {
   return (
-    <Layout>
+    <Layout areas={AREAS}>
       <Page />
     </Layout>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiError } from './api';
+import type { Area } from './areas/area';
 import { ENDONYMS, isLang, LANGUAGES, useI18n } from './i18n';
 import { Link, useRouter } from './router';
 import { useSession } from './session';
@@ -55,7 +56,7 @@ function SessionControls() {
   );
 }
 
-export function Layout({ children }: { children: ReactNode }) {
+export function Layout({ children, areas }: { children: ReactNode; areas: Area[] }) {
   const { t } = useI18n();
   const { path, navigations } = useRouter();
   const { me } = useSession();
@@ -69,7 +70,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const nav = [
     { to: '/', label: t('nav.services'), current: path === '/' || path.startsWith('/services/') },
     { to: '/check', label: t('nav.check'), current: path === '/check' },
-    ...(me?.role === 'citizen' ? [{ to: '/my/applications', label: t('nav.myApplications'), current: path.startsWith('/my/') }] : []),
+    ...(me?.role === 'citizen' ? [{ to: '/my/applications', label: t('nav.myApplications'), current: path.startsWith('/my/applications') }] : []),
+    ...areas.flatMap((a) => a.nav(me, path, t)),
   ];
 
   return (

@@ -20,12 +20,18 @@ export const isLang = (value: unknown): value is Lang => typeof value === 'strin
 export type Messages = { [key: string]: string | Messages };
 
 const STORAGE_KEY = 'ortak.lang';
-const loaders = import.meta.glob<Messages>('./locales/*.json', { import: 'default' });
+// The common messages are in locales/<lang>.json; each area of the portal (citizen, officer, operator, stats) keeps
+// its own in locales/<area>/<lang>.json, read as the messages under the key <area> (`t('officer.queue.title')`).
+const loaders = import.meta.glob<Messages>(['./locales/*.json', './locales/*/*.json'], { import: 'default' });
 
 export async function loadMessages(lang: Lang): Promise<Messages> {
-  const load = loaders[`./locales/${lang}.json`];
-  if (!load) throw new Error(`no messages for ${lang}`);
-  return load();
+  const base = loaders[`./locales/${lang}.json`];
+  if (!base) throw new Error(`no messages for ${lang}`);
+  const areas = Object.keys(loaders).filter((f) => f.endsWith(`/${lang}.json`) && f.split('/').length === 4);
+  const [messages, ...parts] = await Promise.all([base(), ...areas.map((f) => loaders[f]())]);
+  const merged: Messages = { ...messages };
+  areas.forEach((f, i) => (merged[f.split('/')[2]] = parts[i]));
+  return merged;
 }
 
 function stored(): string | null {

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, type Messages } from './i18n';
-import az from './locales/az.json';
-import en from './locales/en.json';
-import kk from './locales/kk.json';
-import ky from './locales/ky.json';
-import ru from './locales/ru.json';
-import tr from './locales/tr.json';
-import uz from './locales/uz.json';
 
-// Every interface string exists in all seven languages, with the same {{placeholders}}, translated.
-const locales: Record<string, Messages> = { kk, ru, en, tr, az, ky, uz };
+// Every interface string exists in all seven languages, with the same {{placeholders}}, translated: the common
+// messages (locales/<lang>.json) and each area's (locales/<area>/<lang>.json, under the key <area>).
+const files = import.meta.glob<Messages>(['./locales/*.json', './locales/*/*.json'], { import: 'default', eager: true });
+const areas = [...new Set(Object.keys(files).filter((f) => f.split('/').length === 4).map((f) => f.split('/')[2]))].sort();
+const locales: Record<string, Messages> = {};
+for (const [file, messages] of Object.entries(files)) {
+  const parts = file.replace(/\.json$/, '').split('/');
+  const lang = parts[parts.length - 1];
+  locales[lang] ??= {};
+  if (parts.length === 3) Object.assign(locales[lang], messages);
+  else locales[lang][parts[2]] = messages;
+}
+const en = locales.en;
 
 function flatten(messages: Messages, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -25,13 +29,20 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)
 const reference = flatten(en);
 const CYRILLIC_ONLY = ['kk', 'ru', 'ky'];
 // Names and abbreviations that stay in Latin letters in every language.
-const LATIN_ALLOWED = /\b(?:Ortak|API|PDF|QR)\b/g;
+const LATIN_ALLOWED = /\b(?:Ortak|API|PDF|QR|CSV|JSON|SVG|X-Road|SMS|URL|ID)\b/g;
 
 describe('interface messages', () => {
   it('exist for exactly the seven languages', () => {
     expect(Object.keys(locales).sort()).toEqual([...LANGUAGES].sort());
-    const files = Object.keys(import.meta.glob('./locales/*.json')).map((f) => f.replace(/^.*\/(\w+)\.json$/, '$1'));
-    expect(files.sort()).toEqual([...LANGUAGES].sort());
+    for (const area of ['', ...areas.map((a) => `${a}/`)]) {
+      const langs = Object.keys(files).filter((f) => f.startsWith(`./locales/${area}`) && f.split('/').length === (area ? 4 : 3));
+      expect(langs.map((f) => f.replace(/^.*\/(\w+)\.json$/, '$1')).sort(), `locales/${area}`).toEqual([...LANGUAGES].sort());
+    }
+  });
+
+  it('keep each area under its own key', () => {
+    const common = Object.keys(files['./locales/en.json']);
+    expect(areas.filter((a) => common.includes(a))).toEqual([]);
   });
 
   for (const [lang, messages] of Object.entries(locales)) {

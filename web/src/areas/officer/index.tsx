@@ -1,0 +1,6 @@
+import type { Area } from '../area';
+
+export const officerArea: Area = {
+  page: () => null,
+  nav: () => [],
+};

@@ -1,0 +1,127 @@
+// The node operator's API shapes (see /openapi.json: /api/v1/operator/*, /api/v1/exchange/*, /health).
+
+export interface OperatorCatalogService {
+  code: string;
+  version: number;
+  state: string;
+  agency: string;
+  title: string;
+  category: string;
+  /** the service definition's file, relative to the node's services folder */
+  file: string;
+  fee: { amount: number; currency: string };
+  deadline: { days: number; type: 'working' | 'calendar' };
+  /** the workflow's steps: their number, or the steps themselves */
+  steps: number | unknown[];
+}
+
+export interface OperatorCatalogAgency {
+  code: string;
+  state: string;
+  /** the agency's X-Road member, e.g. KZ/GOV/LEGALSTAT */
+  member: string;
+  name: string;
+}
+
+export interface OperatorCatalog {
+  loadedAt: string;
+  /** service files left out of the catalog, each with what is wrong in it */
+  errors: string[];
+  services: OperatorCatalogService[];
+  agencies: OperatorCatalogAgency[];
+}
+
+export interface AgencyOfficer {
+  accountId: string;
+  name: string;
+  identifier: string;
+  permissions: string[];
+  active: boolean;
+  assignedOpen: number;
+}
+
+export interface OperatorAgency {
+  code: string;
+  state: string;
+  member: string;
+  name: string;
+  openApplications: number;
+  overdueApplications: number;
+  officers: AgencyOfficer[];
+}
+
+export interface QueueHealth {
+  queue: string;
+  /** timers and retries waiting for their time */
+  scheduled: number;
+  /** waiting to run now */
+  due: number;
+  running: number;
+  failed: number;
+  doneLastHour: number;
+  oldestDueSeconds: number | null;
+}
+
+export interface FederationHealth {
+  node: string;
+  valid: boolean;
+  nodes: number;
+  expiresAt: string | null;
+  problem: string | null;
+}
+
+export interface OperatorHealth {
+  status: 'ok' | 'degraded';
+  database: { kind: string; status: 'up' | 'down'; latencyMs?: number };
+  queues: QueueHealth[];
+  applications: { open: number; overdue: number };
+  federation: FederationHealth | null;
+}
+
+/** GET /health: public, no session needed */
+export interface NodeHealth {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptimeSeconds: number;
+  database: { kind: string; status: 'up' | 'down'; latencyMs?: number; error?: string };
+  catalog: { services: number; agencies: number };
+  federation?: FederationHealth;
+}
+
+export interface ExchangeService {
+  id: string;
+  registry: string;
+  state: string;
+  openapi: Record<string, unknown>;
+}
+
+export interface AccessRight {
+  serviceId: string;
+  clientId: string;
+  grantedAt: string;
+}
+
+export interface MessageLogEntry {
+  id: number;
+  at: string;
+  side: 'client' | 'provider' | string;
+  direction: 'request' | 'response' | string;
+  xRoadId: string;
+  requestId: string;
+  client: string;
+  service: string;
+  userId: string | null;
+  issue: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  errorType: string | null;
+  requestHash: string | null;
+  signature: string | null;
+  hash: string;
+}
+
+/** A queue whose oldest due job has waited this long (or any failed job) is a warning. */
+export const SLOW_QUEUE_SECONDS = 120;
+
+export const queueWarnings = (q: QueueHealth) => ({ failed: q.failed > 0, slow: (q.oldestDueSeconds ?? 0) >= SLOW_QUEUE_SECONDS });
