@@ -39,13 +39,14 @@ export interface StartOptions {
 }
 
 /**
- * Assembles a node: database and migrations, the catalog (a broken definition stops the start here, naming the
- * file and field), calendars, the node's CA, and in demo mode the demo data.
+ * Assembles a node: database and migrations, the catalog (a broken agencies file stops the start here, naming the
+ * file and field; a broken service definition is left out, logged and shown to the operator), calendars, the node's CA, and in demo mode the demo data.
  */
 export async function startNode(config: Config, options: StartOptions = {}): Promise<Node> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const catalog = loadCatalog(paths.services, config.states);
+  for (const problem of catalog.loadErrors) log(`service definition left out of the catalog: ${problem}`);
   const calendars = loadCalendars(paths.calendars, config.states);
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   try {

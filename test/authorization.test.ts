@@ -122,6 +122,14 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/me/data-access', url: () => '/api/v1/me/data-access', expect: signedIn() },
   { method: 'GET', route: '/api/v1/me/offers', url: () => '/api/v1/me/offers', expect: citizensOnly() },
   { method: 'POST', route: '/api/v1/me/offers/{id}/accept', url: () => `/api/v1/me/offers/${randomUUID()}/accept`, body: () => ({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }), expect: citizensOnly({ erlan: 404, aigerim: 404 }) },
+  // what the node's operator watches
+  { method: 'GET', route: '/api/v1/operator/catalog', url: () => '/api/v1/operator/catalog', expect: operatorOnly() },
+  { method: 'GET', route: '/api/v1/operator/agencies', url: () => '/api/v1/operator/agencies', expect: operatorOnly() },
+  { method: 'GET', route: '/api/v1/operator/health', url: () => '/api/v1/operator/health', expect: operatorOnly() },
+  // public statistics and their open data
+  { method: 'GET', route: '/api/v1/stats', url: () => '/api/v1/stats', expect: all('ok') },
+  { method: 'GET', route: '/api/v1/stats/open-data.json', url: () => '/api/v1/stats/open-data.json', expect: all('ok') },
+  { method: 'GET', route: '/api/v1/stats/open-data.csv', url: () => '/api/v1/stats/open-data.csv', expect: all('ok') },
   // the SMS provider's webhook authenticates with its own bearer token, not a person's session
   { method: 'POST', route: '/api/v1/sms/inbound', url: () => '/api/v1/sms/inbound', body: () => ({ from: '+77010000000', text: 'ИӘ' }), expect: all(401) },
   // signing out last, per caller: it ends that caller's session

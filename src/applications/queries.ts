@@ -116,3 +116,23 @@ export async function getApplication(db: Db, actor: Actor, id: string, now: Date
   }));
   return { ...summary(row), language: row.language, data: row.data as Record<string, unknown>, signature: row.signature, history };
 }
+
+export interface OpenWorkload {
+  agencyCode: string;
+  /** the assigned officer's account, null for the unassigned */
+  assignedTo: string | null;
+  open: number;
+  overdue: number;
+}
+
+/** Open applications counted per agency and assignee (the partial index on open applications serves it). */
+export async function openWorkload(db: Db): Promise<OpenWorkload[]> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['agency_code', 'assigned_to'])
+    .select((eb) => [eb.fn.countAll<string>().as('open'), eb.fn.sum<string>(eb.case().when('overdue', '=', true).then(1).else(0).end()).as('overdue')])
+    .where('closed_at', 'is', null)
+    .groupBy(['agency_code', 'assigned_to'])
+    .execute();
+  return rows.map((r) => ({ agencyCode: r.agency_code, assignedTo: r.assigned_to, open: Number(r.open), overdue: Number(r.overdue ?? 0) }));
+}

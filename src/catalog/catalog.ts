@@ -30,6 +30,9 @@ export class Catalog {
   constructor(
     readonly services: readonly LoadedService[],
     readonly agencies: readonly Agency[],
+    /** problems of the service files left out of the catalog, one line each (file: pointer message) */
+    readonly loadErrors: readonly string[] = [],
+    readonly loadedAt: Date = new Date(),
   ) {
     this.byCode = new Map(services.map((s) => [s.definition.code, s]));
     this.searchText = new Map(
@@ -75,11 +78,16 @@ export class Catalog {
   }
 }
 
-/** Loads and checks every definition; throws one error listing every problem when any file is wrong. */
+/**
+ * Loads and checks every definition. A service file with problems is left out and its problems kept in
+ * `loadErrors` (the node serves the rest and shows them to its operator); a problem in an agencies file stops the
+ * start with one error listing every problem, since services, accounts and applications refer to agencies.
+ */
 export function loadCatalog(folder: string, states: string[]): Catalog {
   const result = loadCatalogFiles(folder, states);
-  if (result.errors.length) throw new CatalogLoadError(result.errors);
-  return new Catalog(result.services, result.agencies);
+  const agencyErrors = result.errors.filter((e) => /(^|\/)agencies\.yaml:/.test(e));
+  if (agencyErrors.length) throw new CatalogLoadError(agencyErrors);
+  return new Catalog(result.services, result.agencies, result.errors);
 }
 
 /** Agencies are defined in files; the table mirrors them so that accounts and applications can refer to them. */

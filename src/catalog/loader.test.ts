@@ -88,3 +88,28 @@ describe('loading a broken definition', () => {
     expect(loadCatalogFiles(dir, ['KZ']).errors).toEqual([expect.stringMatching(/kz-bad\.yaml: not valid YAML/)]);
   });
 });
+
+describe('a node starting with a broken file', () => {
+  const scratch = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ortak-catalog-'));
+    mkdirSync(join(dir, 'KZ'));
+    cpSync(join(paths.services, 'KZ'), join(dir, 'KZ'), { recursive: true });
+    return dir;
+  };
+
+  it('serves the other services and keeps the broken one\'s problems for its operator', () => {
+    const dir = scratch();
+    const file = join(dir, 'KZ', 'kz-criminal-record-certificate.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^code: .*$/m, 'code: kz-criminal-record-certificate\ncolour: blue'));
+    const catalog = loadCatalog(dir, ['KZ']);
+    expect(catalog.get('kz-criminal-record-certificate')).toBeUndefined();
+    expect(catalog.services.length).toBe(loadCatalog(paths.services, ['KZ']).services.length - 1);
+    expect(catalog.loadErrors).toEqual([expect.stringMatching(/kz-criminal-record-certificate\.yaml: .*additional properties \(colour\)/)]);
+  });
+
+  it('does not start with a broken agencies file', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'KZ', 'agencies.yaml'), '- code: wrong\n');
+    expect(() => loadCatalog(dir, ['KZ'])).toThrow(/agencies\.yaml/);
+  });
+});

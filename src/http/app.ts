@@ -23,6 +23,8 @@ import { workRoutes } from './routes/work.js';
 import { documentRoutes } from './routes/documents.js';
 import { paymentRoutes } from './routes/payments.js';
 import { exchangeRoutes } from './routes/exchange.js';
+import { statsRoutes } from './routes/stats.js';
+import { operatorRoutes } from './routes/operator.js';
 import { proactiveRoutes } from './routes/proactive.js';
 import { webRoutes } from './routes/web.js';
 
@@ -130,6 +132,8 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   await paymentRoutes(app, node);
   await exchangeRoutes(app, node);
   proactiveRoutes(app, node);
+  statsRoutes(app, node);
+  operatorRoutes(app, node);
   await webRoutes(app);
   return app;
 }

@@ -62,3 +62,32 @@ export async function contactOf(db: Db, accountId: string): Promise<{ language: 
     .where('a.id', '=', accountId)
     .executeTakeFirst();
 }
+
+export interface OfficerAccount {
+  accountId: string;
+  agencyCode: string;
+  name: string;
+  identifier: string;
+  permissions: string[];
+  active: boolean;
+}
+
+/** Every officer account of the node, by agency (for its operator). */
+export async function listOfficers(db: Db): Promise<OfficerAccount[]> {
+  const rows = await db
+    .selectFrom('accounts as a')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(['a.id', 'a.agency_code', 'a.permissions', 'a.active', 'p.state', 'p.national_id', 'p.given_name', 'p.family_name'])
+    .where('a.role', '=', 'officer')
+    .orderBy('a.agency_code')
+    .orderBy('p.family_name')
+    .execute();
+  return rows.map((r) => ({
+    accountId: r.id,
+    agencyCode: r.agency_code ?? '',
+    name: `${r.given_name} ${r.family_name}`,
+    identifier: `${r.state}${r.national_id}`,
+    permissions: r.permissions,
+    active: r.active,
+  }));
+}

@@ -1,4 +1,4 @@
-export { contactOf, findActor, pickAccount, type Actor, type Role } from './accounts.js';
+export { contactOf, findActor, listOfficers, pickAccount, type Actor, type OfficerAccount, type Role } from './accounts.js';
 export { issueKeyFile, issuePersonCertificate, personSubject, verifyPersonSignature, type SignatureProblem } from './certificates.js';
 export { closeSession, openSession, resolveSession } from './sessions.js';
 export { createChallenge, demoSignIn, signInWithSignature } from './signin.js';

@@ -217,3 +217,45 @@ export class JobRunner {
 class LeaseLost extends Error {}
 
 class JobTimedOut extends Error {}
+
+export interface QueueHealth {
+  queue: string;
+  /** timers and retries waiting for their time */
+  scheduled: number;
+  /** waiting to run now */
+  due: number;
+  /** claimed by a runner, lease not run out */
+  running: number;
+  failed: number;
+  doneLastHour: number;
+  /** how long the oldest due job has waited */
+  oldestDueSeconds: number | null;
+}
+
+/** Each queue's jobs by state, for the node's operator: a growing `due` or any `failed` needs a look. */
+export async function queueHealth(db: Db, now: Date): Promise<QueueHealth[]> {
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const rows = await db
+    .selectFrom('jobs')
+    .select('queue')
+    .select(() => [
+      sql<string>`count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND run_at > ${now})`.as('scheduled'),
+      sql<string>`count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now}))`.as('due'),
+      sql<string>`count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND locked_until >= ${now})`.as('running'),
+      sql<string>`count(*) FILTER (WHERE failed_at IS NOT NULL)`.as('failed'),
+      sql<string>`count(*) FILTER (WHERE done_at >= ${hourAgo})`.as('done_last_hour'),
+      sql<Date | null>`min(run_at) FILTER (WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now}))`.as('oldest_due'),
+    ])
+    .groupBy('queue')
+    .orderBy('queue')
+    .execute();
+  return rows.map((r) => ({
+    queue: r.queue,
+    scheduled: Number(r.scheduled),
+    due: Number(r.due),
+    running: Number(r.running),
+    failed: Number(r.failed),
+    doneLastHour: Number(r.done_last_hour),
+    oldestDueSeconds: r.oldest_due ? Math.max(0, Math.round((now.getTime() - new Date(r.oldest_due).getTime()) / 1000)) : null,
+  }));
+}

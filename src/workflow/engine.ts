@@ -1,3 +1,4 @@
+import { recordDecision } from '../stats/index.js';
 import { appendAudit } from '../audit/index.js';
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
 import type { Catalog, ServiceDefinition, WorkflowStep } from '../catalog/index.js';
@@ -106,6 +107,16 @@ export async function decide(
 ): Promise<void> {
   await applyAction(tx, app.id, now, { status: outcome, closed_at: now, current_step: null }, { type: outcome === 'approved' ? 'approve' : 'reject', actor, idempotencyKey, payload });
   await cancelDeadlineTimers(tx, app.id, now);
+  await recordDecision(tx, {
+    state: app.state,
+    agencyCode: app.agencyCode,
+    serviceCode: app.serviceCode,
+    outcome,
+    submittedAt: app.submittedAt,
+    decidedAt: now,
+    decidedOn: calendarOf(deps, app.state).localDate(now),
+    deadline: app.deadline,
+  });
   // The result document is made by a job (rendering and signing take a moment), issued once per application.
   if (outcome === 'approved') await enqueue(tx, ISSUE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `document:${app.id}` });
   if (outcome === 'rejected' && def.fee.amount > 0 && def.fee.refundOnReject) {

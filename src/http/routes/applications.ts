@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
 import { act, evidenceOf, type ActionInput } from '../../workflow/index.js';
+import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
+import { pickText } from '../../i18n/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
@@ -10,6 +12,7 @@ const Summary = Type.Object({
   id: Type.String({ format: 'uuid' }),
   number: Type.String({ description: 'human-readable number, e.g. KZ-2026-00000042' }),
   service: Type.String(),
+  serviceTitle: Type.String({ description: "the service's title in the caller's language" }),
   serviceVersion: Type.Integer(),
   state: Type.String(),
   agency: Type.String(),
@@ -57,6 +60,10 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };
   const workflowDeps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, clock: node.clock };
+  const titled = <T extends { service: string; state: string }>(a: T, language: string) => ({
+    ...a,
+    serviceTitle: pickText(node.catalog.get(a.service)?.title, language, LANGUAGE_OF_STATE[a.state]) || a.service,
+  });
 
   app.post(
     '/api/v1/applications',
@@ -84,7 +91,8 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
       const key = idempotencyKey(request);
       const answer = await submitApplication(deps, actor, request.body as never, key, request.language);
       if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(answer.status as 201).header('location', `/api/v1/applications/${answer.body.id}`).send(answer.body);
+      const body = answer.status === 201 ? titled(answer.body, request.language) : answer.body;
+      return reply.code(answer.status as 201).header('location', `/api/v1/applications/${answer.body.id}`).send(body);
     },
   );
 
@@ -105,7 +113,8 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     async (request) => {
       const actor = requireActor(request, 'citizen');
       const q = request.query as { limit?: number; cursor?: string; status?: string };
-      return listMyApplications(deps.db, actor, { limit: q.limit ?? 20, cursor: q.cursor, status: q.status });
+      const page = await listMyApplications(deps.db, actor, { limit: q.limit ?? 20, cursor: q.cursor, status: q.status });
+      return { ...page, items: page.items.map((a) => titled(a, request.language)) };
     },
   );
 
@@ -122,7 +131,7 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     async (request) => {
       const actor = requireActor(request);
       const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
-      return { ...detail, evidence: await evidenceOf(deps.db, detail.id) };
+      return { ...titled(detail, request.language), evidence: await evidenceOf(deps.db, detail.id) };
     },
   );
 

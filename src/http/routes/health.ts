@@ -26,7 +26,7 @@ const Health = Type.Object({
   ),
 });
 
-function federationStatus(view: FederationView) {
+export function federationStatus(view: FederationView) {
   const config = view.current();
   return { node: view.selfId, valid: !!config, nodes: config?.nodes.length ?? 0, expiresAt: config?.expiresAt ?? null, problem: view.lastProblem ?? null };
 }

@@ -327,6 +327,18 @@ export interface ProactiveOffersTable {
   applications: ColumnType<string[], string | undefined, string>;
 }
 
+export interface StatsDecisionsTable {
+  /** the first day of the month of the decision, in the state's time */
+  month: DateOnly;
+  state: string;
+  agency_code: string;
+  service_code: string;
+  approved: number;
+  rejected: number;
+  on_time: number;
+  decision_seconds: ColumnType<string | number, number, number>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -362,5 +374,6 @@ export interface Tables {
   residence_registrations: ResidenceRegistrationsTable;
   application_evidence: ApplicationEvidenceTable;
   proactive_offers: ProactiveOffersTable;
+  stats_decisions: StatsDecisionsTable;
   schema_migrations: SchemaMigrationsTable;
 }
