@@ -55,7 +55,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     await syncAgencies(database.db, catalog, clock.now());
     const ca = await loadNodeCa(database.db, clock, 'Ortak Node CA');
     if (config.demoMode) {
-      const seeded = await seedDemo(database.db, ca, catalog, clock);
+      const seeded = await seedDemo(database.db, ca, catalog, clock, { calendars, history: config.demoHistory });
       if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
     }
     const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedPayload } from '../src/applications/index.js';
 import type { DemoPersona } from '../src/demo/seed.js';
+import { verifyPersonSignature } from '../src/identity/index.js';
 import { createTestNode, type TestNode } from './support/node.js';
 
 // Public statistics: every decision counted in its month (in the state's time), on time or late, with the days it
@@ -110,6 +112,35 @@ describe('public statistics', () => {
       const res = await stats(query);
       expect(res.statusCode, query).toBe(400);
       expect(res.headers['content-type'], query).toMatch(/application\/problem\+json/);
+    }
+  });
+});
+
+describe("the demo's year of decided applications", () => {
+  it('are signed by their applicants, carry their history, and are counted in the statistics exactly', async () => {
+    const demo = await createTestNode({ env: { ORTAK_DEMO_HISTORY: '40' } });
+    try {
+      const { db } = demo.node.database;
+      const apps = await db.selectFrom('applications').selectAll().execute();
+      expect(apps).toHaveLength(40);
+      for (const a of apps.slice(0, 10)) {
+        const signer = await verifyPersonSignature(db, demo.node.ca, a.signature, signedPayload(a.service_code, a.data), a.submitted_at, a.applicant_person_id);
+        expect(signer.problem, a.number).toBeUndefined();
+      }
+      const actions = await db.selectFrom('application_actions').select(['application_id', 'type']).execute();
+      expect(actions.filter((x) => x.type === 'submit')).toHaveLength(40);
+      expect(actions.filter((x) => x.type === 'approve' || x.type === 'reject')).toHaveLength(40);
+      // none of them is a persona's: the personas start with no applications
+      const personaAccounts = demo.personas.map((p) => p.accountId);
+      expect(apps.filter((a) => personaAccounts.includes(a.applicant_account_id))).toEqual([]);
+      const first = apps.map((a) => a.submitted_at.toISOString().slice(0, 7)).sort()[0];
+      const body = (await demo.app.inject({ url: `/api/v1/stats?from=${first}` })).json();
+      expect(body.totals.provided).toBe(40);
+      expect(body.totals.approved).toBe(apps.filter((a) => a.status === 'approved').length);
+      const late = apps.filter((a) => a.closed_at && demo.node.calendars.get(a.state)!.localDate(a.closed_at) > a.deadline).length;
+      expect(body.totals.onTime).toBe(40 - late);
+    } finally {
+      await demo.close();
     }
   });
 });

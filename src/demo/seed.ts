@@ -5,7 +5,9 @@ import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/in
 import type { NodeCa } from '../pki/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, sql, transaction } from '../platform/db/index.js';
+import type { WorkingCalendar } from '../workflow/index.js';
 import { seedDemoAddresses } from './addresses.js';
+import { seedDemoHistory } from './history.js';
 import { NAMES, pick, seededRandom, seededUuid } from './names.js';
 
 interface PersonaSpec {
@@ -63,7 +65,13 @@ const RECORD_COURT: Record<string, string> = {
  * a few organizations, registrations of residence, and a key file (private JWK with its certificate) for each persona. Runs once per database;
  * identifiers, names and ids are the same on every node, the keys are new on each.
  */
-export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Clock): Promise<SeedReport> {
+export async function seedDemo(
+  db: Db,
+  ca: NodeCa,
+  catalog: Catalog,
+  clock: Clock,
+  options: { calendars?: Map<string, WorkingCalendar>; history?: number } = {},
+): Promise<SeedReport> {
   const already = await db.selectFrom('demo_key_files').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   if (Number(already.n) > 0) {
     await seedDemoAddresses(db);
@@ -184,6 +192,8 @@ export async function seedDemo(db: Db, ca: NodeCa, catalog: Catalog, clock: Cloc
         })
         .execute();
     }
+    // A year of decided applications by other residents, for the public statistics.
+    if (options.calendars && options.history) await seedDemoHistory(tx, { ca, catalog, calendars: options.calendars }, now, { count: options.history });
   });
   await seedDemoAddresses(db);
   return { created: true, personas: personas.length };

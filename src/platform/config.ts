@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** demo personas and their key files, passwordless demo sign-in */
   demoMode: boolean;
+  /** demo mode: how many decided applications of the past year the demo data holds (for the public statistics) */
+  demoHistory: number;
   /** whose service definitions this node loads */
   states: string[];
   defaultLanguage: string;
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
     demoMode: flag(env.ORTAK_DEMO, true),
+    demoHistory: Number(env.ORTAK_DEMO_HISTORY ?? 360),
     states,
     defaultLanguage: env.ORTAK_DEFAULT_LANGUAGE ?? 'en',
     publicUrl: (env.ORTAK_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),

@@ -44,7 +44,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   let t: TestNode;
   const test = await createTestDatabase({ persistent: options.persistent });
   // Tests sign in many personas from one address; the limit itself is tested with its own value.
-  const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ORTAK_SIGNIN_RATE_LIMIT: '10000', ...options.env });
+  const config = loadConfig({ ORTAK_DEMO: 'true', LOG_LEVEL: 'silent', ORTAK_SIGNIN_RATE_LIMIT: '10000', ORTAK_DEMO_HISTORY: '0', ...options.env });
   // The demo payment provider's webhook reaches the node in-process, through the same HTTP routes.
   const webhookSender = async (path: string, body: string, headers: Record<string, string>) =>
     (await t.app.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;
