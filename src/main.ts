@@ -1,47 +1,93 @@
+import cluster from 'node:cluster';
 import { buildApp } from './http/app.js';
-import { loadConfig } from './platform/config.js';
+import { loadConfig, type Config } from './platform/config.js';
 import { startGatewayServer } from './exchange/index.js';
 import { startNode } from './start.js';
 
 const config = loadConfig();
-const node = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
-  console.error(`Ortak could not start: ${error.message}`);
-  process.exit(1);
-});
-const app = await buildApp(node);
+if (config.processes > 1 && cluster.isPrimary) await supervise(config);
+else await serve(config);
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  app.log.info({ signal }, 'stopping');
-  await app.close();
-  gatewayServer?.close();
-  node.federation?.view.stop();
-  await node.jobs.stop();
-  await node.database.close();
-  process.exit(0);
+/**
+ * ORTAK_PROCESSES=N: the node's processes are stateless over PostgreSQL, so N of them share the port (node:cluster
+ * hands each new connection to one). Jobs and timers are claimed with FOR UPDATE SKIP LOCKED and a lease, so each
+ * runs once whichever process takes it. This process only prepares the database (migrations, demo data) once, then
+ * starts the N processes and restarts any that dies.
+ */
+async function supervise(config: Config): Promise<void> {
+  if (!config.databaseUrl) {
+    console.error('Ortak could not start: ORTAK_PROCESSES > 1 needs PostgreSQL (DATABASE_URL); the embedded database belongs to one process.');
+    process.exit(1);
+  }
+  const prepared = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
+    console.error(`Ortak could not start: ${error.message}`);
+    process.exit(1);
+  });
+  await prepared.database.close();
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < config.processes; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`node process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    let left = workers.length;
+    if (!left) process.exit(0);
+    for (const w of workers) {
+      w?.once('exit', () => --left === 0 && process.exit(0));
+      w?.process.kill('SIGTERM');
+    }
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  console.log(`Ortak: ${config.processes} node processes on port ${config.port} over ${new URL(config.databaseUrl).host}`);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
 
-await app.listen({ port: config.port, host: config.host });
-node.jobs.start();
-// The gateway for other nodes of the federation: its own port, mutual TLS.
-const gatewayServer = node.federation
-  ? await startGatewayServer({
-      port: config.federation!.gatewayPort,
-      host: config.host,
-      creds: node.federation.creds,
-      view: node.federation.view,
-      provider: node.gateway,
-    })
-  : undefined;
-node.federation?.view.start(config.federation!.refreshSeconds);
-if (node.federation) {
-  app.log.info({ node: config.federation!.nodeId, gatewayPort: config.federation!.gatewayPort, federation: node.federation.view.current() ? 'valid' : node.federation.view.lastProblem }, 'federation gateway ready');
+async function serve(config: Config): Promise<void> {
+  const node = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
+    console.error(`Ortak could not start: ${error.message}`);
+    process.exit(1);
+  });
+  const app = await buildApp(node);
+
+  let stopping = false;
+  async function stop(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    await app.close();
+    gatewayServer?.close();
+    node.federation?.view.stop();
+    await node.jobs.stop();
+    await node.database.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  node.jobs.start();
+  // The gateway for other nodes of the federation: its own port, mutual TLS.
+  const gatewayServer = node.federation
+    ? await startGatewayServer({
+        port: config.federation!.gatewayPort,
+        host: config.host,
+        creds: node.federation.creds,
+        view: node.federation.view,
+        provider: node.gateway,
+      })
+    : undefined;
+  node.federation?.view.start(config.federation!.refreshSeconds);
+  if (node.federation) {
+    app.log.info({ node: config.federation!.nodeId, gatewayPort: config.federation!.gatewayPort, federation: node.federation.view.current() ? 'valid' : node.federation.view.lastProblem }, 'federation gateway ready');
+  }
+  app.log.info(
+    { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode, process: cluster.isWorker ? cluster.worker?.id : undefined },
+    `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,
+  );
 }
-app.log.info(
-  { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode },
-  `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,
-);

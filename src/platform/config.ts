@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** demo personas and their key files, passwordless demo sign-in */
   demoMode: boolean;
+  /** node processes serving side by side over one PostgreSQL (ORTAK_PROCESSES; 1 on the embedded database) */
+  processes: number;
   /** demo mode: how many decided applications of the past year the demo data holds (for the public statistics) */
   demoHistory: number;
   /** whose service definitions this node loads */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
     demoMode: flag(env.ORTAK_DEMO, true),
+    processes: Math.max(1, Math.floor(Number(env.ORTAK_PROCESSES ?? 1)) || 1),
     demoHistory: Number(env.ORTAK_DEMO_HISTORY ?? 360),
     states,
     defaultLanguage: env.ORTAK_DEFAULT_LANGUAGE ?? 'en',
