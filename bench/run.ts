@@ -1,8 +1,9 @@
-// npm run bench [-- SUITE…] [--connections N] [--seconds S] [--rounds R]: runs the named suites (all when none is
+// npm run bench [-- SUITE…] [--connections N] [--seconds S] [--rounds R] [--rows N]: runs the named suites (all when none is
 // named), prints a table per suite and writes its figures to bench/results/SUITE.json.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchExchange } from './exchange.js';
+import { benchQueries } from './queries.js';
 import { benchSubmissions } from './submissions.js';
 import { adminUrl, query, writeResult } from './support.js';
 
@@ -13,10 +14,12 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     persons: { type: 'string', default: '20000' },
+    rows: { type: 'string', default: '10000000' },
   },
 });
 const suites: Record<string, () => Promise<Record<string, unknown>>> = {
   submissions: () => benchSubmissions({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds) }),
+  queries: () => benchQueries({ rows: Number(values.rows), connections: 8, seconds: Number(values.seconds), rounds: Number(values.rounds) }),
   exchange: () => benchExchange({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds), persons: Number(values.persons) }),
 };
 const chosen = positionals.length ? positionals : Object.keys(suites);

@@ -1,6 +1,8 @@
 // npm run bench -- submissions: signed applications over HTTP (ES256 signature checked, form validated, stored with
 // its history, audit entry, legal deadline and jobs) against real PostgreSQL, and pgbench's TPC-B on the same
-// database in the same run, with the ratio; also the node's resident memory at rest and under the load.
+// database in the same run, with the ratio; one node process and two (ORTAK_PROCESSES=2) side by side; throughput
+// against concurrency as a chart (bench/results/submissions-concurrency.svg); the node's resident memory at rest
+// and under the load.
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,7 +10,7 @@ import { join } from 'node:path';
 import { CompactSign, importJWK, type JWK } from 'jose';
 import { parse } from 'yaml';
 import { canonicalJson } from '../src/platform/canonical-json.js';
-import { cpuSeconds, createDatabase, dist, freePort, load, type LoadResult, median, printTable, query, repoRoot, residentMb, startProcess, stopProcesses, waitFor } from './support.js';
+import { cpuSeconds, createDatabase, dist, freePort, lineChartSvg, load, type LoadResult, median, printTable, processTree, query, repoRoot, residentMb, startProcess, stopProcesses, waitFor, writeChart } from './support.js';
 
 export interface SubmissionBenchOptions {
   connections: number;
@@ -25,88 +27,156 @@ function pgbench(url: string, args: string[]): string {
   return r.stdout;
 }
 
+interface Citizen {
+  authorization: string;
+  body: string;
+}
+
+/** A node of `processes` processes on the database, with the demo citizens signed in and their forms signed. */
+async function startSubmittingNode(dbUrl: string, processes: number) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const node = startProcess(dist('src/main.js'), [], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ORTAK_STATES: 'KZ', ORTAK_PROCESSES: String(processes), LOG_LEVEL: 'warn' });
+  await waitFor(`${base}/health`, 120);
+  const startSeconds = (performance.now() - started) / 1000;
+  // Citizens sign in (demo personas) and sign the form with their own keys, as the portal does.
+  const personas = (await (await fetch(`${base}/api/v1/auth/demo-personas`)).json()) as { qualifiedIdentifier: string; role: string; state: string; language: string; keyFile: JWK & { x5c: string[] } }[];
+  const data = (parse(readFileSync(join(repoRoot, 'services', 'KZ', `${SERVICE}.yaml`), 'utf8')) as { form: { example: Record<string, unknown> } }).form.example;
+  const citizens: Citizen[] = await Promise.all(
+    personas
+      // Ерлан (Russian-speaking demo citizen) has a conviction on record, so his certificates wait for an officer:
+      // the node's background work is the evidence job, not issuing a PDF for every submission.
+      .filter((p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'ru')
+      .map(async (p) => {
+        const login = (await (await fetch(`${base}/api/v1/auth/demo-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: p.qualifiedIdentifier, role: 'citizen' }) })).json()) as { token: string };
+        const signature = await new CompactSign(new TextEncoder().encode(canonicalJson({ service: SERVICE, data })))
+          .setProtectedHeader({ alg: 'ES256', x5c: p.keyFile.x5c })
+          .sign(await importJWK(p.keyFile, 'ES256'));
+        return { authorization: `Bearer ${login.token}`, body: JSON.stringify({ service: SERVICE, data, signature }) };
+      }),
+  );
+  const check = await fetch(`${base}/api/v1/applications`, { method: 'POST', headers: { authorization: citizens[0].authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: citizens[0].body });
+  if (check.status !== 201) throw new Error(`a submission was answered ${check.status}: ${await check.text()}`);
+  return { base, pid: node.pid!, citizens, startSeconds };
+}
+
+type Round = LoadResult & { cpuMsPerSubmission: number; peakMb: number };
+
+/** One round of submissions at `connections`: throughput, latency, CPU per submission and peak memory of every process. */
+async function submissionRound(node: { base: string; pid: number; citizens: Citizen[] }, connections: number, seconds: number): Promise<Round> {
+  let i = 0;
+  let peakMb = 0;
+  const tree = processTree(node.pid);
+  const rss = () => tree.reduce((n, pid) => n + residentMb(pid), 0);
+  const cpu = () => tree.reduce((n, pid) => n + cpuSeconds(pid), 0);
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, rss())), 250);
+  const cpuBefore = cpu();
+  const r = await load({
+    url: node.base,
+    connections,
+    seconds,
+    method: 'POST',
+    request: () => {
+      const c = node.citizens[i++ % node.citizens.length];
+      return { path: '/api/v1/applications', headers: { authorization: c.authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: c.body };
+    },
+  });
+  clearInterval(sampler);
+  return { ...r, cpuMsPerSubmission: (1000 * (cpu() - cpuBefore)) / r.requests, peakMb };
+}
+
+const CONCURRENCY = [4, 16, 64, 128];
+
 export async function benchSubmissions(options: SubmissionBenchOptions): Promise<Record<string, unknown>> {
   const db = await createDatabase(`ortak_bench_submissions_${process.pid}`);
   try {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const started = performance.now();
-    const node = startProcess(dist('src/main.js'), [], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' });
-    await waitFor(`${base}/health`, 120);
-    const startSeconds = (performance.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 3000));
-    const idleMb = residentMb(node.pid!);
-
-    // Citizens sign in (demo personas) and sign the form with their own keys, as the portal does.
-    const personas = (await (await fetch(`${base}/api/v1/auth/demo-personas`)).json()) as { qualifiedIdentifier: string; role: string; state: string; language: string; keyFile: JWK & { x5c: string[] } }[];
-    const data = (parse(readFileSync(join(repoRoot, 'services', 'KZ', `${SERVICE}.yaml`), 'utf8')) as { form: { example: Record<string, unknown> } }).form.example;
-    const citizens = await Promise.all(
-      personas
-        // Ерлан (Russian-speaking demo citizen) has a conviction on record, so his certificates wait for an officer:
-        // the node's background work is the evidence job, not issuing a PDF for every submission.
-        .filter((p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'ru')
-        .map(async (p) => {
-          const login = (await (await fetch(`${base}/api/v1/auth/demo-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: p.qualifiedIdentifier, role: 'citizen' }) })).json()) as { token: string };
-          const signature = await new CompactSign(new TextEncoder().encode(canonicalJson({ service: SERVICE, data })))
-            .setProtectedHeader({ alg: 'ES256', x5c: p.keyFile.x5c })
-            .sign(await importJWK(p.keyFile, 'ES256'));
-          return { authorization: `Bearer ${login.token}`, body: JSON.stringify({ service: SERVICE, data, signature }) };
-        }),
-    );
-    const check = await fetch(`${base}/api/v1/applications`, { method: 'POST', headers: { authorization: citizens[0].authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: citizens[0].body });
-    if (check.status !== 201) throw new Error(`a submission was answered ${check.status}: ${await check.text()}`);
-
     pgbench(db.url, ['-i', '-q', '-s', '10']);
-    const submissions: (LoadResult & { cpuMsPerSubmission: number; peakMb: number })[] = [];
+    const byProcesses: Record<string, unknown>[] = [];
+    const sweep: { processes: number; connections: number; perSecond: number; p99: number }[] = [];
+    let memory = { idle: 0, underLoad: 0 };
+    let startToHealthy = 0;
     const tpcb: number[] = [];
-    for (let round = 1; round <= options.rounds; round++) {
-      let i = 0;
-      let peakMb = 0;
-      const sampler = setInterval(() => (peakMb = Math.max(peakMb, residentMb(node.pid!))), 250);
-      const cpuBefore = cpuSeconds(node.pid!);
-      const r = await load({
-        url: base,
-        connections: options.connections,
-        seconds: options.seconds,
-        method: 'POST',
-        request: () => {
-          const c = citizens[i++ % citizens.length];
-          return { path: '/api/v1/applications', headers: { authorization: c.authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: c.body };
-        },
+    for (const processes of [1, 2]) {
+      const node = await startSubmittingNode(db.url, processes);
+      await new Promise((r) => setTimeout(r, 3000));
+      const idleMb = processTree(node.pid).reduce((n, pid) => n + residentMb(pid), 0);
+      const rounds: Round[] = [];
+      for (let round = 1; round <= options.rounds; round++) {
+        const r = await submissionRound(node, options.connections, options.seconds);
+        rounds.push(r);
+        let line = `  ${processes} process(es), round ${round}: submissions ${Math.round(r.requestsPerSecond)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, node CPU ${r.cpuMsPerSubmission.toFixed(2)} ms each, peak RSS ${r.peakMb} MB`;
+        if (processes === 1) {
+          const out = pgbench(db.url, ['-c', String(options.connections), '-j', '2', '-T', String(options.seconds)]);
+          const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1]);
+          tpcb.push(tps);
+          line += `; pgbench TPC-B ${Math.round(tps)} tps`;
+        }
+        console.log(line);
+      }
+      // throughput against concurrency, one shorter round each, for the chart
+      for (const connections of CONCURRENCY) {
+        const r = await submissionRound(node, connections, Math.max(3, Math.round(options.seconds / 2)));
+        sweep.push({ processes, connections, perSecond: r.requestsPerSecond, p99: r.p99 });
+        console.log(`  ${processes} process(es) at ${connections} connections: ${Math.round(r.requestsPerSecond)}/s, p99 ${r.p99} ms`);
+      }
+      byProcesses.push({
+        processes,
+        perSecond: median(rounds.map((s) => s.requestsPerSecond)),
+        p50: median(rounds.map((s) => s.p50)),
+        p99: median(rounds.map((s) => s.p99)),
+        cpuMsPerSubmission: median(rounds.map((s) => s.cpuMsPerSubmission)),
+        failed: rounds.reduce((n, s) => n + s.non2xx + s.errors, 0),
+        memoryMb: { idle: idleMb, underLoad: Math.max(...rounds.map((s) => s.peakMb)) },
+        startToHealthySeconds: node.startSeconds,
+        rounds,
       });
-      clearInterval(sampler);
-      const cpu = (1000 * (cpuSeconds(node.pid!) - cpuBefore)) / r.requests;
-      submissions.push({ ...r, cpuMsPerSubmission: cpu, peakMb });
-      const out = pgbench(db.url, ['-c', String(options.connections), '-j', '2', '-T', String(options.seconds)]);
-      const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1]);
-      tpcb.push(tps);
-      console.log(`  round ${round} submissions ${Math.round(r.requestsPerSecond)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, node CPU ${cpu.toFixed(2)} ms each, peak RSS ${peakMb} MB; pgbench TPC-B ${Math.round(tps)} tps`);
+      if (processes === 1) {
+        memory = { idle: idleMb, underLoad: Math.max(...rounds.map((s) => s.peakMb)) };
+        startToHealthy = node.startSeconds;
+      }
+      await stopProcesses();
     }
     const stored = (await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM applications'))[0].n;
-    const rate = median(submissions.map((s) => s.requestsPerSecond));
+    const [one, two] = byProcesses as { perSecond: number; p50: number; p99: number; cpuMsPerSubmission: number; memoryMb: { idle: number; underLoad: number } }[];
     const baseline = median(tpcb);
+    const chart = writeChart(
+      'submissions-concurrency',
+      lineChartSvg(
+        'Submissions per second against concurrent connections',
+        'concurrent connections (keep-alive HTTP clients)',
+        'submissions per second',
+        [1, 2].map((processes) => ({ label: `${processes} node process${processes > 1 ? 'es' : ''}`, points: sweep.filter((p) => p.processes === processes).map((p) => ({ x: p.connections, y: p.perSecond })) })),
+      ),
+    );
     const result = {
       connections: options.connections,
-      submissions: { perSecond: rate, p50: median(submissions.map((s) => s.p50)), p99: median(submissions.map((s) => s.p99)), failed: submissions.reduce((n, s) => n + s.non2xx + s.errors, 0) },
+      submissions: { perSecond: one.perSecond, p50: one.p50, p99: one.p99 },
       pgbenchTpcb: baseline,
-      ratio: rate / baseline,
-      memoryMb: { idle: idleMb, underLoad: Math.max(...submissions.map((s) => s.peakMb)) },
-      startToHealthySeconds: startSeconds,
+      ratio: one.perSecond / baseline,
+      twoProcesses: { perSecond: two.perSecond, p50: two.p50, p99: two.p99, ratioToOne: two.perSecond / one.perSecond },
+      memoryMb: memory,
+      startToHealthySeconds: startToHealthy,
       storedApplications: stored,
-      runs: { submissions, tpcb },
+      byProcesses,
+      concurrency: sweep,
+      chart,
+      runs: { tpcb },
     };
     printTable(
       `Submissions over HTTP on PostgreSQL, ${options.connections} connections, median of ${options.rounds} × ${options.seconds} s`,
-      ['measure', 'value'],
+      ['measure', '1 process', '2 processes'],
       [
-        ['submissions/s (signed, validated, stored with history, audit, deadline, jobs)', Math.round(rate)],
-        ['p50 / p99 latency, ms', `${result.submissions.p50} / ${result.submissions.p99}`],
-        ['pgbench TPC-B on the same database, tps (baseline)', Math.round(baseline)],
-        ['ratio submissions / TPC-B', result.ratio.toFixed(2)],
-        ['node resident memory at rest / peak under load, MB', `${idleMb} / ${result.memoryMb.underLoad}`],
-        ['start (installed, migrated) to healthy, s', startSeconds.toFixed(1)],
+        ['submissions/s (signed, validated, stored with history, audit, deadline, jobs)', Math.round(one.perSecond), Math.round(two.perSecond)],
+        ['p50 / p99 latency, ms', `${one.p50} / ${one.p99}`, `${two.p50} / ${two.p99}`],
+        ['node CPU per submission, ms', one.cpuMsPerSubmission.toFixed(2), two.cpuMsPerSubmission.toFixed(2)],
+        ['pgbench TPC-B on the same database, tps (baseline)', Math.round(baseline), ''],
+        ['ratio submissions / TPC-B', result.ratio.toFixed(2), (two.perSecond / baseline).toFixed(2)],
+        ['resident memory at rest / peak under load, MB (all processes)', `${one.memoryMb.idle} / ${one.memoryMb.underLoad}`, `${two.memoryMb.idle} / ${two.memoryMb.underLoad}`],
+        ['start (installed, migrated) to healthy, s', startToHealthy.toFixed(1), ''],
       ],
     );
+    console.log(`chart: ${chart}`);
     return result;
   } finally {
     await stopProcesses();

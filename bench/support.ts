@@ -163,3 +163,76 @@ export function writeResult(name: string, result: unknown): string {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/** A process and the processes it started (node:cluster workers), by pid. */
+export function processTree(pid: number): number[] {
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((s) => Number(s.trim()))
+    .filter(Boolean);
+  return [pid, ...children];
+}
+
+export interface Series {
+  label: string;
+  points: { x: number; y: number }[];
+}
+
+/**
+ * A line chart as SVG (no library: a few dozen elements): x on a log2 scale (connections), y from zero, each series
+ * with its own dash pattern and marker so that it reads without colour.
+ */
+export function lineChartSvg(title: string, xLabel: string, yLabel: string, series: Series[]): string {
+  const W = 720;
+  const H = 420;
+  const m = { left: 70, right: 170, top: 48, bottom: 56 };
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
+  const yMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.y)));
+  const step = 10 ** Math.floor(Math.log10(yMax));
+  const top = Math.ceil(yMax / step) * step;
+  const lx = (x: number) => Math.log2(x);
+  const sx = (x: number) => m.left + ((lx(x) - lx(xs[0])) / Math.max(1e-9, lx(xs[xs.length - 1]) - lx(xs[0]))) * (W - m.left - m.right);
+  const sy = (y: number) => H - m.bottom - (y / top) * (H - m.top - m.bottom);
+  const dashes = ['', '8 4', '2 4', '12 4 2 4'];
+  const marks = ['circle', 'square', 'triangle', 'diamond'];
+  const marker = (kind: string, x: number, y: number) =>
+    kind === 'circle'
+      ? `<circle cx="${x}" cy="${y}" r="4"/>`
+      : kind === 'square'
+        ? `<rect x="${x - 4}" y="${y - 4}" width="8" height="8"/>`
+        : kind === 'triangle'
+          ? `<path d="M${x} ${y - 5}L${x + 5} ${y + 4}L${x - 5} ${y + 4}Z"/>`
+          : `<path d="M${x} ${y - 5}L${x + 5} ${y}L${x} ${y + 5}L${x - 5} ${y}Z"/>`;
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="t"><title id="t">${esc(title)}</title>`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${m.left}" y="28" font-family="sans-serif" font-size="16" font-weight="bold">${esc(title)}</text>`,
+  ];
+  for (let y = 0; y <= top; y += top / 5) {
+    parts.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${sy(y)}" y2="${sy(y)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${m.left - 8}" y="${sy(y) + 4}" text-anchor="end" font-family="sans-serif" font-size="12">${Math.round(y).toLocaleString('en')}</text>`);
+  }
+  for (const x of xs) parts.push(`<text x="${sx(x)}" y="${H - m.bottom + 18}" text-anchor="middle" font-family="sans-serif" font-size="12">${x}</text>`);
+  parts.push(`<text x="${(m.left + W - m.right) / 2}" y="${H - 14}" text-anchor="middle" font-family="sans-serif" font-size="13">${esc(xLabel)}</text>`);
+  parts.push(`<text transform="translate(18 ${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-family="sans-serif" font-size="13">${esc(yLabel)}</text>`);
+  series.forEach((s, i) => {
+    const pts = [...s.points].sort((a, b) => a.x - b.x);
+    const shade = ['#1f4e9c', '#b2472a', '#2f7d32', '#6a3d9a'][i % 4];
+    parts.push(`<g fill="${shade}" stroke="${shade}"><polyline fill="none" stroke-width="2.5" stroke-dasharray="${dashes[i % 4]}" points="${pts.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}"/>`);
+    for (const p of pts) parts.push(marker(marks[i % 4], sx(p.x), sy(p.y)));
+    const ly = m.top + 20 + i * 24;
+    parts.push(`<line x1="${W - m.right + 16}" x2="${W - m.right + 46}" y1="${ly}" y2="${ly}" stroke-width="2.5" stroke-dasharray="${dashes[i % 4]}"/>${marker(marks[i % 4], W - m.right + 31, ly)}`);
+    parts.push(`<text x="${W - m.right + 52}" y="${ly + 4}" stroke="none" fill="#000" font-family="sans-serif" font-size="12">${esc(s.label)}</text></g>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+export function writeChart(name: string, svg: string): string {
+  const dir = join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.svg`);
+  writeFileSync(file, svg);
+  return file;
+}
