@@ -1,7 +1,6 @@
 // The public statistics of the node's services (GET /api/v1/stats) and the same figures as open data
 // (GET /api/v1/stats/open-data.csv and .json): anyone may read them, signed in or not.
 import { api } from '../../api';
-import type { Lang } from '../../i18n';
 
 export const STATES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'] as const;
 export type StateCode = (typeof STATES)[number];
@@ -70,10 +69,10 @@ export function fetchStats(q: StatsQuery, signal?: AbortSignal): Promise<Stats> 
   return api<Stats>('/api/v1/stats', { lang: true, query: params(q), signal });
 }
 
-/** The open data for the same filters: `csv` or `json`, one row per month × state × agency × service. */
-export function openDataUrl(format: 'csv' | 'json', q: StatsQuery, lang: Lang): string {
+/** The open data for the same filters: `csv` or `json`, one row per month × state × agency × service (codes, no texts). */
+export function openDataUrl(format: 'csv' | 'json', q: StatsQuery): string {
   const search = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...params(q), lang })) if (v) search.set(k, v);
+  for (const [k, v] of Object.entries(params(q))) if (v) search.set(k, v);
   return `/api/v1/stats/open-data.${format}?${search.toString()}`;
 }
 
