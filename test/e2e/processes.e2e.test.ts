@@ -115,7 +115,8 @@ describe.skipIf(!reachable && !process.env.CI)('ORTAK_PROCESSES=2 over one Postg
     );
     expect(jobs.filter((j) => j.queue !== 'notification.deliver' && (Number(j.pending) !== 0 || Number(j.failed) !== 0))).toEqual([]);
     // both processes wrote to the statistics and the audit log without a conflict
-    expect((await (await fetch(`${base}/api/v1/stats`)).json()).totals.provided).toBe(40);
+    const stats = (await (await fetch(`${base}/api/v1/stats`)).json()) as { totals: { provided: number } };
+    expect(stats.totals.provided).toBe(40);
   }, 90_000);
 
   it('replaces a process that dies, and keeps serving meanwhile', async () => {
