@@ -44,7 +44,7 @@ const KK: Language = { lang: 'kk', region: kk.region, stats: kkStats as StatsMes
 let node: PortalNode;
 
 beforeAll(async () => {
-  node = await startPortalNode();
+  node = await startPortalNode({ ORTAK_DEMO_HISTORY: '360' });
 }, 90_000);
 
 afterAll(async () => {

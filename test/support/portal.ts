@@ -1,5 +1,5 @@
 // The harness of the browser tests: the built node (`npm start`'s dist/ and dist/web) started as its own process on
-// embedded PGlite with the demo data, Debian's Chromium through playwright-core, and an audit of each page visited:
+// embedded PGlite with the demo data (without the year of past decisions unless asked), Debian's Chromium through playwright-core, and an audit of each page visited:
 // axe-core over the whole page (no serious or critical violation), then a screenshot into
 // test-results/screenshots/<name>.png.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,7 +39,7 @@ export async function startPortalNode(env: Record<string, string> = {}): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'ortak-portal-'));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ORTAK_DEMO_HISTORY: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));

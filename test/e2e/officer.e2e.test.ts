@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoPersona } from '../../src/demo/seed.js';
+import { applicationSignature } from '../support/node.js';
+import { audit, h1, scrollWidth, startPortalNode, type PortalNode } from '../support/portal.js';
+import common from '../../web/src/locales/en.json' with { type: 'json' };
+import en from '../../web/src/locales/officer/en.json' with { type: 'json' };
+import kk from '../../web/src/locales/officer/kk.json' with { type: 'json' };
+import ru from '../../web/src/locales/officer/ru.json' with { type: 'json' };
+import ruCommon from '../../web/src/locales/ru.json' with { type: 'json' };
+
+// The agency officer's screens in Debian's Chromium (harness: test/support/portal.ts): Ерлан has a criminal record,
+// so each of his certificate applications waits in the queue of the Committee on Legal Statistics, whose officer
+// works them in the browser; the citizen's side (submitting, answering) goes through the API.
+const SERVICE = 'kz-criminal-record-certificate';
+const RESIDENCE = 'kz-residence-registration';
+
+let node: PortalNode;
+let officer: DemoPersona;
+/** an officer of the Ministry of Internal Affairs, whose residence registrations are due the next working day */
+let migrationOfficer: DemoPersona;
+let citizenToken: string;
+let officerToken: string;
+let headToken: string;
+/** Ерлан's applications, in the order the queue gives them */
+let apps: { id: string; number: string }[] = [];
+
+const fill = (text: string, params: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => params[k] ?? '');
+const post = async (path: string, token: string, body: unknown = {}, key = randomUUID()) =>
+  fetch(`${node.base}${path}`, {
+    method: 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', 'idempotency-key': key, 'accept-language': 'en' },
+    body: JSON.stringify(body),
+  });
+const get = async (path: string, token: string): Promise<any> => (await fetch(`${node.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+const signIn = async (p: DemoPersona) => ((await (await post('/api/v1/auth/demo-login', '', { identifier: p.identifier, role: p.role })).json()) as { token: string }).token;
+
+/** A browser context signed in as the officer through the API (the session cookie is the context's). */
+async function officerContext(locale: string, viewport?: { width: number; height: number }, as = officer): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await node.newContext(locale, viewport);
+  const res = await context.request.post('/api/v1/auth/demo-login', { data: { identifier: as.identifier, role: 'officer' } });
+  expect(res.status()).toBe(200);
+  return { context, page: await context.newPage() };
+}
+
+beforeAll(async () => {
+  // Without the demo year of decided applications: the queues hold only this test's.
+  node = await startPortalNode({ ORTAK_DEMO_HISTORY: '0' });
+  const personas = (await node.json('/api/v1/auth/demo-personas')) as DemoPersona[];
+  const erlan = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.name.startsWith('Ерлан'))!;
+  officer = personas.find((p) => p.role === 'officer' && p.agency === 'kz-legal-statistics' && !p.permissions.includes('head'))!;
+  const head = personas.find((p) => p.role === 'officer' && p.agency === 'kz-legal-statistics' && p.permissions.includes('head'))!;
+  migrationOfficer = personas.find((p) => p.role === 'officer' && p.agency === 'kz-internal-affairs' && !p.permissions.includes('head'))!;
+  expect([erlan, officer, head, migrationOfficer].every(Boolean)).toBe(true);
+  [citizenToken, officerToken, headToken] = await Promise.all([signIn(erlan), signIn(officer), signIn(head)]);
+
+  const forms = [
+    { usage: 'abroad', destinationCountry: 'TR', paperCopy: false },
+    { usage: 'domestic', paperCopy: true, pickupOffice: 'Астана қаласы, Есіл ауданы ХҚКО' },
+    { usage: 'abroad', destinationCountry: 'KG', paperCopy: false },
+    { usage: 'domestic', paperCopy: false },
+  ];
+  for (const data of forms) {
+    const res = await post('/api/v1/applications', citizenToken, { service: SERVICE, data, signature: await applicationSignature(erlan, SERVICE, data) });
+    expect(res.status).toBe(201);
+  }
+  // A registration at a flat Ерлан does not own: a migration officer reviews it, within one working day.
+  const residence = { region: 'astana', addressCode: '0201200002358853', isOwner: false, ownerIdentifier: '870412300416' };
+  const res = await post('/api/v1/applications', citizenToken, { service: RESIDENCE, data: residence, signature: await applicationSignature(erlan, RESIDENCE, residence) });
+  expect(res.status).toBe(201);
+  // The registers answer and the automatic check passes each one on to an officer.
+  for (let i = 0; i < 150; i++) {
+    const items = (await get('/api/v1/officer/queue', officerToken)).items as { id: string; number: string; status: string }[];
+    if (items.length === forms.length && items.every((a) => a.status === 'in_review')) {
+      apps = items.map(({ id, number }) => ({ id, number }));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(apps).toHaveLength(forms.length);
+}, 90_000);
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+const status = async (id: string) => (await get(`/api/v1/applications/${id}`, officerToken)) as { status: string; assignedTo: string | null; history: { type: string; details: Record<string, unknown> }[] };
+
+describe("the officer's screens, in Chromium", () => {
+  it('ru: the queue by deadline, filters in the address, one application taken, information requested and answered, approved after confirmation', async () => {
+    const { context, page } = await officerContext('ru-RU');
+    await page.goto('/officer');
+    await h1(page, ru.queue.title);
+    await page.getByRole('navigation', { name: ruCommon.nav.label }).getByRole('link', { name: ru.nav.queue }).waitFor();
+    const rows = page.locator('.officer-queue tbody tr');
+    await rows.first().waitFor();
+    // The API's order (nearest deadline first) and every application of the agency.
+    expect(await rows.locator('th a').allInnerTexts()).toEqual(apps.map((a) => a.number));
+    const deadlines = (await get('/api/v1/officer/queue', officerToken)).items.map((i: { deadline: string }) => i.deadline) as string[];
+    expect([...deadlines].sort()).toEqual(deadlines);
+    await page.getByRole('status').filter({ hasText: '4' }).waitFor();
+    await audit(page, 'ru-officer-queue');
+
+    // Filters: kept in the address; nothing is assigned to me yet.
+    await page.getByLabel(ru.queue.mine).check();
+    await page.waitForURL(/\/officer\?mine=1$/);
+    await page.getByText(ru.queue.emptyFiltered).waitFor();
+    await page.getByLabel(ru.queue.status).selectOption('in_review');
+    await page.waitForURL(/status=in_review/);
+    await page.getByLabel(ru.queue.mine).uncheck();
+    await page.waitForURL(/\/officer\?status=in_review$/);
+    await rows.nth(3).waitFor();
+    expect(await rows.count()).toBe(4);
+    await page.reload();
+    await h1(page, ru.queue.title);
+    expect(await page.getByLabel(ru.queue.status).inputValue()).toBe('in_review');
+    await rows.nth(3).waitFor();
+
+    // One application: the form's own labels, the registers' answers with their source, the history.
+    const [app] = apps;
+    await page.getByRole('link', { name: app.number }).click();
+    await h1(page, fill(ru.app.title, { number: app.number }));
+    const main = page.getByRole('main');
+    const service = await node.json(`/api/v1/services/${SERVICE}?lang=ru`);
+    await main.getByText(service.form.schema.properties.usage['x-labels'].ru).waitFor();
+    await main.getByText(service.form.schema.properties.usage['x-enum-labels'].abroad.ru).waitFor();
+    for (const e of service.evidence) await main.getByRole('heading', { name: e.title }).waitFor();
+    await main.getByText('KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records').waitFor();
+    await main.getByText('Жақсыбеков Ерлан Серікұлы').waitFor();
+    await main.getByText('Criminal Code of the Republic of Kazakhstan, art. 345', { exact: false }).waitFor();
+    await main.getByText(ru.actions.takeFirst).waitFor();
+    await audit(page, 'ru-officer-application');
+
+    // The first attempt is lost on the way: the retry carries the same Idempotency-Key, so it cannot act twice.
+    const keys: string[] = [];
+    await page.route('**/api/v1/applications/*/assign', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      await (keys.length === 1 ? route.abort('failed') : route.continue());
+    });
+    await main.getByRole('button', { name: ru.actions.take }).click();
+    await main.getByRole('alert').filter({ hasText: ruCommon.common.networkError }).waitFor();
+    await main.getByRole('button', { name: ru.actions.take }).click();
+    await page.getByRole('status').filter({ hasText: fill(ru.actions.done.assign, { number: app.number }) }).waitFor();
+    await page.unroute('**/api/v1/applications/*/assign');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const taken = await status(app.id);
+    expect(taken.assignedTo).toBe(officer.accountId);
+    expect(taken.history.filter((h) => h.type === 'assign')).toHaveLength(1);
+
+    const question = 'Приложите приговор суда по делу 2021 года.';
+    await main.getByLabel(ru.actions.message).fill(question);
+    await main.getByRole('button', { name: ru.actions.requestInfo }).click();
+    await page.getByRole('status').filter({ hasText: fill(ru.actions.done['request-info'], { number: app.number }) }).waitFor();
+    await main.getByText(ru.app.pausedTag).waitFor();
+    await main.getByText(ru.actions.waitingForApplicant).waitFor();
+    await main.locator('.officer-timeline').getByText(question).waitFor();
+    expect((await status(app.id)).status).toBe('info_requested');
+    await audit(page, 'ru-officer-info-requested');
+
+    // Ерлан answers through the API; the officer sees the answer and decides.
+    const answer = 'Приговор приложен: дело № 2-345/2021.';
+    expect((await post(`/api/v1/applications/${app.id}/answer-info`, citizenToken, { message: answer })).status).toBe(200);
+    await page.reload();
+    await h1(page, fill(ru.app.title, { number: app.number }));
+    await main.locator('.officer-timeline').getByText(answer).waitFor();
+
+    await main.getByRole('button', { name: ru.actions.approve }).click();
+    const dialog = page.getByRole('dialog', { name: ru.actions.approveTitle });
+    await dialog.getByText(fill(ru.actions.confirmApprove, { number: app.number })).waitFor();
+    await audit(page, 'ru-officer-confirm');
+    await dialog.getByRole('button', { name: ru.actions.confirmApproveButton }).click();
+    await page.getByRole('status').filter({ hasText: fill(ru.actions.done.approve, { number: app.number }) }).waitFor();
+    await main.getByText(ru.actions.closed).waitFor();
+    expect((await status(app.id)).status).toBe('approved');
+    await context.close();
+  }, 60_000);
+
+  it('en: taken with the keyboard alone, rejected with reason and legal basis (a missing one is a field error); a conflict shows the API problem', async () => {
+    const { context, page } = await officerContext('en-GB');
+    await page.goto('/officer');
+    await h1(page, en.queue.title);
+    await page.locator('.officer-queue tbody tr').first().waitFor();
+    await audit(page, 'en-officer-queue');
+
+    // Keyboard only: Tab to the application, Enter; Tab to "Take it", Enter.
+    const app = apps[1];
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        if ((await page.evaluate("document.activeElement?.textContent?.trim() ?? ''")) === name) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+    await tabTo(app.number);
+    await page.keyboard.press('Enter');
+    await h1(page, fill(en.app.title, { number: app.number }));
+    await tabTo(en.actions.take);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: fill(en.actions.done.assign, { number: app.number }) }).waitFor();
+    expect((await status(app.id)).assignedTo).toBe(officer.accountId);
+    // The focus stays in the actions panel, on its heading.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(en.actions.title);
+
+    // Reject without a legal basis: a field error, announced and tied to the field, and the focus on it.
+    const main = page.getByRole('main');
+    const reason = 'The 2021 conviction is not expunged; the certificate must state it.';
+    await main.getByLabel(en.actions.reason).fill(reason);
+    await main.getByRole('button', { name: en.actions.reject }).click();
+    const basis = main.getByLabel(en.actions.legalBasis);
+    await main.getByRole('alert').filter({ hasText: en.actions.required }).waitFor();
+    expect(await basis.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await basis.getAttribute('aria-describedby'))!.split(' ');
+    expect(await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).innerText()))).toContain(en.actions.required);
+    expect(await basis.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await audit(page, 'en-officer-reject-error');
+
+    await basis.fill('Code of the Republic of Kazakhstan on public services, art. 19');
+    await main.getByRole('button', { name: en.actions.reject }).click();
+    const dialog = page.getByRole('dialog', { name: en.actions.rejectTitle });
+    await dialog.getByRole('button', { name: en.actions.confirmRejectButton }).click();
+    await page.getByRole('status').filter({ hasText: fill(en.actions.done.reject, { number: app.number }) }).waitFor();
+    await main.locator('.officer-timeline').getByText(reason).waitFor();
+    const rejected = await status(app.id);
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.history.at(-1)).toMatchObject({ type: 'reject', details: { reason, legalBasis: 'Code of the Republic of Kazakhstan on public services, art. 19' } });
+    await audit(page, 'en-officer-application');
+
+    // Someone else was quicker: the head of the agency gives the next one to themself while the page is open.
+    const other = apps[2];
+    await page.goto(`/officer/applications/${other.id}`);
+    await h1(page, fill(en.app.title, { number: other.number }));
+    expect((await post(`/api/v1/applications/${other.id}/assign`, headToken)).status).toBe(200);
+    const conflict = (await (await post(`/api/v1/applications/${other.id}/assign`, officerToken)).json()) as { status: number; detail: string };
+    expect(conflict.status).toBe(409);
+    await main.getByRole('button', { name: en.actions.take }).click();
+    await main.getByRole('alert').filter({ hasText: conflict.detail }).waitFor();
+    await main.getByText(en.actions.assignedToOther).waitFor();
+    expect(await main.getByRole('button', { name: en.actions.take }).count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('fits a 390 px wide phone: the queue as cards, the application with its actions', async () => {
+    const { context, page } = await officerContext('en-GB', { width: 390, height: 844 });
+    const app = apps[3];
+    const taken = await context.request.post(`/api/v1/applications/${app.id}/assign`, { headers: { 'idempotency-key': randomUUID() } });
+    expect(taken.status()).toBe(200);
+    await page.goto('/officer');
+    await h1(page, en.queue.title);
+    await page.locator('.officer-queue tbody tr').first().waitFor();
+    expect(await page.locator('.officer-queue thead').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-officer-queue-390');
+
+    await page.goto(`/officer/applications/${app.id}`);
+    await h1(page, fill(en.app.title, { number: app.number }));
+    await page.getByRole('button', { name: en.actions.reject }).waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-officer-application-390');
+    await context.close();
+  }, 30_000);
+
+  it('kk: the queue and an application in Kazakh', async () => {
+    const { context, page } = await officerContext('kk-KZ');
+    await page.goto('/officer');
+    await h1(page, kk.queue.title);
+    await page.locator('.officer-queue tbody tr').first().waitFor();
+    await page.getByText(kk.assignee.me).first().waitFor();
+    await audit(page, 'kk-officer-queue');
+    await page.getByRole('link', { name: apps[3].number }).click();
+    await h1(page, fill(kk.app.title, { number: apps[3].number }));
+    await page.getByRole('heading', { name: kk.actions.title }).waitFor();
+    expect(await page.getByRole('main').innerText()).not.toMatch(/\bM\d{1,2}\b/);
+    await audit(page, 'kk-officer-application');
+    await context.close();
+  }, 30_000);
+
+  it('says in words and with an icon which applications are overdue or due by the next working day', async () => {
+    const token = await signIn(migrationOfficer);
+    let queue: { number: string; urgency: string; status: string }[] = [];
+    for (let i = 0; i < 100 && !queue.some((a) => a.status === 'in_review'); i++) {
+      queue = (await get('/api/v1/officer/queue', token)).items;
+      if (!queue.some((a) => a.status === 'in_review')) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(queue.length).toBeGreaterThan(0);
+    const { context, page } = await officerContext('en-GB', undefined, migrationOfficer);
+    await page.goto('/officer');
+    await h1(page, en.queue.title);
+    const rows = page.locator('.officer-queue tbody tr');
+    await rows.first().waitFor();
+    // A one-working-day service submitted today is due by the next working day (on a weekend, later).
+    for (const [i, a] of queue.entries()) {
+      const mark = rows.nth(i).locator('.officer-urgency');
+      if (a.urgency === 'on_time') expect(await mark.count()).toBe(0);
+      else {
+        expect(await mark.innerText()).toBe(en.urgency[a.urgency as 'overdue' | 'due_soon']);
+        expect(await mark.locator('svg[aria-hidden="true"]').count()).toBe(1);
+      }
+    }
+    await audit(page, 'en-officer-queue-due-soon');
+    await context.close();
+  }, 30_000);
+
+  it('keeps other roles out', async () => {
+    const context = await node.newContext('en-GB');
+    const page = await context.newPage();
+    await page.goto('/officer');
+    await h1(page, en.queue.title);
+    await page.getByText(en.gate.signIn).waitFor();
+    await page.getByRole('main').getByRole('link', { name: common.layout.signIn }).waitFor();
+    await context.close();
+  }, 30_000);
+});
