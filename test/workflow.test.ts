@@ -65,8 +65,11 @@ describe('the workflow of a service definition', () => {
     const id = await submitted();
     const mine = await queue(officer);
     expect(mine.statusCode).toBe(200);
-    const items = mine.json().items as { id: string; deadline: string; urgency: string }[];
+    const items = mine.json().items as { id: string; deadline: string; urgency: string; applicant: { name: string; identifier: string } }[];
     expect(items.map((i) => i.id)).toContain(id);
+    // the officer sees who applied, as on the application itself
+    expect(items.find((i) => i.id === id)!.applicant).toEqual({ name: citizen.name, identifier: citizen.qualifiedIdentifier });
+    expect((await get(officer, id)).applicant).toEqual({ name: citizen.name, identifier: citizen.qualifiedIdentifier });
     expect([...items].sort((a, b) => a.deadline.localeCompare(b.deadline))).toEqual(items);
     expect((await queue(stranger)).json().items.map((i: { id: string }) => i.id)).not.toContain(id);
     expect((await queue(citizen)).statusCode).toBe(403);
@@ -104,6 +107,11 @@ describe('the workflow of a service definition', () => {
     expect([a.statusCode, b.statusCode, c.statusCode].sort()).toEqual([200, 409, 409]);
     const app = await get(citizen, id);
     expect(app.status).toBe('approved');
+    // the result document, once issued, is listed on the application for the applicant and the agency's officer
+    await t.runJobs();
+    const [issued] = (await get(officer, id)).documents as { id: string; revoked: boolean; verifyUrl: string }[];
+    expect(issued).toMatchObject({ revoked: false, verifyUrl: expect.stringContaining(issued.id) });
+    expect((await get(citizen, id)).documents.map((d: { id: string }) => d.id)).toEqual([issued.id]);
     expect(app.history.filter((h: { type: string }) => h.type === 'approve')).toHaveLength(1);
     expect((await inbox(citizen)).filter((m) => m.applicationId === id).map((m) => m.template)).toContain('application_approved');
     // an approved application leaves the queue and its timers are cancelled

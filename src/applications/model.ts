@@ -36,6 +36,7 @@ export interface HistoryAction {
 }
 
 export interface ApplicationDetail extends ApplicationSummary {
+  applicant: { name: string; identifier: string };
   language: string;
   data: Record<string, unknown>;
   signature: string;

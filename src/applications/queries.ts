@@ -85,9 +85,11 @@ export async function listMyApplications(
 export async function getApplication(db: Db, actor: Actor, id: string, now: Date): Promise<ApplicationDetail> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('errors.application_not_found');
   const row = await db
-    .selectFrom('applications')
-    .select([...SUMMARY, 'applicant_person_id', 'language', 'data', 'signature'])
-    .where('id', '=', id)
+    .selectFrom('applications as a')
+    .innerJoin('persons as p', 'p.id', 'a.applicant_person_id')
+    .select(SUMMARY.map((c) => `a.${c}` as const))
+    .select(['a.applicant_person_id', 'a.language', 'a.data', 'a.signature', 'p.state as applicant_state', 'p.national_id', 'p.given_name', 'p.family_name'])
+    .where('a.id', '=', id)
     .executeTakeFirst();
   const mayRead =
     row && ((actor.role === 'citizen' && row.applicant_person_id === actor.personId) || (actor.role === 'officer' && row.agency_code === actor.agencyCode));
@@ -114,7 +116,14 @@ export async function getApplication(db: Db, actor: Actor, id: string, now: Date
     idempotencyKey: a.idempotency_key,
     details: a.payload as Record<string, unknown>,
   }));
-  return { ...summary(row), language: row.language, data: row.data as Record<string, unknown>, signature: row.signature, history };
+  return {
+    ...summary(row),
+    applicant: { name: `${row.given_name} ${row.family_name}`, identifier: `${row.applicant_state}${row.national_id}` },
+    language: row.language,
+    data: row.data as Record<string, unknown>,
+    signature: row.signature,
+    history,
+  };
 }
 
 export interface OpenWorkload {

@@ -132,6 +132,26 @@ export async function listMyDocuments(db: Db, actor: Actor, publicUrl: string): 
   }));
 }
 
+/** The documents issued for an application, for a caller already allowed to read the application. */
+export async function documentsOfApplication(db: Db, applicationId: string, publicUrl: string): Promise<OwnDocument[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .select(['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'])
+    .where('application_id', '=', applicationId)
+    .orderBy('issued_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    applicationId: r.application_id,
+    kind: r.kind,
+    title: r.title as Record<string, string>,
+    issuedAt: r.issued_at.toISOString(),
+    validUntil: r.valid_until,
+    revoked: r.revoked_at !== null,
+    verifyUrl: verifyUrl(publicUrl, r.id),
+  }));
+}
+
 /** The PDF as issued, for its holder or an officer of the issuing agency. */
 export async function documentPdf(db: Db, actor: Actor, id: string, now: Date): Promise<{ bytes: Uint8Array; fileName: string }> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('errors.document_not_found');

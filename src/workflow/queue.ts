@@ -22,6 +22,7 @@ export interface QueueItem {
   submittedAt: string;
   deadline: string;
   overdue: boolean;
+  applicant: { name: string; identifier: string };
   /** working-day status as of today: overdue, due today or tomorrow, or on time */
   urgency: 'overdue' | 'due_soon' | 'on_time';
 }
@@ -36,12 +37,14 @@ export async function agencyQueue(db: Db, actor: Actor, filter: QueueFilter, tod
   if (actor.role !== 'officer' || !actor.agencyCode) throw forbidden();
   let query = db
     .selectFrom('applications')
-    .select(['id', 'number', 'service_code', 'status', 'current_step', 'assigned_to', 'submitted_at', 'deadline', 'overdue'])
+    .innerJoin('persons as p', 'p.id', 'applications.applicant_person_id')
+    .select(['applications.id', 'number', 'service_code', 'status', 'current_step', 'assigned_to', 'submitted_at', 'deadline', 'overdue'])
+    .select(['p.state as applicant_state', 'p.national_id', 'p.given_name', 'p.family_name'])
     .where('agency_code', '=', actor.agencyCode)
     .where('closed_at', 'is', null)
     .orderBy('deadline')
     .orderBy('submitted_at')
-    .orderBy('id')
+    .orderBy('applications.id')
     .limit(filter.limit + 1);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.service) query = query.where('service_code', '=', filter.service);
@@ -55,7 +58,7 @@ export async function agencyQueue(db: Db, actor: Actor, filter: QueueFilter, tod
       eb.or([
         eb('deadline', '>', deadline),
         eb.and([eb('deadline', '=', deadline), eb('submitted_at', '>', at)]),
-        eb.and([eb('deadline', '=', deadline), eb('submitted_at', '=', at), eb('id', '>', id)]),
+        eb.and([eb('deadline', '=', deadline), eb('submitted_at', '=', at), eb('applications.id', '>', id)]),
       ]),
     );
   }
@@ -73,6 +76,7 @@ export async function agencyQueue(db: Db, actor: Actor, filter: QueueFilter, tod
       submittedAt: r.submitted_at.toISOString(),
       deadline: r.deadline,
       overdue: r.overdue,
+      applicant: { name: `${r.given_name} ${r.family_name}`, identifier: `${r.applicant_state}${r.national_id}` },
       urgency: r.overdue || r.deadline < today ? 'overdue' : r.deadline <= tomorrow ? 'due_soon' : 'on_time',
     })),
     nextCursor: last ? encode(last.deadline, last.submitted_at, last.id) : undefined,

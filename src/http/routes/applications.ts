@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
 import { act, evidenceOf, type ActionInput } from '../../workflow/index.js';
 import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
+import { documentsOfApplication } from '../../documents/index.js';
 import { pickText } from '../../i18n/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
@@ -27,6 +28,19 @@ const Summary = Type.Object({
 
 const Detail = Type.Object({
   ...Summary.properties,
+  applicant: Type.Object({ name: Type.String(), identifier: Type.String({ description: 'country code + national identifier' }) }),
+  documents: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String(),
+      title: Type.Record(Type.String(), Type.String()),
+      issuedAt: Type.String({ format: 'date-time' }),
+      validUntil: Type.Union([Type.String(), Type.Null()]),
+      revoked: Type.Boolean(),
+      verifyUrl: Type.String(),
+    }),
+    { description: 'the result documents issued for it' },
+  ),
   evidence: Type.Array(
     Type.Object({
       key: Type.String(),
@@ -131,7 +145,8 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     async (request) => {
       const actor = requireActor(request);
       const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
-      return { ...titled(detail, request.language), evidence: await evidenceOf(deps.db, detail.id) };
+      const [evidence, documents] = await Promise.all([evidenceOf(deps.db, detail.id), documentsOfApplication(deps.db, detail.id, node.config.publicUrl)]);
+      return { ...titled(detail, request.language), evidence, documents };
     },
   );
 

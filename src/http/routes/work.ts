@@ -16,6 +16,7 @@ const QueueItem = Type.Object({
   submittedAt: Type.String({ format: 'date-time' }),
   deadline: Type.String({ format: 'date' }),
   overdue: Type.Boolean(),
+  applicant: Type.Object({ name: Type.String(), identifier: Type.String({ description: 'country code + national identifier' }) }),
   urgency: Type.Union([Type.Literal('overdue'), Type.Literal('due_soon'), Type.Literal('on_time')]),
 });
 
