@@ -11,8 +11,8 @@ export interface OperatorCatalogService {
   file: string;
   fee: { amount: number; currency: string };
   deadline: { days: number; type: 'working' | 'calendar' };
-  /** the workflow's steps: their number, or the steps themselves */
-  steps: number | unknown[];
+  /** how many steps the workflow has */
+  steps: number;
 }
 
 export interface OperatorCatalogAgency {

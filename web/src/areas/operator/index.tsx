@@ -1,6 +1,30 @@
+import type { ComponentType } from 'react';
 import type { Area } from '../area';
+import { AgenciesPage } from './pages/Agencies';
+import { CatalogPage } from './pages/Catalog';
+import { ExchangePage } from './pages/Exchange';
+import { HealthPage } from './pages/Health';
+import { OverviewPage } from './pages/Overview';
+import './operator.css';
+
+// The node operator's screens: the node at a glance, the service catalog as loaded, agencies and their officers, the
+// exchange's access rights and message log, and the health of queues, timers and the federation.
+const PAGES: Record<string, ComponentType> = {
+  '/operator': OverviewPage,
+  '/operator/catalog': CatalogPage,
+  '/operator/agencies': AgenciesPage,
+  '/operator/exchange': ExchangePage,
+  '/operator/health': HealthPage,
+};
 
 export const operatorArea: Area = {
-  page: () => null,
-  nav: () => [],
+  page(path) {
+    const key = path.length > 1 ? path.replace(/\/+$/, '') : path;
+    const Page = Object.hasOwn(PAGES, key) ? PAGES[key] : null;
+    return Page ? <Page /> : null;
+  },
+  nav(me, path, t) {
+    if (me?.role !== 'operator') return [];
+    return [{ to: '/operator', label: t('operator.nav'), current: path === '/operator' || path.startsWith('/operator/') }];
+  },
 };

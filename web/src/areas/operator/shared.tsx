@@ -196,6 +196,7 @@ export function useDuration(): (seconds: number) => string {
 
 /** A loader that can be run again (refresh), keeping the last answer on screen while it runs. */
 export function useReload<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]) {
+  // `at`: when the last successful answer came
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; at?: Date }>({ loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -203,7 +204,7 @@ export function useReload<T>(load: (signal: AbortSignal) => Promise<T>, deps: re
     setState((s) => ({ ...s, loading: true }));
     load(controller.signal).then(
       (data) => !controller.signal.aborted && setState({ data, loading: false, at: new Date() }),
-      (error: unknown) => !controller.signal.aborted && setState((s) => ({ ...s, error, loading: false, at: new Date() })),
+      (error: unknown) => !controller.signal.aborted && setState((s) => ({ ...s, error, loading: false })),
     );
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps

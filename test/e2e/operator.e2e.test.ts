@@ -1,0 +1,280 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoPersona } from '../../src/demo/seed.js';
+import { applicationSignature } from '../support/node.js';
+import { join } from 'node:path';
+import { audit, h1, htmlLang, screenshots, scrollWidth, startPortalNode, type PortalNode } from '../support/portal.js';
+import en from '../../web/src/locales/operator/en.json' with { type: 'json' };
+import kk from '../../web/src/locales/operator/kk.json' with { type: 'json' };
+import ru from '../../web/src/locales/operator/ru.json' with { type: 'json' };
+
+// The node operator's screens in Debian's Chromium (harness: test/support/portal.ts): the overview, the catalog as
+// loaded, agencies and officers, the exchange's access rights and message log, health and queues; a citizen is
+// turned away.
+const POPULATION = 'KZ/GOV/MVD/REGISTRIES/population';
+const CLIENT = 'KG/GOV/MVD/WORKPERMITS';
+const CRIMINAL_RECORD = 'kz-criminal-record-certificate';
+
+type Messages = typeof en;
+let node: PortalNode;
+let base: string;
+let personas: DemoPersona[];
+let operator: DemoPersona;
+let operatorToken: string;
+
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k]));
+const asOperator = { headers: {} as Record<string, string> };
+const api = async (path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> => {
+  const res = await fetch(`${base}${path}`, { ...init, headers: { ...asOperator.headers, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) } });
+  return { status: res.status, headers: res.headers, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
+};
+const rights = async (): Promise<{ serviceId: string; clientId: string }[]> => (await api('/api/v1/exchange/access-rights')).body.items;
+
+async function signIn(context: BrowserContext, persona: DemoPersona, role: DemoPersona['role']): Promise<void> {
+  const res = await context.request.post('/api/v1/auth/demo-login', { data: { identifier: persona.identifier, role } });
+  expect(res.status()).toBe(200);
+}
+
+async function operatorPage(locale: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await node.newContext(locale, viewport);
+  await signIn(context, operator, 'operator');
+  return { context, page: await context.newPage() };
+}
+
+const subnav = (page: Page, m: Messages) => page.getByRole('navigation', { name: m.subnav });
+
+beforeAll(async () => {
+  node = await startPortalNode();
+  base = node.base;
+  personas = (await node.json('/api/v1/auth/demo-personas')) as DemoPersona[];
+  operator = personas.find((p) => p.role === 'operator')!;
+  expect(operator).toBeDefined();
+  const login = await api('/api/v1/auth/demo-login', { method: 'POST', body: JSON.stringify({ identifier: operator.identifier, role: 'operator' }) });
+  operatorToken = login.body.token;
+  asOperator.headers = { authorization: `Bearer ${operatorToken}` };
+
+  // Work for the queues and the message log: Айгерім applies for her certificate; the node fetches the evidence
+  // through its own exchange gateway and issues the document by its jobs.
+  const aigerim = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.name.startsWith('Айгерім'))!;
+  const citizen = await api('/api/v1/auth/demo-login', { method: 'POST', body: JSON.stringify({ identifier: aigerim.identifier, role: 'citizen' }) });
+  const { form } = (await api(`/api/v1/services/${CRIMINAL_RECORD}`)).body;
+  const submitted = await api('/api/v1/applications', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${citizen.body.token}`, 'idempotency-key': 'operator-e2e' },
+    body: JSON.stringify({ service: CRIMINAL_RECORD, data: form.example, signature: await applicationSignature(aigerim, CRIMINAL_RECORD, form.example) }),
+  });
+  expect(submitted.status).toBe(201);
+}, 90_000);
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+describe("the node operator's screens, in Chromium", () => {
+  it('shows the overview, the catalog, agencies, the exchange (grant, message log, revoke) and health (en)', async () => {
+    const { context, page } = await operatorPage('en-GB');
+    const [catalog, agencies] = await Promise.all([api('/api/v1/operator/catalog?lang=en'), api('/api/v1/operator/agencies?lang=en')]);
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.errors).toEqual([]);
+    expect(catalog.body.services.length).toBeGreaterThan(10);
+
+    // Overview: one entry in the main navigation, the sub-navigation, four parts at a glance
+    await page.goto('/operator');
+    await h1(page, en.overview.title);
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: en.nav }).waitFor();
+    const main = page.getByRole('main');
+    for (const part of ['health', 'catalog', 'agencies', 'exchange'] as const) await main.getByRole('heading', { level: 2, name: en.pages[part] }).waitFor();
+    await main.getByText(en.health.status.ok).waitFor();
+    await main.getByText(en.catalog.noErrors).waitFor();
+    await audit(page, 'en-operator-overview');
+
+    // The catalog as loaded: no errors in the demo catalog, every service listed, narrowed to one country
+    await subnav(page, en).getByRole('link', { name: en.pages.catalog }).click();
+    await h1(page, en.catalog.title);
+    await main.getByText(en.catalog.noErrors).waitFor();
+    await main.locator('.op-table tbody tr').first().waitFor();
+    for (const s of catalog.body.services) await main.getByRole('link', { name: s.title, exact: true }).first().waitFor();
+    const serviceRows = catalog.body.services.length + catalog.body.agencies.length;
+    expect(await main.locator('.op-table tbody tr').count()).toBe(serviceRows);
+    await audit(page, 'en-operator-catalog');
+    await main.getByLabel(en.catalog.filterState).selectOption('KG');
+    await page.waitForURL(/state=KG/);
+    const kg = catalog.body.services.filter((s: { state: string }) => s.state === 'KG');
+    expect(kg.length).toBeGreaterThan(0);
+    await main.getByRole('heading', { level: 2, name: 'Kyrgyzstan' }).waitFor();
+    expect(await main.getByRole('heading', { level: 2, name: 'Kazakhstan' }).count()).toBe(0);
+
+    // Agencies and their officers
+    await subnav(page, en).getByRole('link', { name: en.pages.agencies }).click();
+    await h1(page, en.agencies.title);
+    const legalStat = agencies.body.items.find((a: { code: string }) => a.code === 'kz-legal-statistics');
+    expect(legalStat.officers.length).toBeGreaterThan(0);
+    const card = main.locator('.op-agencies > li').filter({ has: page.getByRole('heading', { name: legalStat.name }) });
+    for (const o of legalStat.officers) await card.getByRole('rowheader', { name: o.name }).waitFor();
+    await card.getByText(en.permission.head).waitFor();
+    expect(await main.locator('.op-agencies > li').count()).toBe(agencies.body.items.length);
+    await audit(page, 'en-operator-agencies');
+
+    // The exchange: the API's problems at the fields, then a grant, checked through the API
+    await subnav(page, en).getByRole('link', { name: en.pages.exchange }).click();
+    await h1(page, en.exchange.title);
+    await main.getByRole('rowheader', { name: POPULATION, exact: true }).waitFor();
+    expect((await rights()).some((r) => r.clientId === CLIENT)).toBe(false);
+    const service = main.getByLabel(en.exchange.service, { exact: true });
+    const client = main.getByLabel(en.exchange.client, { exact: true });
+    await service.fill('KZ/GOV/MVD/REGISTRIES/nothing');
+    await client.fill(CLIENT);
+    await main.getByRole('button', { name: en.exchange.grant }).click();
+    const unknown = await api('/api/v1/exchange/access-rights', { method: 'POST', body: JSON.stringify({ service: 'KZ/GOV/MVD/REGISTRIES/nothing', client: CLIENT }) });
+    expect(unknown.status).toBe(404);
+    await main.getByRole('alert').filter({ hasText: unknown.body.detail }).waitFor();
+    expect(await service.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('service');
+    await service.fill(POPULATION);
+    await client.fill('not/an/id/at/all');
+    await main.getByRole('button', { name: en.exchange.grant }).click();
+    const invalid = await api('/api/v1/exchange/access-rights', { method: 'POST', body: JSON.stringify({ service: POPULATION, client: 'not/an/id/at/all' }) });
+    expect(invalid.status).toBe(400);
+    await main.getByRole('alert').filter({ hasText: invalid.body.detail }).waitFor();
+    expect(await client.getAttribute('aria-invalid')).toBe('true');
+    expect(await service.getAttribute('aria-invalid')).toBeNull();
+    await audit(page, 'en-operator-exchange-errors');
+
+    await client.fill(CLIENT);
+    await client.press('Enter');
+    await main.getByRole('status').filter({ hasText: fill(en.exchange.granted, { client: CLIENT, service: POPULATION }) }).waitFor();
+    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, clientId: CLIENT }));
+    await main.getByLabel(en.exchange.filterService).selectOption(POPULATION);
+    const revokeButton = main.getByRole('button', { name: fill(en.exchange.revokeLabel, { client: CLIENT, service: POPULATION }) });
+    await revokeButton.waitFor();
+
+    // A registry query by the newly granted client, through the node's gateway; then found in the message log
+    const answer = await fetch(`${base}/r1/${POPULATION}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT, 'X-Road-UserId': 'KG20203198551524' } });
+    expect(answer.status).toBe(200);
+    const requestId = answer.headers.get('x-road-request-id')!;
+    expect(requestId).toBeTruthy();
+    await main.getByRole('navigation', { name: en.exchange.sections }).getByRole('link', { name: en.exchange.logTitle }).click();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('op-log');
+    await main.getByLabel(en.log.requestId).fill(requestId);
+    await main.getByRole('button', { name: en.log.apply, exact: true }).click();
+    const logged = (await api(`/api/v1/exchange/message-log?requestId=${requestId}`)).body.items as { client: string }[];
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    const log = main.locator('section[aria-labelledby="op-log"] .op-table tbody tr');
+    await expect.poll(() => log.count()).toBe(logged.length);
+    expect(await log.filter({ hasText: requestId }).count()).toBe(logged.length);
+    await log.filter({ hasText: CLIENT }).first().waitFor();
+    await log.getByText(en.log.dir.request).first().waitFor();
+    await log.getByText(en.log.dir.response).first().waitFor();
+    await log.getByText(fill(en.log.ok, { status: 200 })).first().waitFor();
+    await audit(page, 'en-operator-exchange');
+
+    // Revoke, after confirming, by keyboard; checked through the API
+    await revokeButton.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: en.exchange.confirmTitle });
+    await dialog.waitFor();
+    await dialog.getByText(fill(en.exchange.confirmText, { client: CLIENT, service: POPULATION })).waitFor();
+    await audit(page, 'en-operator-exchange-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, clientId: CLIENT }));
+    await revokeButton.click();
+    await dialog.getByRole('button', { name: en.exchange.confirmRevoke }).click();
+    await main.getByRole('status').filter({ hasText: fill(en.exchange.revoked, { client: CLIENT, service: POPULATION }) }).waitFor();
+    expect((await rights()).some((r) => r.clientId === CLIENT)).toBe(false);
+    await revokeButton.waitFor({ state: 'detached' });
+    expect(await page.evaluate('document.activeElement?.id')).toBe('op-rights');
+
+    // Health: the queues the application's jobs ran in, refreshed by hand and automatically (which can be paused)
+    await subnav(page, en).getByRole('link', { name: en.pages.health }).click();
+    await h1(page, en.health.title);
+    const health = (await api('/api/v1/operator/health')).body as { queues: { queue: string }[] };
+    expect(health.queues.map((q) => q.queue)).toContain('workflow.evidence');
+    const queues = main.locator('.op-table tbody tr');
+    await expect.poll(() => queues.count()).toBeGreaterThanOrEqual(health.queues.length);
+    await main.getByRole('rowheader', { name: en.queues.workflow_evidence }).waitFor();
+    await main.getByRole('status').filter({ hasText: en.health.status.ok }).waitFor();
+    await main.getByText(en.health.noFederation).waitFor();
+    const auto = main.getByLabel(en.health.auto);
+    expect(await auto.isChecked()).toBe(true);
+    await auto.uncheck();
+    await main.getByRole('button', { name: en.health.refresh }).click();
+    await audit(page, 'en-operator-health');
+    await context.close();
+  }, 60_000);
+
+  it('shows every page in Russian, with the API\'s problem in Russian at the field, and in Kazakh', async () => {
+    for (const [locale, lang, m] of [['ru-RU', 'ru', ru], ['kk-KZ', 'kk', kk]] as const) {
+      const { context, page } = await operatorPage(locale);
+      // Russian: axe-core and a screenshot of each page; Kazakh: the screenshots (the same pages, audited in en and ru)
+      const check = (p: Page, name: string) => (lang === 'ru' ? audit(p, name) : p.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true }).then(() => undefined));
+      const main = page.getByRole('main');
+      await page.goto('/operator');
+      await h1(page, m.overview.title);
+      expect(await htmlLang(page)).toBe(lang);
+      await main.getByText(m.health.status.ok).waitFor();
+      await check(page, `${lang}-operator-overview`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.catalog }).click();
+      await h1(page, m.catalog.title);
+      const catalog = (await api(`/api/v1/operator/catalog?lang=${lang}`)).body;
+      await main.getByRole('link', { name: catalog.services[0].title, exact: true }).first().waitFor();
+      await check(page, `${lang}-operator-catalog`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.agencies }).click();
+      await h1(page, m.agencies.title);
+      const agencies = (await api(`/api/v1/operator/agencies?lang=${lang}`)).body.items;
+      await main.getByRole('heading', { level: 2, name: agencies[0].name }).waitFor();
+      await check(page, `${lang}-operator-agencies`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.exchange }).click();
+      await h1(page, m.exchange.title);
+      await main.getByLabel(m.exchange.service, { exact: true }).fill(POPULATION);
+      await main.getByLabel(m.exchange.client, { exact: true }).fill('KG');
+      await main.getByRole('button', { name: m.exchange.grant }).click();
+      const problem = (await api(`/api/v1/exchange/access-rights?lang=${lang}`, { method: 'POST', headers: { 'accept-language': lang }, body: JSON.stringify({ service: POPULATION, client: 'KG' }) })).body;
+      expect(problem.status).toBe(400);
+      await main.getByRole('alert').filter({ hasText: problem.detail }).waitFor();
+      await main.locator('section[aria-labelledby="op-log"] .op-table tbody tr').first().waitFor();
+      await check(page, `${lang}-operator-exchange`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.health }).click();
+      await h1(page, m.health.title);
+      await main.getByRole('rowheader', { name: m.queues.workflow_evidence }).waitFor();
+      await check(page, `${lang}-operator-health`);
+      await context.close();
+    }
+  }, 60_000);
+
+  it('turns a citizen away with a clear page, and asks a visitor to sign in', async () => {
+    const context = await node.newContext('en-GB');
+    const page = await context.newPage();
+    await page.goto('/operator/health');
+    await h1(page, en.health.title);
+    await page.getByText(en.signInFirst).waitFor();
+
+    const citizen = personas.find((p) => p.role === 'citizen')!;
+    await signIn(context, citizen, 'citizen');
+    await page.goto('/operator');
+    await h1(page, en.denied.title);
+    await page.getByText(en.denied.text).waitFor();
+    await page.getByText(fill(en.denied.who, { name: citizen.name, role: en.roles.citizen })).waitFor();
+    expect(await page.getByRole('link', { name: en.nav }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: en.subnav }).count()).toBe(0);
+    expect((await context.request.get('/api/v1/operator/health')).status()).toBe(403);
+    await audit(page, 'en-operator-denied');
+    await context.close();
+  }, 30_000);
+
+  it('fits a 390 px wide phone screen: tables become stacked rows', async () => {
+    const { context, page } = await operatorPage('en-GB', { width: 390, height: 844 });
+    const main = page.getByRole('main');
+    // the exchange: the widest tables (X-Road identifiers, the message log)
+    await page.goto('/operator/exchange');
+    await h1(page, en.exchange.title);
+    await main.locator('section[aria-labelledby="op-log"] .op-table tbody tr').first().waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-operator-exchange-390');
+    await context.close();
+  }, 30_000);
+});
