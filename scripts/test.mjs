@@ -1,6 +1,6 @@
 // `npm test`: typecheck (the node and the web portal), build both, then every test — unit tests, the integration
 // suite on real PostgreSQL (DATABASE_URL or the local server when reachable) and the same suite on embedded PGlite,
-// the end-to-end tests (browser included) — and a closing "N passed, N failed" line.
+// the end-to-end tests (browser included), then alone the PostgreSQL restart test — and a closing "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -53,9 +53,27 @@ const status = run(bin('vitest'), [
   ...extra,
 ]);
 
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+// Last and alone: the test that stops and starts the PostgreSQL server itself (every other test uses that server).
+// It needs the local cluster's pg_ctlcluster, as on CI; elsewhere it is reported as skipped.
+const restartReport = join(root, 'test-results', 'vitest-restart.json');
+let restartStatus = 0;
+const canRestart = projects.includes('postgres') && existsSync('/etc/postgresql') && spawnSync('pg_ctlcluster', ['--help'], { stdio: 'ignore' }).status === 0 && process.getuid?.() === 0;
+if (canRestart) {
+  console.log('▶ vitest (project: restart — PostgreSQL stopped and started under load)');
+  restartStatus = run(bin('vitest'), ['run', '--project', 'restart', '--reporter=default', '--reporter=json', `--outputFile.json=${restartReport}`]);
+} else if (process.env.CI) {
+  console.error('CI must run the PostgreSQL restart test: pg_ctlcluster (as root) and a reachable local server are needed.');
+  restartStatus = 1;
+} else console.warn('⚠ the PostgreSQL restart test needs the local cluster (pg_ctlcluster, as root): skipped.');
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+for (const file of [report, ...(canRestart ? [restartReport] : [])]) {
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  counts.passed += r.numPassedTests;
+  counts.failed += r.numFailedTests;
+  counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
-process.exit(status);
+if (!canRestart) counts.skipped += 1;
+console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+process.exit(status || restartStatus);
