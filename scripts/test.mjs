@@ -57,7 +57,7 @@ const status = run(bin('vitest'), [
 // It needs the local cluster's pg_ctlcluster, as on CI; elsewhere it is reported as skipped.
 const restartReport = join(root, 'test-results', 'vitest-restart.json');
 let restartStatus = 0;
-const canRestart = projects.includes('postgres') && existsSync('/etc/postgresql') && spawnSync('pg_ctlcluster', ['--help'], { stdio: 'ignore' }).status === 0 && process.getuid?.() === 0;
+const canRestart = projects.includes('postgres') && existsSync('/etc/postgresql') && spawnSync('sh', ['-c', 'command -v pg_ctlcluster'], { stdio: 'ignore' }).status === 0 && process.getuid?.() === 0;
 if (canRestart) {
   console.log('▶ vitest (project: restart — PostgreSQL stopped and started under load)');
   restartStatus = run(bin('vitest'), ['run', '--project', 'restart', '--reporter=default', '--reporter=json', `--outputFile.json=${restartReport}`]);
