@@ -64,6 +64,7 @@ async function serve(config: Config): Promise<void> {
     gatewayServer?.close();
     node.federation?.view.stop();
     await node.jobs.stop();
+    await node.auditSealer.stop();
     await node.database.close();
     process.exit(0);
   }
@@ -72,6 +73,7 @@ async function serve(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   node.jobs.start();
+  node.auditSealer.start();
   // The gateway for other nodes of the federation: its own port, mutual TLS.
   const gatewayServer = node.federation
     ? await startGatewayServer({

@@ -1,3 +1,4 @@
+import type { AuditSealer } from './audit/index.js';
 import type { Catalog } from './catalog/index.js';
 import type { NodeCa } from './pki/index.js';
 import type { Clock } from './platform/clock.js';
@@ -17,6 +18,8 @@ export interface Node {
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;
+  /** links new audit entries into the hash chain; main.ts starts it, tests call sealAudit() */
+  auditSealer: AuditSealer;
   /** the exchange gateway: the services this node provides (registers), other nodes, limits and logging */
   gateway: GatewayDeps;
   /** when the node belongs to a federation: its view of the configuration, its gateway identity, other nodes */

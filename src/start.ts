@@ -1,3 +1,4 @@
+import { AuditSealer } from './audit/index.js';
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
@@ -82,7 +83,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    return { config, database, catalog, calendars, ca, clock, jobs, gateway, federation };
+    const auditSealer = new AuditSealer(database.db, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
+    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

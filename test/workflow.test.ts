@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../src/audit/index.js';
+import { sealAudit, verifyAuditChain } from '../src/audit/index.js';
 import { createTestNode, type TestNode } from './support/node.js';
 import type { DemoPersona } from '../src/demo/seed.js';
 
@@ -175,8 +175,11 @@ describe('the workflow of a service definition', () => {
     const reads = await t.node.database.db.selectFrom('audit_events').select(['action', 'actor_account_id']).where('subject_id', '=', id).execute();
     expect(reads).toContainEqual({ action: 'personal_data.read', actor_account_id: officer.accountId });
     expect(reads.map((r) => r.action)).toContain('application.submit');
+    // written with each change, linked into the chain by the sealer
+    expect((await verifyAuditChain(t.node.database.db)).unsealed).toBeGreaterThan(0);
+    expect(await sealAudit(t.node.database.db)).toBeGreaterThan(0);
     const check = await verifyAuditChain(t.node.database.db);
-    expect(check.ok).toBe(true);
+    expect(check).toMatchObject({ ok: true, unsealed: 0 });
     expect(check.rows).toBeGreaterThan(10);
   });
 });
@@ -203,6 +206,7 @@ describe('once-only: a certificate the registers can decide', () => {
 describe('an edited audit row', () => {
   it('is found: the check names the first broken row', async () => {
     const db = t.node.database.db;
+    await sealAudit(db);
     const rows = await db.selectFrom('audit_events').select(['id']).orderBy('id').execute();
     const victim = rows[Math.floor(rows.length / 2)].id;
     await db.updateTable('audit_events').set({ details: JSON.stringify({ edited: true }) }).where('id', '=', victim).execute();

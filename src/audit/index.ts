@@ -1,1 +1,1 @@
-export { appendAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';
+export { appendAudit, AuditSealer, sealAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';

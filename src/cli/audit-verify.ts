@@ -1,5 +1,5 @@
-// npm run audit:verify: checks the audit log's hash chain and names the first broken row.
-import { verifyAuditChain } from '../audit/index.js';
+// npm run audit:verify: seals what is not yet linked, checks the audit log's hash chain and names the first broken row.
+import { sealAudit, verifyAuditChain } from '../audit/index.js';
 import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/index.js';
 
@@ -7,6 +7,8 @@ const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 let exitCode = 0;
 try {
+  // what the node wrote and had not yet linked (e.g. when it stopped abruptly) is sealed first, as the node would
+  while ((await sealAudit(database.db)) > 0);
   const check = await verifyAuditChain(database.db);
   if (check.ok) {
     console.log(`audit chain intact: ${check.rows} rows`);

@@ -143,6 +143,8 @@ export interface AuditEventsTable {
   details: Json<Record<string, unknown>>;
   prev_hash: string | null;
   hash: string | null;
+  /** the row's place in the hash chain, given when the sealer links it; null until then */
+  chain_seq: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export interface JobsTable {
