@@ -109,6 +109,17 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     const operator = await t.signIn(t.persona({ role: 'operator' }));
     const listed = (await t.app.inject({ url: `/api/v1/exchange/message-log?requestId=${rows[0].request_id}`, headers: { authorization: `Bearer ${operator}` } })).json().items;
     expect(listed.map((m: { side: string; direction: string }) => `${m.side}:${m.direction}`).sort().join(',')).toBe(served);
+    // filtered by client (a member stands for all its subsystems), by service, and to errors only
+    const log = async (query: string) => (await t.app.inject({ url: `/api/v1/exchange/message-log?limit=500&${query}`, headers: { authorization: `Bearer ${operator}` } })).json().items as { client: string; service: string; errorType: string | null }[];
+    const member = CLIENT.split('/').slice(0, 3).join('/');
+    const byMember = await log(`client=${encodeURIComponent(member)}`);
+    expect(byMember.length).toBeGreaterThan(0);
+    expect(byMember.every((m) => m.client === member || m.client.startsWith(`${member}/`))).toBe(true);
+    const byService = await log('service=KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records');
+    expect(byService.length).toBeGreaterThan(0);
+    expect(byService.every((m) => m.service === 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records')).toBe(true);
+    const failed = await log('errors=true');
+    expect(failed.length).toBe(rows.filter((r) => r.error_type !== null).length);
     expect((await t.app.inject({ url: '/api/v1/exchange/message-log', headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).statusCode).toBe(403);
     const victim = rows[3];
     await db.updateTable('message_log').set({ status: 299 }).where('request_id', '=', victim.request_id).where('direction', '=', 'response').where('side', '=', 'client').execute();

@@ -227,9 +227,22 @@ export interface MessageLogEntry {
 }
 
 /** The log for the node's operator, newest first (metadata only; bodies stay in the database). */
-export async function listMessageLog(db: Db, limit: number, filter: { requestId?: string; before?: number } = {}): Promise<MessageLogEntry[]> {
+export interface MessageLogFilter {
+  requestId?: string;
+  before?: number;
+  /** a client (`KG/GOV/MVD/X`) or any of a member's subsystems (`KG/GOV/MVD`) */
+  client?: string;
+  service?: string;
+  /** only messages that carried an exchange error */
+  errors?: boolean;
+}
+
+export async function listMessageLog(db: Db, limit: number, filter: MessageLogFilter = {}): Promise<MessageLogEntry[]> {
   let q = db.selectFrom('message_log').selectAll().orderBy('id', 'desc').limit(limit);
   if (filter.requestId) q = q.where('request_id', '=', filter.requestId);
+  if (filter.client) q = q.where((eb) => eb.or([eb('client_id', '=', filter.client!), eb('client_id', 'like', `${filter.client!.replace(/[\\%_]/g, '\\$&')}/%`)]));
+  if (filter.service) q = q.where('service_id', '=', filter.service);
+  if (filter.errors) q = q.where('error_type', 'is not', null);
   if (filter.before) q = q.where('id', '<', filter.before);
   return (await q.execute()).map((r) => ({
     id: Number(r.id), at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id,

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, listMessageLog, revokeAccess } from '../../exchange/index.js';
+import { dataAccessOf, formatServiceId, grantAccess, handleGatewayRequest, listAccessRights, listMessageLog, revokeAccess, type MessageLogFilter } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { problems } from '../schemas.js';
@@ -92,6 +92,9 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
           before: Type.Optional(Type.Integer({ minimum: 1 })),
           requestId: Type.Optional(Type.String({ maxLength: 64 })),
+          client: Type.Optional(Type.String({ maxLength: 500, description: 'a client subsystem, or a member for all its subsystems' })),
+          service: Type.Optional(Type.String({ maxLength: 500, description: 'an exchange service id' })),
+          errors: Type.Optional(Type.Boolean({ description: 'only messages that carried an exchange error' })),
         }),
         response: {
           200: Type.Object({
@@ -110,7 +113,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
     },
     async (request) => {
       requireActor(request, 'operator');
-      const q = request.query as { limit?: number; before?: number; requestId?: string };
+      const q = request.query as { limit?: number } & MessageLogFilter;
       return { items: await listMessageLog(db, q.limit ?? 100, q) };
     },
   );
