@@ -18,6 +18,7 @@ const RESIDENCE = 'kz-residence-registration';
 
 let node: PortalNode;
 let officer: DemoPersona;
+let erlan: DemoPersona;
 /** an officer of the Ministry of Internal Affairs, whose residence registrations are due the next working day */
 let migrationOfficer: DemoPersona;
 let citizenToken: string;
@@ -48,7 +49,7 @@ beforeAll(async () => {
   // Without the demo year of decided applications: the queues hold only this test's.
   node = await startPortalNode({ ORTAK_DEMO_HISTORY: '0' });
   const personas = (await node.json('/api/v1/auth/demo-personas')) as DemoPersona[];
-  const erlan = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.name.startsWith('Ерлан'))!;
+  erlan = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.name.startsWith('Ерлан'))!;
   officer = personas.find((p) => p.role === 'officer' && p.agency === 'kz-legal-statistics' && !p.permissions.includes('head'))!;
   const head = personas.find((p) => p.role === 'officer' && p.agency === 'kz-legal-statistics' && p.permissions.includes('head'))!;
   migrationOfficer = personas.find((p) => p.role === 'officer' && p.agency === 'kz-internal-affairs' && !p.permissions.includes('head'))!;
@@ -97,8 +98,13 @@ describe("the officer's screens, in Chromium", () => {
     await rows.first().waitFor();
     // The API's order (nearest deadline first) and every application of the agency.
     expect(await rows.locator('th a').allInnerTexts()).toEqual(apps.map((a) => a.number));
-    const deadlines = (await get('/api/v1/officer/queue', officerToken)).items.map((i: { deadline: string }) => i.deadline) as string[];
+    const queued = (await get('/api/v1/officer/queue', officerToken)).items as { deadline: string; applicant: { name: string; identifier: string } }[];
+    const deadlines = queued.map((i) => i.deadline);
     expect([...deadlines].sort()).toEqual(deadlines);
+    // Who applied: the name and the identifier the API gives, on every row.
+    expect(queued.every((i) => i.applicant.name === erlan.name && i.applicant.identifier === erlan.qualifiedIdentifier)).toBe(true);
+    expect(await rows.locator('.officer-applicant').allInnerTexts()).toEqual(queued.map((i) => i.applicant.name));
+    expect(await rows.locator('.officer-identifier').allInnerTexts()).toEqual(queued.map((i) => i.applicant.identifier));
     await page.getByRole('status').filter({ hasText: '4' }).waitFor();
     await audit(page, 'ru-officer-queue');
 
@@ -127,7 +133,10 @@ describe("the officer's screens, in Chromium", () => {
     await main.getByText(service.form.schema.properties.usage['x-enum-labels'].abroad.ru).waitFor();
     for (const e of service.evidence) await main.getByRole('heading', { name: e.title }).waitFor();
     await main.getByText('KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records').waitFor();
-    await main.getByText('Жақсыбеков Ерлан Серікұлы').waitFor();
+    // The applicant at the top of the page, as the API names them.
+    const facts = main.locator('dl.facts').first();
+    await facts.getByText(erlan.name, { exact: true }).waitFor();
+    await facts.getByText(erlan.qualifiedIdentifier, { exact: true }).waitFor();
     await main.getByText('Criminal Code of the Republic of Kazakhstan, art. 345', { exact: false }).waitFor();
     await main.getByText(ru.actions.takeFirst).waitFor();
     await audit(page, 'ru-officer-application');
@@ -175,6 +184,95 @@ describe("the officer's screens, in Chromium", () => {
     await page.getByRole('status').filter({ hasText: fill(ru.actions.done.approve, { number: app.number }) }).waitFor();
     await main.getByText(ru.actions.closed).waitFor();
     expect((await status(app.id)).status).toBe('approved');
+    // The page looks again by itself until the document job has issued the certificate.
+    await main.getByRole('region', { name: ru.documents.title }).getByRole('heading', { level: 3, name: service.result.title }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('ru: the approved application lists its document (PDF, verification page); revoked with a reason after confirmation; a revocation made meanwhile shows the API problem', async () => {
+    const [app] = apps;
+    // The document job issues the certificate a moment after the approval.
+    type Issued = { id: string; title: Record<string, string>; revoked: boolean; verifyUrl: string; validUntil: string | null };
+    let documents: Issued[] = [];
+    for (let i = 0; i < 100 && documents.length === 0; i++) {
+      documents = ((await get(`/api/v1/applications/${app.id}`, officerToken)) as { documents: Issued[] }).documents;
+      if (documents.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(documents).toHaveLength(1);
+    const [doc] = documents;
+    expect(doc.revoked).toBe(false);
+    const title = doc.title.ru;
+
+    const { context, page } = await officerContext('ru-RU');
+    const keys: string[] = [];
+    // Every revocation the portal sends, from either tab, carries an Idempotency-Key of its own.
+    context.on('request', (r) => void (r.url().endsWith(`/api/v1/documents/${doc.id}/revoke`) && keys.push(r.headers()['idempotency-key'])));
+    await page.goto(`/officer/applications/${app.id}`);
+    await h1(page, fill(ru.app.title, { number: app.number }));
+    const section = page.getByRole('main').getByRole('region', { name: ru.documents.title });
+    const card = section.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: title }) });
+    await card.getByText(ru.documents.status.valid, { exact: true }).waitFor();
+    await card.getByText(doc.id, { exact: true }).waitFor();
+    await card.getByText(ru.documents.issuedAt, { exact: true }).waitFor();
+    if (!doc.validUntil) await card.getByText(ru.documents.noEnd, { exact: true }).waitFor();
+    // The PDF as issued (the officer of the issuing agency may read it) and the public verification page.
+    const pdf = await context.request.get((await card.getByRole('link', { name: `${ru.documents.download} — ${title}` }).getAttribute('href'))!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await card.getByRole('link', { name: `${ru.documents.verify} — ${title}` }).getAttribute('href')).toBe(doc.verifyUrl);
+    await audit(page, 'ru-officer-documents');
+
+    // A second tab, opened before the revocation, still shows the document as valid.
+    const stale = await context.newPage();
+    await stale.goto(`/officer/applications/${app.id}`);
+    const staleCard = stale.getByRole('main').getByRole('listitem').filter({ has: stale.getByRole('heading', { level: 3, name: title }) });
+    await staleCard.getByRole('button', { name: ru.documents.revoke }).waitFor();
+
+    // No reason: a field error tied to the field, no question asked.
+    await card.getByRole('button', { name: ru.documents.revoke }).click();
+    await card.getByRole('alert').filter({ hasText: ru.actions.required }).waitFor();
+    const reasonField = card.getByLabel(ru.documents.reason);
+    expect(await reasonField.getAttribute('aria-invalid')).toBe('true');
+    expect(await reasonField.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    const reason = 'Справка выдана по ошибке: сведения в учётах были неполными.';
+    await reasonField.fill(reason);
+    await card.getByRole('button', { name: ru.documents.revoke }).click();
+    const dialog = page.getByRole('dialog', { name: ru.documents.revokeTitle });
+    await dialog.getByText(fill(ru.documents.confirm, { title })).waitFor();
+    await audit(page, 'ru-officer-revoke-confirm');
+    await dialog.getByRole('button', { name: ru.documents.confirmButton }).click();
+    await section.getByRole('status').filter({ hasText: fill(ru.documents.done, { title }) }).waitFor();
+    await card.getByText(ru.documents.status.revoked, { exact: true }).waitFor();
+    await card.getByText(reason, { exact: false }).waitFor();
+    expect(await card.getByRole('button', { name: ru.documents.revoke }).count()).toBe(0);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await audit(page, 'ru-officer-document-revoked');
+
+    // The API and the public check say so.
+    expect(((await get(`/api/v1/applications/${app.id}`, officerToken)) as { documents: Issued[] }).documents[0].revoked).toBe(true);
+    const verified = await node.json(`/verify/${doc.id}`, { headers: { accept: 'application/json' } });
+    expect(verified).toMatchObject({ documentId: doc.id, authentic: true, status: 'revoked', revocationReason: reason });
+
+    // The other tab tries too: the API's 409 problem, in Russian, and the document as it is now.
+    const again = await fetch(`${node.base}/api/v1/documents/${doc.id}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${officerToken}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'accept-language': 'ru' },
+      body: JSON.stringify({ reason: 'Повторно' }),
+    });
+    expect(again.status).toBe(409);
+    const problem = (await again.json()) as { detail: string };
+    await staleCard.getByLabel(ru.documents.reason).fill('Повторно');
+    await staleCard.getByRole('button', { name: ru.documents.revoke }).click();
+    await stale.getByRole('dialog', { name: ru.documents.revokeTitle }).getByRole('button', { name: ru.documents.confirmButton }).click();
+    await staleCard.getByRole('alert').filter({ hasText: problem.detail }).waitFor();
+    await staleCard.getByText(ru.documents.status.revoked, { exact: true }).waitFor();
+    expect(await staleCard.getByRole('button', { name: ru.documents.revoke }).count()).toBe(0);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).not.toBe(keys[0]);
     await context.close();
   }, 60_000);
 
@@ -260,6 +358,13 @@ describe("the officer's screens, in Chromium", () => {
     await page.getByRole('button', { name: en.actions.reject }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await audit(page, 'en-officer-application-390');
+
+    // The approved one, with its revoked document.
+    await page.goto(`/officer/applications/${apps[0].id}`);
+    await h1(page, fill(en.app.title, { number: apps[0].number }));
+    await page.getByText(en.documents.status.revoked, { exact: true }).waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-officer-documents-390');
     await context.close();
   }, 30_000);
 

@@ -5,6 +5,7 @@ import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { ActionsPanel } from './actions';
+import { DocumentsSection } from './documents';
 import { application, serviceDetail, type Evidence, type OfficerApplication, type OfficerMe } from './api';
 import { GateNotice, IconOverdue, IconPause, stepTitle, useAssignee, useOfficer } from './common';
 
@@ -83,18 +84,6 @@ function FormData({ schema, data, language }: { schema: FormSchema | undefined; 
       })}
     </dl>
   );
-}
-
-/** The applicant as the population register describes them, when the service fetched it. */
-function applicantOf(app: OfficerApplication, service: ServiceDetail | undefined): { name: string; identifier: string | null; registry: string } | null {
-  const fromApplicant = new Set((service?.evidence ?? []).filter((e) => e.subject === 'applicant').map((e) => e.key));
-  for (const e of app.evidence) {
-    if (!fromApplicant.has(e.key) || e.status !== 'received' || !e.data || typeof e.data !== 'object') continue;
-    const d = e.data as Record<string, unknown>;
-    const parts = [d.familyName ?? d.surname, d.givenName, d.patronymic].filter((p): p is string => typeof p === 'string' && p !== '');
-    if (parts.length) return { name: parts.join(' '), identifier: typeof d.identifier === 'string' ? d.identifier : null, registry: e.registry };
-  }
-  return null;
 }
 
 function EvidenceItem({ e, service }: { e: Evidence; service: ServiceDetail | undefined }) {
@@ -246,7 +235,6 @@ function ApplicationView({ app: a, me, done, onDone }: { app: OfficerApplication
   const assignee = useAssignee(me);
   const service = useLoad(() => serviceDetail(a.service, lang), [a.service, lang]);
   const s = service.status === 'ok' ? service.data : undefined;
-  const applicant = applicantOf(a, s);
   const history = [...a.history].sort((x, y) => x.seq - y.seq);
   const lastRequest = [...history].reverse().find((h) => h.type === 'request_info');
   const paused = a.status === 'info_requested' && lastRequest?.details.deadlinePaused === true;
@@ -289,24 +277,18 @@ function ApplicationView({ app: a, me, done, onDone }: { app: OfficerApplication
 
       <dl className="facts wide">
         <div>
+          <dt>{t('officer.app.applicant')}</dt>
+          <dd>
+            <span className="officer-applicant">{a.applicant.name}</span>
+            <div className="officer-source">
+              {t('officer.app.identifier')} <span className="mono">{a.applicant.identifier}</span>
+            </div>
+          </dd>
+        </div>
+        <div>
           <dt>{t('officer.app.number')}</dt>
           <dd className="mono">{a.number}</dd>
         </div>
-        {applicant && (
-          <div>
-            <dt>{t('officer.app.applicant')}</dt>
-            <dd>
-              {applicant.name}
-              {applicant.identifier && (
-                <>
-                  {' '}
-                  <span className="mono">{applicant.identifier}</span>
-                </>
-              )}
-              <div className="officer-source">{t('officer.app.applicantSource', { registry: label('registry', applicant.registry) })}</div>
-            </dd>
-          </div>
-        )}
         <div>
           <dt>{t('officer.app.submitted')}</dt>
           <dd>{fmt.dateTime(a.submittedAt)}</dd>
@@ -341,6 +323,8 @@ function ApplicationView({ app: a, me, done, onDone }: { app: OfficerApplication
       </dl>
 
       <ActionsPanel key={a.id} app={a} me={me} service={s} onDone={onDone} />
+
+      <DocumentsSection key={`documents-${a.id}`} app={a} me={me} onRefresh={() => onDone(null)} />
 
       <section aria-labelledby="officer-data">
         <h2 id="officer-data">{t('officer.app.data')}</h2>

@@ -163,6 +163,7 @@ export function QueuePage() {
               <thead>
                 <tr>
                   <th scope="col">{t('officer.queue.col.number')}</th>
+                  <th scope="col">{t('officer.queue.col.applicant')}</th>
                   <th scope="col">{t('officer.queue.col.service')}</th>
                   <th scope="col">{t('officer.queue.col.submitted')}</th>
                   <th scope="col">{t('officer.queue.col.deadline')}</th>
@@ -181,6 +182,10 @@ export function QueuePage() {
                           {item.number}
                         </Link>
                       </th>
+                      <td data-label={t('officer.queue.col.applicant')}>
+                        <span className="officer-applicant">{item.applicant.name}</span>
+                        <span className="officer-identifier mono">{item.applicant.identifier}</span>
+                      </td>
                       <td data-label={t('officer.queue.col.service')}>
                         <span lang={s?.language}>{s?.title ?? item.service}</span>
                       </td>

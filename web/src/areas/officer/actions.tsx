@@ -20,7 +20,7 @@ interface FieldProps {
 }
 
 /** A labelled text field; its error is announced and tied to it (aria-invalid, aria-describedby). */
-function Field({ id, label, value, onChange, error, hint, required, multiline, maxLength }: FieldProps) {
+export function Field({ id, label, value, onChange, error, hint, required, multiline, maxLength }: FieldProps) {
   const { t } = useI18n();
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
@@ -55,7 +55,7 @@ function Field({ id, label, value, onChange, error, hint, required, multiline, m
 }
 
 /** A modal question before a decision: Cancel has the focus first, Escape cancels (the panel then puts the focus back). */
-function ConfirmDialog({ title, text, confirmLabel, busy, onConfirm, onCancel }: { title: string; text: string; confirmLabel: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
+export function ConfirmDialog({ title, text, confirmLabel, busy, onConfirm, onCancel }: { title: string; text: string; confirmLabel: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const ids = useId();

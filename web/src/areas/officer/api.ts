@@ -10,6 +10,12 @@ export interface OfficerMe extends Me {
 
 export const isHead = (me: OfficerMe): boolean => me.permissions?.includes('head') ?? false;
 
+/** Who applied: the name as the population register has it, the identifier with its country code (KZ…). */
+export interface Applicant {
+  name: string;
+  identifier: string;
+}
+
 /** One open application in GET /api/v1/officer/queue. */
 export interface QueueItem {
   id: string;
@@ -21,6 +27,7 @@ export interface QueueItem {
   submittedAt: string;
   deadline: string;
   overdue: boolean;
+  applicant: Applicant;
   /** as of the agency's today: past the deadline, due today or the next working day, or on time */
   urgency: 'overdue' | 'due_soon' | 'on_time';
 }
@@ -58,10 +65,26 @@ export interface Evidence {
   fetchedAt: string;
 }
 
+/** A result document issued for an application (GET /api/v1/applications/:id, `documents`). */
+export interface IssuedDocument {
+  id: string;
+  kind: string;
+  /** by language */
+  title: Record<string, string>;
+  issuedAt: string;
+  /** a calendar day, or null when the document does not expire */
+  validUntil: string | null;
+  revoked: boolean;
+  /** the public verification page (the address in the document's QR code) */
+  verifyUrl: string;
+}
+
 /** GET /api/v1/applications/:id as an officer of the agency sees it. */
 export interface OfficerApplication extends Omit<ApplicationDetail, 'evidence'> {
   assignedTo?: string | null;
   signature: string;
+  applicant: Applicant;
+  documents: IssuedDocument[];
   evidence: Evidence[];
   history: (ApplicationDetail['history'][number] & { idempotencyKey?: string | null })[];
 }
@@ -103,6 +126,33 @@ export async function postWithKey<T>(path: string, body: unknown, idempotencyKey
 
 export function act(id: string, action: ActionName, body: Record<string, string>, idempotencyKey: string, lang: Lang): Promise<ActionAnswer> {
   return postWithKey<ActionAnswer>(`/api/v1/applications/${encodeURIComponent(id)}/${action}`, body, idempotencyKey, lang);
+}
+
+/** The answer of POST /api/v1/documents/:id/revoke. */
+export interface Revocation {
+  id: string;
+  revokedAt: string;
+  reason: string;
+}
+
+/** The issuing agency's officer (with the `decide` permission) revokes a document; 409 when it already is. */
+export function revoke(documentId: string, reason: string, idempotencyKey: string, lang: Lang): Promise<Revocation> {
+  return postWithKey<Revocation>(`/api/v1/documents/${encodeURIComponent(documentId)}/revoke`, { reason }, idempotencyKey, lang);
+}
+
+export const pdfUrl = (documentId: string): string => `/api/v1/documents/${encodeURIComponent(documentId)}/pdf`;
+
+/** GET /verify/:id as JSON: the public check of a document, with when and why it was revoked. */
+export interface Verification {
+  documentId: string;
+  authentic: boolean;
+  status: 'valid' | 'revoked' | 'expired';
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+export function verification(documentId: string, signal?: AbortSignal): Promise<Verification> {
+  return api<Verification>(`/verify/${encodeURIComponent(documentId)}`, { signal });
 }
 
 // Service definitions change only with a new release of the node: each is asked for once per language.
