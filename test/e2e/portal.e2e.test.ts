@@ -118,8 +118,8 @@ describe('the web portal, in Chromium', () => {
     await page.getByText(kk.applications.none).waitFor();
     await page.getByText(kk.layout.signedInAs.replace('{{name}}', aigerim.name)).waitFor();
 
-    // Applying through the portal comes later: the application is submitted through the API, with the portal's
-    // own session cookie (the browser context's) and Айгерім's key.
+    // Here the application is submitted through the API, with the portal's own session cookie (the browser
+    // context's) and Айгерім's key; applying with the portal's form is tested in citizen.e2e.test.ts.
     const { form } = await json(fetch(`${base}/api/v1/services/${CRIMINAL_RECORD}`));
     const submitted = await context.request.post('/api/v1/applications', {
       headers: { 'idempotency-key': 'portal-e2e' },

@@ -7,6 +7,19 @@ export function setApiLanguage(lang: Lang): void {
   language = lang;
 }
 
+/**
+ * A fresh Idempotency-Key (a UUID). `crypto.randomUUID` exists only in secure contexts; the fallback builds a
+ * version-4 UUID from `crypto.getRandomValues`, which exists everywhere.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** RFC 9457 problem details, as every error of the API is. */
 export interface Problem {
   type: string;
@@ -33,6 +46,8 @@ export interface RequestOptions {
   lang?: boolean;
   query?: Record<string, string | number | undefined | null>;
   signal?: AbortSignal;
+  /** the `Idempotency-Key` of a write: one per intended operation, the same on every retry of it */
+  idempotencyKey?: string;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -41,6 +56,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   if (options.lang) url.searchParams.set('lang', language);
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const res = await fetch(url, {
     method: options.method ?? 'GET',
     headers,
@@ -93,20 +109,27 @@ export interface FormSchema {
   [key: string]: unknown;
 }
 
+export type Role = 'citizen' | 'officer' | 'operator';
+
 export interface Persona {
   identifier: string;
   qualifiedIdentifier: string;
   state: string;
   name: string;
-  role: 'citizen' | 'officer' | 'operator';
+  role: Role;
   agency: string | null;
   language: string;
+  permissions?: string[];
+  accountId?: string;
+  /** demo mode: the persona's key file (a private JWK with its x5c certificate chain) */
+  keyFile?: Record<string, unknown>;
 }
 
 export interface Me {
   accountId: string;
-  role: 'citizen' | 'officer' | 'operator';
+  role: Role;
   agency: string | null;
+  permissions?: string[];
   state: string;
   identifier: string;
   name: string;
@@ -117,6 +140,8 @@ export interface ApplicationSummary {
   id: string;
   number: string;
   service: string;
+  /** the service's title in the caller's language */
+  serviceTitle?: string;
   serviceVersion: number;
   state: string;
   agency: string;
@@ -141,7 +166,82 @@ export interface ApplicationDetail extends ApplicationSummary {
   language: string;
   data: Record<string, unknown>;
   history: HistoryAction[];
-  evidence: { key: string; registry: string; service: string | null; status: string; fetchedAt: string }[];
+  evidence: { key: string; registry: string; service: string | null; status: string; fetchedAt: string; requestId?: string | null }[];
+}
+
+/** POST /api/v1/applications answers the new application's summary (201). */
+export type SubmittedApplication = ApplicationSummary;
+
+/** GET /api/v1/services/:code/prefill: the fields the registers can fill in for the applicant, each with its source. */
+export interface Prefill {
+  fields: Record<string, { value: unknown; source: string; registry: string; requestId: string | null }>;
+  /** evidence keys the registers could not give; the form asks for them */
+  unavailable: string[];
+}
+
+export interface Invoice {
+  id: string;
+  applicationId: string;
+  /** minor units of the currency */
+  amount: number;
+  currency: string;
+  status: 'open' | 'paid' | 'refunded' | 'cancelled' | string;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+/** POST /api/v1/invoices/:id/pay: a payment attempt and where to enter the card. */
+export interface PaymentStart {
+  attemptId: string;
+  provider: string;
+  checkoutUrl: string;
+}
+
+export interface Notification {
+  id: string;
+  template: string;
+  subject: string;
+  body: string;
+  applicationId: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  channel: string | null;
+  read: boolean;
+}
+
+/** GET /api/v1/me/data-access: an exchange query that named me as its user or its subject. */
+export interface DataAccess {
+  at: string;
+  /** user: I made the query; subject: the query was about me */
+  role: 'user' | 'subject' | string;
+  /** the agency subsystem that asked (X-Road client id) */
+  client: string;
+  /** the register asked (X-Road service id) */
+  service: string;
+  user: string | null;
+  /** the application or purpose it was for */
+  issue: string | null;
+  requestId: string;
+}
+
+export interface ExchangeService {
+  id: string;
+  registry: string;
+  state: string;
+}
+
+export interface Offer {
+  id: string;
+  kind: string;
+  status: 'offered' | 'accepted' | string;
+  createdAt: string;
+  event: { childBirthDate: string; childSex: string; hospital: string };
+  applications: string[];
+}
+
+export interface OfferAccepted {
+  offerId: string;
+  applications: { id: string; number: string; service: string; status: string }[];
 }
 
 export interface MyDocument {

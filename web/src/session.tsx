@@ -1,33 +1,125 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, type Me } from './api';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, type Me, type Role } from './api';
+import { challengePayload, importSigningKey, parseKeyFile, signCompact, type CertificateHolder, type KeyFile, type SigningKey } from './areas/citizen/signing';
+import { useRouter } from './router';
+
+/** The key the session signs with: whose it is, and whether it is a demo persona's (kept for this tab). */
+export interface HeldKey {
+  holder: CertificateHolder;
+  demo: boolean;
+}
 
 interface Session {
   /** undefined while asking the node, null when signed out */
   me: Me | null | undefined;
-  demoSignIn(identifier: string): Promise<Me>;
+  /**
+   * Sign-in by e-signature: a challenge from the node, signed with the key file, sent with the role asked for.
+   * A demo persona's key file is kept in sessionStorage (a reload keeps it); a person's own only in memory.
+   */
+  signInWithKey(keyFile: KeyFile, role?: Role, options?: { demo?: boolean }): Promise<Me>;
+  /** demo mode: sign in as a persona without a key (the persona chooser signs in with its key file instead) */
+  demoSignIn(identifier: string, role?: Role): Promise<Me>;
   signOut(): Promise<void>;
+  /** the key in hand, or null (after a reload, a person's own key file must be chosen again) */
+  signingKey: HeldKey | null;
+  /** keeps a key file for signing in this session (memory only): at signing time, when the key is gone */
+  holdKeyFile(keyFile: KeyFile): Promise<HeldKey>;
+  /** a compact JWS (ES256) over the payload with the key in hand; throws NoSigningKey when there is none */
+  sign(payload: string): Promise<string>;
+  /** where the user was before coming to the sign-in page (a path of the portal), if anywhere */
+  returnTo: string | null;
+}
+
+export class NoSigningKey extends Error {
+  constructor() {
+    super('no signing key: choose the key file');
+  }
 }
 
 const SessionContext = createContext<Session | null>(null);
+const DEMO_KEY = 'ortak.demoKey';
 
-// The API keeps the session in an HttpOnly, SameSite=Strict cookie: the portal never holds the token.
+function storedDemoKey(): KeyFile | null {
+  try {
+    const text = window.sessionStorage.getItem(DEMO_KEY);
+    return text ? parseKeyFile(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function storeDemoKey(keyFile: KeyFile | null): void {
+  try {
+    if (keyFile) window.sessionStorage.setItem(DEMO_KEY, JSON.stringify(keyFile));
+    else window.sessionStorage.removeItem(DEMO_KEY);
+  } catch {
+    // storage unavailable: the key lasts for this page only
+  }
+}
+
+// The API keeps the session in an HttpOnly, SameSite=Strict cookie: the portal never holds the token. It holds the
+// signing key (non-extractable after import) for signing applications.
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [signer, setSigner] = useState<SigningKey | null>(null);
+  const [demo, setDemo] = useState(false);
+  const { path, search } = useRouter();
+  const [returnTo, setReturnTo] = useState<string | null>(null);
+  const lastPage = useRef<string | null>(null);
+
+  // The page before the sign-in page, so that signing in leads back to it.
+  useEffect(() => {
+    if (path === '/signin') setReturnTo(lastPage.current);
+    else lastPage.current = `${path}${search.toString() ? `?${search}` : ''}`;
+  }, [path, search]);
 
   useEffect(() => {
     let live = true;
     api<Me>('/api/v1/me').then(
-      (m) => live && setMe(m),
-      () => live && setMe(null),
+      async (m) => {
+        const kept = storedDemoKey();
+        if (kept) {
+          try {
+            const key = await importSigningKey(kept);
+            // A kept demo key belongs to the session's person, or it is dropped.
+            if (live && (!key.holder.identifier || key.holder.identifier === m.identifier)) {
+              setSigner(key);
+              setDemo(true);
+            } else storeDemoKey(null);
+          } catch {
+            storeDemoKey(null);
+          }
+        }
+        if (live) setMe(m);
+      },
+      () => {
+        storeDemoKey(null);
+        if (live) setMe(null);
+      },
     );
     return () => {
       live = false;
     };
   }, []);
 
-  const demoSignIn = useCallback(async (identifier: string) => {
-    await api('/api/v1/auth/demo-login', { method: 'POST', body: { identifier, role: 'citizen' } });
+  const signInWithKey = useCallback(async (keyFile: KeyFile, role?: Role, options: { demo?: boolean } = {}) => {
+    const key = await importSigningKey(keyFile);
+    const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
+    const signature = await signCompact(key, challengePayload(nonce));
+    await api('/api/v1/auth/signin', { method: 'POST', body: role ? { signature, role } : { signature } });
     const m = await api<Me>('/api/v1/me');
+    storeDemoKey(options.demo ? keyFile : null);
+    setSigner(key);
+    setDemo(!!options.demo);
+    setMe(m);
+    return m;
+  }, []);
+
+  const demoSignIn = useCallback(async (identifier: string, role: Role = 'citizen') => {
+    await api('/api/v1/auth/demo-login', { method: 'POST', body: { identifier, role } });
+    const m = await api<Me>('/api/v1/me');
+    storeDemoKey(null);
+    setSigner(null);
     setMe(m);
     return m;
   }, []);
@@ -38,10 +130,33 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) throw e;
     }
+    storeDemoKey(null);
+    setSigner(null);
+    setDemo(false);
     setMe(null);
   }, []);
 
-  const value = useMemo(() => ({ me, demoSignIn, signOut }), [me, demoSignIn, signOut]);
+  const holdKeyFile = useCallback(async (keyFile: KeyFile) => {
+    const key = await importSigningKey(keyFile);
+    setSigner(key);
+    setDemo(false);
+    return { holder: key.holder, demo: false };
+  }, []);
+
+  const sign = useCallback(
+    async (payload: string) => {
+      if (!signer) throw new NoSigningKey();
+      return signCompact(signer, payload);
+    },
+    [signer],
+  );
+
+  const signingKey = useMemo<HeldKey | null>(() => (signer ? { holder: signer.holder, demo } : null), [signer, demo]);
+
+  const value = useMemo(
+    () => ({ me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, sign, returnTo }),
+    [me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, sign, returnTo],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

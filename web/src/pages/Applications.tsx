@@ -1,34 +1,11 @@
-import { useEffect, useState } from 'react';
-import { api, type ApplicationDetail, type ApplicationSummary, type MyDocument, type ServiceDetail, type ServiceSummary } from '../api';
+import { useEffect, useRef, useState } from 'react';
+import { api, type ApplicationDetail, type ApplicationSummary, type Invoice, type MyDocument, type ServiceDetail, type ServiceSummary } from '../api';
+import { ApplicationActionsLazy, SubmittedDataLazy } from '../areas/citizen/lazy';
+import { CitizenGate as Gate, useCitizen } from '../areas/citizen/shared';
 import { ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
-import { useSession } from '../session';
-
-/** Sign-in first; citizens only. */
-function useCitizen(): 'wait' | 'signin' | 'forbidden' | 'ok' {
-  const { me } = useSession();
-  if (me === undefined) return 'wait';
-  if (me === null) return 'signin';
-  return me.role === 'citizen' ? 'ok' : 'forbidden';
-}
-
-function Gate({ state, next }: { state: ReturnType<typeof useCitizen>; next: string }) {
-  const { t } = useI18n();
-  if (state === 'wait') return <Loading />;
-  if (state === 'forbidden') return <p className="notice info">{t('applications.citizensOnly')}</p>;
-  return (
-    <div className="notice info">
-      <p>{t('applications.signInFirst')}</p>
-      <p>
-        <Link className="button" to={`/signin?next=${encodeURIComponent(next)}`}>
-          {t('layout.signIn')}
-        </Link>
-      </p>
-    </div>
-  );
-}
+import { Link, useRouter } from '../router';
 
 /** Service titles in the interface language: the applications list names services by code only. */
 function useServiceTitles(enabled: boolean): Record<string, ServiceSummary> {
@@ -37,12 +14,19 @@ function useServiceTitles(enabled: boolean): Record<string, ServiceSummary> {
   return catalog.status === 'ok' ? Object.fromEntries(catalog.data.items.map((s) => [s.code, s])) : {};
 }
 
+/** The fee invoices by application (the applications' own answers do not carry their payment). */
+function useInvoices(enabled: boolean, version: unknown): Record<string, Invoice> {
+  const invoices = useLoad((signal) => (enabled ? api<{ items: Invoice[] }>('/api/v1/invoices', { signal }) : Promise.resolve({ items: [] })), [enabled, version]);
+  return invoices.status === 'ok' ? Object.fromEntries(invoices.data.items.map((i) => [i.applicationId, i])) : {};
+}
+
 export function ApplicationsPage() {
   const { t, fmt } = useI18n();
   const label = useLabel();
   const gate = useCitizen();
   useTitle(t('applications.title'));
   const services = useServiceTitles(gate === 'ok');
+  const invoices = useInvoices(gate === 'ok', 0);
   const [pages, setPages] = useState<{ items: ApplicationSummary[]; nextCursor?: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [more, setMore] = useState(false);
@@ -88,11 +72,12 @@ export function ApplicationsPage() {
           <ul className="cards applications">
             {pages.items.map((a) => {
               const s = services[a.service];
+              const invoice = invoices[a.id];
               return (
                 <li key={a.id} className="card">
                   <h2>
                     <Link to={`/my/applications/${a.id}`}>
-                      <span lang={s?.language}>{s?.title ?? a.service}</span>
+                      <span lang={s?.language}>{s?.title ?? a.serviceTitle ?? a.service}</span>
                     </Link>
                   </h2>
                   <p>
@@ -111,11 +96,11 @@ export function ApplicationsPage() {
                       <dt>{t('applications.deadline')}</dt>
                       <dd>{fmt.day(a.deadline)}</dd>
                     </div>
-                    {a.payment && (
+                    {invoice && (
                       <div>
                         <dt>{t('applications.fee')}</dt>
                         <dd>
-                          <Fee amount={a.payment.amount} currency={a.payment.currency} /> · {label('payment', a.payment.status)}
+                          <Fee amount={invoice.amount} currency={invoice.currency} /> · {label('payment', invoice.status)}
                         </dd>
                       </div>
                     )}
@@ -144,10 +129,22 @@ export function ApplicationPage({ id }: { id: string }) {
   const { t, fmt, lang, pick } = useI18n();
   const label = useLabel();
   const gate = useCitizen();
-  const app = useLoad((signal) => (gate === 'ok' ? api<ApplicationDetail>(`/api/v1/applications/${encodeURIComponent(id)}`, { signal }) : new Promise<never>(() => {})), [id, gate]);
+  const { search, navigate } = useRouter();
+  const [version, setVersion] = useState(0);
+  const app = useLoad((signal) => (gate === 'ok' ? api<ApplicationDetail>(`/api/v1/applications/${encodeURIComponent(id)}`, { signal }) : new Promise<never>(() => {})), [id, gate, version]);
+  // Just submitted (the form sends `?submitted=1`): said once, then the address is the application's own again.
+  const [submitted] = useState(() => search.get('submitted') === '1');
+  const notice = useRef<HTMLDivElement>(null);
+  const loaded = app.status === 'ok';
+  useEffect(() => {
+    if (!submitted || !loaded) return;
+    notice.current?.focus();
+    navigate(`/my/applications/${encodeURIComponent(id)}`, { replace: true });
+  }, [submitted, loaded, id, navigate]);
   const serviceCode = app.status === 'ok' ? app.data.service : null;
   const service = useLoad((signal) => (serviceCode ? api<ServiceDetail>(`/api/v1/services/${encodeURIComponent(serviceCode)}`, { lang: true, signal }) : Promise.resolve(null)), [serviceCode, lang]);
-  const documents = useLoad((signal) => (gate === 'ok' ? api<{ items: MyDocument[] }>('/api/v1/documents', { signal }) : Promise.resolve({ items: [] })), [gate, id]);
+  const documents = useLoad((signal) => (gate === 'ok' ? api<{ items: MyDocument[] }>('/api/v1/documents', { signal }) : Promise.resolve({ items: [] })), [gate, id, version]);
+  const invoices = useInvoices(gate === 'ok', version);
   const s = service.status === 'ok' ? service.data : null;
   useTitle(app.status === 'ok' ? t('application.title', { number: app.data.number }) : t('applications.title'));
 
@@ -166,14 +163,8 @@ export function ApplicationPage({ id }: { id: string }) {
       </>
     );
   const a = app.data;
+  const invoice = invoices[a.id] ?? null;
   const docs = documents.status === 'ok' ? documents.data.items.filter((d) => d.applicationId === a.id) : [];
-  const fields = s?.form.schema.properties ?? {};
-  const valueText = (key: string, value: unknown): string => {
-    if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
-    const enumLabels = fields[key]?.['x-enum-labels'];
-    if (typeof value === 'string' && enumLabels?.[value]) return pick(enumLabels[value]);
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  };
   const history = [...a.history].sort((x, y) => x.seq - y.seq);
 
   return (
@@ -189,6 +180,14 @@ export function ApplicationPage({ id }: { id: string }) {
         </ol>
       </nav>
       <h1>{t('application.title', { number: a.number })}</h1>
+      {submitted && (
+        <div className="notice ok announced" role="status" tabIndex={-1} ref={notice}>
+          <p>
+            <strong>{t('application.submittedNotice', { number: a.number })}</strong>
+          </p>
+          <p>{a.status === 'awaiting_payment' ? t('application.submittedPay') : t('application.submittedNext', { date: fmt.day(a.deadline) })}</p>
+        </div>
+      )}
       <p className="lead">
         {s ? (
           <Link to={`/services/${encodeURIComponent(a.service)}`}>
@@ -218,15 +217,19 @@ export function ApplicationPage({ id }: { id: string }) {
           <dt>{t('service.agency')}</dt>
           <dd lang={s?.language}>{s?.agency.name ?? a.agency}</dd>
         </div>
-        {a.payment && (
+        {invoice && (
           <div>
             <dt>{t('applications.fee')}</dt>
             <dd>
-              <Fee amount={a.payment.amount} currency={a.payment.currency} /> · {label('payment', a.payment.status)}
+              <Fee amount={invoice.amount} currency={invoice.currency} /> · {label('payment', invoice.status)}
             </dd>
           </div>
         )}
       </dl>
+
+      <ApplicationActionsLazy application={a} invoice={invoice} onChanged={() => setVersion((v) => v + 1)} />
+
+      {a.status === 'approved' && documents.status === 'ok' && docs.length === 0 && <p className="notice info">{t('application.issuing')}</p>}
 
       {docs.length > 0 && (
         <section aria-labelledby="docs">
@@ -281,19 +284,7 @@ export function ApplicationPage({ id }: { id: string }) {
         </section>
       )}
 
-      {Object.keys(a.data).length > 0 && (
-        <section aria-labelledby="submitted">
-          <h2 id="submitted">{t('application.submittedData')}</h2>
-          <dl className="facts wide">
-            {Object.entries(a.data).map(([k, v]) => (
-              <div key={k}>
-                <dt>{pick(fields[k]?.['x-labels']) || k}</dt>
-                <dd>{valueText(k, v)}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      )}
+      <SubmittedDataLazy application={a} service={s} />
     </article>
   );
 }

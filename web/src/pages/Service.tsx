@@ -121,20 +121,30 @@ export function ServicePage({ code }: { code: string }) {
         </section>
       )}
 
-      <section aria-labelledby="apply" className="apply">
+      <section aria-labelledby="apply" className="apply-box">
         <h2 id="apply">{t('service.applyTitle')}</h2>
-        <p>{me ? t('service.applySoon') : t('service.applySignIn')}</p>
-        {me && me.role === 'citizen' && (
-          <p>
-            <Link to="/my/applications">{t('nav.myApplications')}</Link>
-          </p>
-        )}
-        {!me && me !== undefined && (
-          <p>
-            <Link className="button" to={`/signin?next=${encodeURIComponent(`/services/${s.code}`)}`}>
-              {t('layout.signIn')}
-            </Link>
-          </p>
+        {!s.applicants.includes('person') ? (
+          <p>{t('service.applyOrganizations')}</p>
+        ) : me === undefined ? null : me === null ? (
+          <>
+            <p>{t('service.applySignIn')}</p>
+            <p>
+              <Link className="button" to={`/signin?next=${encodeURIComponent(`/services/${s.code}/apply`)}`}>
+                {t('service.signInToApply')}
+              </Link>
+            </p>
+          </>
+        ) : me.role === 'citizen' ? (
+          <>
+            <p>{t('service.applyHow')}</p>
+            <p>
+              <Link className="button" to={`/services/${encodeURIComponent(s.code)}/apply`}>
+                {t('service.apply')}
+              </Link>
+            </p>
+          </>
+        ) : (
+          <p>{t('service.applyCitizensOnly')}</p>
         )}
       </section>
 

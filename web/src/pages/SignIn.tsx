@@ -1,69 +1,181 @@
-import { useState } from 'react';
-import { api, ApiError, type Persona } from '../api';
+import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, type Me, type Persona, type Role, type ServiceSummary } from '../api';
+import { KeyFileField } from '../areas/citizen/KeyFileField';
+import { KeyFileError, parseKeyFile, type KeyFile } from '../areas/citizen/signing';
 import { ErrorNotice, Loading } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, useRouter } from '../router';
 import { useSession } from '../session';
 
+const ROLES: Role[] = ['citizen', 'officer', 'operator'];
+const HOME: Record<Role, string> = { citizen: '/my/applications', officer: '/officer', operator: '/operator' };
+
 /** Only paths inside the portal, so that `?next=` cannot send anyone elsewhere. */
-const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/my/applications');
+const inside = (next: string | null | undefined): next is string => !!next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/signin');
+
+/** Where to go after signing in: where the user was going, if it is a page of their role; else their role's home. */
+function destination(me: Me, next: string | null, returnTo: string | null): string {
+  const own = (p: string) => (me.role === 'citizen' ? !p.startsWith('/officer') && !p.startsWith('/operator') : p.startsWith(HOME[me.role]));
+  for (const p of [next, returnTo]) if (inside(p) && own(p)) return p;
+  return HOME[me.role];
+}
+
+const STATES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'];
 
 export function SignInPage() {
-  const { t, fmt } = useI18n();
-  const { me, demoSignIn } = useSession();
+  const { t, fmt, lang } = useI18n();
+  const { me, signInWithKey, returnTo } = useSession();
   const { search, navigate } = useRouter();
+  const ids = useId();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [keyFile, setKeyFile] = useState<KeyFile | null>(null);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [role, setRole] = useState<Role>('citizen');
+  const [roleError, setRoleError] = useState<string | null>(null);
+  const roleRef = useRef<HTMLFieldSetElement>(null);
   useTitle(t('signin.title'));
 
   const personas = useLoad((signal) => api<Persona[]>('/api/v1/auth/demo-personas', { signal }), []);
+  const catalog = useLoad((signal) => api<{ items: ServiceSummary[] }>('/api/v1/services', { lang: true, signal }), [lang]);
+  const agencies = useMemo(() => (catalog.status === 'ok' ? Object.fromEntries(catalog.data.items.map((s) => [s.agency.code, s.agency.name])) : {}), [catalog]);
 
-  const signIn = async (p: Persona) => {
-    setBusy(p.identifier);
+  const go = (m: Me) => navigate(destination(m, search.get('next'), returnTo));
+
+  const withKey = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setRoleError(null);
+    if (!keyFile) {
+      setKeyError(t('signin.key.missing'));
+      return;
+    }
+    setBusy('key');
+    try {
+      go(await signInWithKey(keyFile, role));
+    } catch (err) {
+      setBusy(null);
+      if (err instanceof ApiError && err.problem?.code === 'signin_no_account') {
+        setRoleError(err.problem.detail);
+        roleRef.current?.querySelector('input')?.focus();
+      } else if (err instanceof KeyFileError) setKeyError(t(`citizen.keyFile.error.${err.problem}`));
+      else setError(err);
+    }
+  };
+
+  // A demo persona signs in the same way: its key file signs the node's challenge, with the persona's role.
+  const asPersona = async (p: Persona) => {
+    setBusy(p.qualifiedIdentifier + p.role);
     setError(null);
     try {
-      await demoSignIn(p.identifier);
-      navigate(safeNext(search.get('next')));
-    } catch (e) {
-      setError(e);
+      if (!p.keyFile) throw new KeyFileError('notKey');
+      go(await signInWithKey(parseKeyFile(p.keyFile), p.role, { demo: true }));
+    } catch (err) {
+      setError(err);
       setBusy(null);
     }
   };
+
+  const personaButton = (p: Persona) => (
+    <li key={p.qualifiedIdentifier + p.role}>
+      <button type="button" className="persona" onClick={() => void asPersona(p)} disabled={busy !== null} aria-busy={busy === p.qualifiedIdentifier + p.role}>
+        <span className="persona-name" lang={p.language}>
+          {p.name}
+        </span>
+        <span className="persona-meta">
+          {fmt.region(p.state)} · <span className="mono">{p.identifier}</span>
+        </span>
+        {p.agency && (
+          <span className="persona-meta">
+            {agencies[p.agency] ?? p.agency}
+            {p.permissions?.includes('head') ? ` · ${t('signin.demo.head')}` : ''}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+
+  const list = personas.status === 'ok' ? personas.data : [];
+  const byRole = (r: Role) => list.filter((p) => p.role === r);
 
   return (
     <>
       <h1>{t('signin.title')}</h1>
       {me && (
         <p className="notice info">
-          {t('signin.already', { name: me.name })} <Link to="/my/applications">{t('nav.myApplications')}</Link>
+          {t('signin.already', { name: me.name })} <Link to={HOME[me.role]}>{t(`signin.home.${me.role}`)}</Link>
         </p>
       )}
       <p>{t('signin.intro')}</p>
-      {error !== null && <ErrorNotice error={error} />}
+      {error !== null &&
+        (error instanceof KeyFileError ? (
+          <div className="notice error" role="alert">
+            <p>{t(`citizen.keyFile.error.${error.problem}`)}</p>
+          </div>
+        ) : (
+          <ErrorNotice error={error} />
+        ))}
+
+      <section aria-labelledby={`${ids}-key`} className="panel">
+        <h2 id={`${ids}-key`}>{t('signin.key.title')}</h2>
+        <form onSubmit={(e) => void withKey(e)} noValidate>
+          <KeyFileField
+            label={t('signin.key.label')}
+            hint={t('signin.key.hint')}
+            error={keyError}
+            required
+            onChange={(k) => {
+              setKeyFile(k);
+              setKeyError(null);
+            }}
+          />
+          <fieldset className="choices" ref={roleRef} aria-describedby={roleError ? `${ids}-role-error` : undefined}>
+            <legend>{t('signin.key.role')}</legend>
+            {roleError && (
+              <p id={`${ids}-role-error`} className="error-message" role="alert">
+                {roleError}
+              </p>
+            )}
+            {ROLES.map((r) => (
+              <div className="choice" key={r}>
+                <input type="radio" id={`${ids}-role-${r}`} name="role" value={r} checked={role === r} onChange={() => setRole(r)} aria-invalid={roleError ? true : undefined} />
+                <label htmlFor={`${ids}-role-${r}`}>{t(`signin.role.${r}`)}</label>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={busy !== null} aria-busy={busy === 'key'}>
+            {busy === 'key' ? t('signin.key.signing') : t('signin.key.submit')}
+          </button>
+        </form>
+      </section>
+
       {personas.status === 'loading' && <Loading />}
       {personas.status === 'error' &&
-        (personas.error instanceof ApiError && personas.error.status === 404 ? <p className="notice info">{t('signin.noDemo')}</p> : <ErrorNotice error={personas.error} />)}
+        (personas.error instanceof ApiError && personas.error.status === 404 ? null : <ErrorNotice error={personas.error} />)}
       {personas.status === 'ok' && (
-        <section aria-labelledby="demo-personas">
-          <h2 id="demo-personas">{t('signin.demoTitle')}</h2>
+        <section aria-labelledby={`${ids}-demo`}>
+          <h2 id={`${ids}-demo`}>{t('signin.demoTitle')}</h2>
           <p className="notice warn">{t('signin.demoNote')}</p>
-          <ul className="personas">
-            {personas.data
-              .filter((p) => p.role === 'citizen')
-              .map((p) => (
-                <li key={p.qualifiedIdentifier}>
-                  <button type="button" className="persona" onClick={() => void signIn(p)} disabled={busy !== null} aria-busy={busy === p.identifier}>
-                    <span className="persona-name" lang={p.language}>
-                      {p.name}
-                    </span>
-                    <span className="persona-meta">
-                      {fmt.region(p.state)} · <span className="mono">{p.identifier}</span>
-                    </span>
-                  </button>
-                </li>
+          <h3>{t('signin.demo.citizens')}</h3>
+          <ul className="personas">{byRole('citizen').map(personaButton)}</ul>
+          {byRole('officer').length > 0 && (
+            <>
+              <h3>{t('signin.demo.officers')}</h3>
+              {STATES.filter((s) => byRole('officer').some((p) => p.state === s)).map((s) => (
+                <section key={s} aria-labelledby={`${ids}-officers-${s}`}>
+                  <h4 id={`${ids}-officers-${s}`}>{fmt.region(s)}</h4>
+                  <ul className="personas">{byRole('officer').filter((p) => p.state === s).map(personaButton)}</ul>
+                </section>
               ))}
-          </ul>
+            </>
+          )}
+          {byRole('operator').length > 0 && (
+            <>
+              <h3>{t('signin.demo.operator')}</h3>
+              <ul className="personas">{byRole('operator').map(personaButton)}</ul>
+            </>
+          )}
         </section>
       )}
     </>

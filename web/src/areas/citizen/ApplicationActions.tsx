@@ -1,0 +1,305 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, newIdempotencyKey, type ApplicationDetail, type HistoryAction, type Invoice, type PaymentStart, type ServiceDetail } from '../../api';
+import type { FieldSchema } from './form';
+import { ReviewValue, useFieldLabel } from './FormFields';
+import { ErrorNotice, Fee } from '../../components';
+import { useI18n } from '../../i18n';
+import { useRouter } from '../../router';
+import { retryable } from './shared';
+
+/** Statuses before a decision: the applicant may still withdraw. */
+const OPEN = ['awaiting_payment', 'submitted', 'in_review', 'info_requested'];
+
+const last = (history: HistoryAction[], type: string) => [...history].sort((a, b) => b.seq - a.seq).find((h) => h.type === type);
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+
+/**
+ * One write with an Idempotency-Key: the same key while the same operation is retried after no answer or a 5xx,
+ * a new one once it succeeded or was refused.
+ */
+function useIdempotent() {
+  const key = useRef<string | null>(null);
+  return async <T,>(run: (key: string) => Promise<T>): Promise<T> => {
+    key.current ??= newIdempotencyKey();
+    try {
+      const out = await run(key.current);
+      key.current = null;
+      return out;
+    } catch (e) {
+      if (!retryable(e)) key.current = null;
+      throw e;
+    }
+  };
+}
+
+/** What the applicant can do on the application page: pay, answer the agency, withdraw; and why it was refused. */
+export function ApplicationActions({ application: a, invoice, onChanged }: { application: ApplicationDetail; invoice: Invoice | null; onChanged(): void }) {
+  // What was just done stays said here: the section that did it goes away with the status it answered.
+  const [done, setDone] = useState<string | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
+  const finished = (message: string) => {
+    setDone(message);
+    onChanged();
+    setTimeout(() => status.current?.focus(), 0);
+  };
+  return (
+    <>
+      <p role="status" className={done ? 'notice ok' : 'status-empty'} tabIndex={-1} ref={status}>
+        {done}
+      </p>
+      {a.status === 'rejected' && <Refusal application={a} />}
+      {a.status === 'awaiting_payment' && invoice?.status === 'open' && <PayFee application={a} invoice={invoice} />}
+      {a.status === 'info_requested' && <AnswerInfo application={a} onDone={finished} />}
+      {OPEN.includes(a.status) && <Withdraw application={a} paid={invoice?.status === 'paid'} onDone={finished} />}
+    </>
+  );
+}
+
+function Refusal({ application: a }: { application: ApplicationDetail }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const decision = last(a.history, 'reject');
+  const reason = text(decision?.details.reason);
+  const basis = text(decision?.details.legalBasis);
+  if (!reason && !basis) return null;
+  return (
+    <section aria-labelledby={`${ids}-refusal`} className="panel panel-bad">
+      <h2 id={`${ids}-refusal`}>{t('citizen.application.refusalTitle')}</h2>
+      <dl className="facts wide">
+        {reason && (
+          <div className="span-all">
+            <dt>{t('citizen.application.reason')}</dt>
+            <dd className="note">{reason}</dd>
+          </div>
+        )}
+        {basis && (
+          <div className="span-all">
+            <dt>{t('citizen.application.legalBasis')}</dt>
+            <dd className="note">{basis}</dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+function PayFee({ application: a, invoice }: { application: ApplicationDetail; invoice: Invoice }) {
+  const { t } = useI18n();
+  const { navigate } = useRouter();
+  const ids = useId();
+  const once = useIdempotent();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await once((key) => api<PaymentStart>(`/api/v1/invoices/${encodeURIComponent(invoice.id)}/pay`, { method: 'POST', body: { provider: 'demo' }, idempotencyKey: key }));
+      navigate(`/my/applications/${encodeURIComponent(a.id)}/pay/${encodeURIComponent(started.attemptId)}`);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${ids}-pay`} className="panel panel-warn">
+      <h2 id={`${ids}-pay`}>{t('citizen.pay.title')}</h2>
+      <p>{t('citizen.pay.why')}</p>
+      <p className="amount">
+        <Fee amount={invoice.amount} currency={invoice.currency} />
+      </p>
+      {error !== null && <ErrorNotice error={error} />}
+      <button type="button" onClick={() => void start()} disabled={busy} aria-busy={busy}>
+        {t('citizen.pay.start')}
+      </button>
+    </section>
+  );
+}
+
+function AnswerInfo({ application: a, onDone }: { application: ApplicationDetail; onDone(message: string): void }) {
+  const { t, fmt } = useI18n();
+  const ids = useId();
+  const once = useIdempotent();
+  const request = last(a.history, 'request_info');
+  const [answer, setAnswer] = useState('');
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const message = answer.trim();
+    if (!message) {
+      setInvalid(t('citizen.info.required'));
+      field.current?.focus();
+      return;
+    }
+    setInvalid(null);
+    setBusy(true);
+    try {
+      await once((key) => api(`/api/v1/applications/${encodeURIComponent(a.id)}/answer-info`, { method: 'POST', body: { message }, idempotencyKey: key }));
+      setAnswer('');
+      onDone(t('citizen.info.sent'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && err.problem?.errors?.length) {
+        setInvalid(err.problem.errors.map((x) => x.message).join(' '));
+        field.current?.focus();
+      } else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${ids}-info`} className="panel panel-warn">
+      <h2 id={`${ids}-info`}>{t('citizen.info.title')}</h2>
+      {request && (
+        <figure className="request">
+          <blockquote className="note">{text(request.details.message) ?? ''}</blockquote>
+          <figcaption className="muted">{t('citizen.info.asked', { date: fmt.dateTime(request.at) })}</figcaption>
+        </figure>
+      )}
+      {request?.details.deadlinePaused === true && <p className="hint">{t('citizen.info.paused')}</p>}
+      <form onSubmit={(e) => void send(e)} noValidate>
+        {invalid && (
+          <div className="notice error" role="alert">
+            <p>
+              <a href={`#${ids}-answer`}>{invalid}</a>
+            </p>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${ids}-answer`}>{t('citizen.info.label')}</label>
+          <p id={`${ids}-hint`} className="hint">
+            {t('citizen.info.hint')}
+          </p>
+          {invalid && (
+            <p id={`${ids}-error`} className="error-message">
+              {invalid}
+            </p>
+          )}
+          <textarea
+            id={`${ids}-answer`}
+            ref={field}
+            value={answer}
+            onChange={(e) => setAnswer(e.target.value)}
+            rows={5}
+            maxLength={4000}
+            required
+            aria-invalid={invalid ? true : undefined}
+            aria-describedby={`${ids}-hint${invalid ? ` ${ids}-error` : ''}`}
+          />
+        </div>
+        {error !== null && <ErrorNotice error={error} />}
+        <button type="submit" disabled={busy} aria-busy={busy}>
+          {t('citizen.info.send')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Withdraw({ application: a, paid, onDone }: { application: ApplicationDetail; paid: boolean; onDone(message: string): void }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const once = useIdempotent();
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+
+  const open = () => {
+    setConfirming(true);
+    setTimeout(() => confirmHeading.current?.focus(), 0);
+  };
+  const cancel = () => {
+    setConfirming(false);
+    setError(null);
+    setTimeout(() => opener.current?.focus(), 0);
+  };
+  const withdraw = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await once((key) => api(`/api/v1/applications/${encodeURIComponent(a.id)}/withdraw`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {}, idempotencyKey: key }));
+      setConfirming(false);
+      onDone(t('citizen.withdraw.done', { number: a.number }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${ids}-withdraw`} className="panel">
+      <h2 id={`${ids}-withdraw`}>{t('citizen.withdraw.title')}</h2>
+      {!confirming ? (
+        <>
+          <p>{t('citizen.withdraw.intro')}</p>
+          <button type="button" className="secondary danger" onClick={open} ref={opener}>
+            {t('citizen.withdraw.start')}
+          </button>
+        </>
+      ) : (
+        <div className="confirm" role="group" aria-labelledby={`${ids}-confirm`}>
+          <h3 id={`${ids}-confirm`} ref={confirmHeading} tabIndex={-1}>
+            {t('citizen.withdraw.confirmTitle', { number: a.number })}
+          </h3>
+          <p>{paid ? t('citizen.withdraw.confirmPaid') : t('citizen.withdraw.confirmText')}</p>
+          <div className="field">
+            <label htmlFor={`${ids}-reason`}>
+              {t('citizen.withdraw.reason')} <span className="optional">{t('citizen.form.optional')}</span>
+            </label>
+            <textarea id={`${ids}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={1000} />
+          </div>
+          {error !== null && <ErrorNotice error={error} />}
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void withdraw()} disabled={busy} aria-busy={busy}>
+              {t('citizen.withdraw.confirm')}
+            </button>
+            <button type="button" className="secondary" onClick={cancel} disabled={busy}>
+              {t('citizen.withdraw.keep')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** What the applicant submitted, in the form's order, with labels and values as the form showed them. */
+export function SubmittedData({ application: a, service }: { application: ApplicationDetail; service: ServiceDetail | null }) {
+  const { t } = useI18n();
+  const fieldLabel = useFieldLabel();
+  const ids = useId();
+  const schema = (service?.form.schema ?? { type: 'object', properties: {} }) as unknown as FieldSchema;
+  const known = Object.keys(schema.properties ?? {});
+  const keys = [...known.filter((k) => k in a.data), ...Object.keys(a.data).filter((k) => !known.includes(k))];
+  if (!keys.length) return null;
+  return (
+    <section aria-labelledby={`${ids}-submitted`}>
+      <h2 id={`${ids}-submitted`}>{t('application.submittedData')}</h2>
+      <dl className="review-list">
+        {keys.map((k) => {
+          const fs = schema.properties?.[k] ?? {};
+          const l = fieldLabel(fs, k);
+          return (
+            <div key={k}>
+              <dt lang={l.lang}>{l.text}</dt>
+              <dd>
+                <ReviewValue schema={fs} value={a.data[k]} />
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+    </section>
+  );
+}
