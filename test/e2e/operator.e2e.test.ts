@@ -28,6 +28,13 @@ const api = async (path: string, init: RequestInit = {}): Promise<{ status: numb
   const res = await fetch(`${base}${path}`, { ...init, headers: { ...asOperator.headers, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) } });
   return { status: res.status, headers: res.headers, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
 };
+interface LoggedMessage {
+  id: number;
+  client: string;
+  service: string;
+  requestId: string;
+  errorType: string | null;
+}
 const rights = async (): Promise<{ serviceId: string; clientId: string }[]> => (await api('/api/v1/exchange/access-rights')).body.items;
 
 async function signIn(context: BrowserContext, persona: DemoPersona, role: DemoPersona['role']): Promise<void> {
@@ -167,6 +174,95 @@ describe("the node operator's screens, in Chromium", () => {
     await log.getByText(en.log.dir.response).first().waitFor();
     await log.getByText(fill(en.log.ok, { status: 200 })).first().waitFor();
     await audit(page, 'en-operator-exchange');
+
+    // The log's filters, kept in the page's address. More answered calls (to page through), then one the provider
+    // refuses: the client has no right to another of this node's services.
+    for (let i = 0; i < 6; i++) {
+      const again = await fetch(`${base}/r1/${POPULATION}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT, 'X-Road-UserId': 'KG20203198551524' } });
+      expect(again.status).toBe(200);
+    }
+    const other = ((await api('/api/v1/exchange/services')).body.items as { id: string }[]).find((s) => s.id !== POPULATION)!.id;
+    const refused = await fetch(`${base}/r1/${other}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT } });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.headers.get('x-road-error')).toBeTruthy();
+    const logQuery = async (query: Record<string, string | number>): Promise<LoggedMessage[]> => {
+      const answer = await api(`/api/v1/exchange/message-log?${new URLSearchParams({ limit: '25', ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) })}`);
+      expect(answer.status).toBe(200);
+      return answer.body.items;
+    };
+    // the table shows exactly these messages, newest first
+    const showsLog = async (expected: LoggedMessage[]) => {
+      await expect
+        .poll(async () => {
+          const texts = await log.allTextContents();
+          return texts.length === expected.length && expected.every((m, i) => [m.requestId, m.client, m.service].every((part) => texts[i].includes(part)) && (!m.errorType || texts[i].includes(fill(en.log.error, { type: m.errorType }))));
+        })
+        .toBe(true);
+    };
+    const member = CLIENT.split('/').slice(0, 3).join('/');
+    const logForm = main.getByRole('search', { name: en.log.filters });
+    const show = logForm.getByRole('button', { name: en.log.apply, exact: true });
+    await logForm.getByRole('button', { name: en.log.clear }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.has('requestId')).toBe(false);
+    expect(await logForm.getByLabel(en.log.requestId).inputValue()).toBe('');
+
+    // by the client's member: its subsystems' messages, to both services
+    await logForm.getByLabel(en.log.client).fill(member);
+    await show.click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('client')).toBe(member);
+    const byMember = await logQuery({ client: member });
+    expect(byMember.length).toBe(25);
+    expect(byMember.every((m) => m.client.startsWith(`${member}/`))).toBe(true);
+    expect(new Set(byMember.map((m) => m.service))).toEqual(new Set([POPULATION, other]));
+    await showsLog(byMember);
+    await main.getByRole('status').filter({ hasText: fill(en.log.shownFiltered.other, { page: 1, n: 25 }) }).waitFor();
+
+    // and by the service, then paged through with both filters
+    await logForm.getByLabel(en.log.service).fill(POPULATION);
+    await show.click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('service')).toBe(POPULATION);
+    const byService = await logQuery({ client: member, service: POPULATION });
+    expect(byService.length).toBe(25);
+    expect(byService.every((m) => m.service === POPULATION && m.client.startsWith(`${member}/`))).toBe(true);
+    await showsLog(byService);
+    await main.getByRole('button', { name: en.log.older }).click();
+    const older = await logQuery({ client: member, service: POPULATION, before: byService[24].id });
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.every((m) => m.service === POPULATION && m.client.startsWith(`${member}/`))).toBe(true);
+    await showsLog(older);
+    await main.getByRole('status').filter({ hasText: fill(en.log.shownFiltered.other, { page: 2, n: older.length }) }).waitFor();
+    await main.getByRole('button', { name: en.log.newer }).click();
+    await showsLog(byService);
+
+    // a reload keeps the filters, in the fields and in the rows
+    await page.reload();
+    await h1(page, en.exchange.title);
+    expect(await logForm.getByLabel(en.log.client).inputValue()).toBe(member);
+    expect(await logForm.getByLabel(en.log.service).inputValue()).toBe(POPULATION);
+    await showsLog(byService);
+
+    // errors only: the refused call's answers, each with its error type
+    await logForm.getByLabel(en.log.service).fill('');
+    await logForm.getByLabel(en.log.errorsOnly).check();
+    await show.click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('errors')).toBe('true');
+    const errorsOnly = await logQuery({ client: member, errors: 'true' });
+    expect(errorsOnly.length).toBeGreaterThanOrEqual(2);
+    expect(errorsOnly.every((m) => m.errorType && m.client.startsWith(`${member}/`))).toBe(true);
+    expect(errorsOnly.some((m) => m.service === other && m.requestId === refused.headers.get('x-road-request-id'))).toBe(true);
+    await showsLog(errorsOnly);
+    expect(await log.filter({ hasText: fill(en.log.error, { type: '' }) }).count()).toBe(errorsOnly.length);
+    await audit(page, 'en-operator-exchange-filtered');
+
+    // a shared link that matches nothing: the empty state, then all messages again
+    await page.goto(`/operator/exchange?client=${encodeURIComponent('ZZ/GOV/NOBODY')}&errors=true`);
+    await h1(page, en.exchange.title);
+    await main.getByText(en.log.noMatch).waitFor();
+    expect(await logForm.getByLabel(en.log.errorsOnly).isChecked()).toBe(true);
+    await logForm.getByRole('button', { name: en.log.clear }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await showsLog(await logQuery({}));
+    expect(await page.evaluate('document.activeElement?.id')).toBe('op-log');
 
     // Revoke, after confirming, by keyboard; checked through the API
     await revokeButton.focus();

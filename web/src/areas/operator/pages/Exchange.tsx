@@ -2,8 +2,9 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { api, ApiError } from '../../../api';
 import { ErrorNotice, Loading, useLabel } from '../../../components';
 import { useI18n } from '../../../i18n';
-import type { AccessRight, ExchangeService, MessageLogEntry } from '../api';
+import type { AccessRight, ExchangeService } from '../api';
 import { DataTable, OperatorError, OperatorFrame, useReload, type Column } from '../shared';
+import { MessageLog } from './MessageLog';
 
 export function ExchangePage() {
   const { t } = useI18n();
@@ -35,7 +36,7 @@ function Exchange() {
       </nav>
       <ProvidedServices services={services} rights={rights.data?.items} />
       <AccessRights services={services.data?.items ?? []} rights={rights} />
-      <MessageLog />
+      <MessageLog services={services.data?.items ?? []} />
     </>
   );
 }
@@ -316,148 +317,6 @@ function AccessRights({ services, rights }: { services: ExchangeService[]; right
           </>
         )}
       </dialog>
-    </section>
-  );
-}
-
-const PAGE_SIZES = [25, 50, 100];
-
-function MessageLog() {
-  const { t, fmt } = useI18n();
-  const ids = useId();
-  const [requestId, setRequestId] = useState('');
-  const [query, setQuery] = useState({ requestId: '', limit: 25 });
-  // the `before` cursors of the pages seen, newest first: paging back goes to the previous one
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
-  const before = cursors[cursors.length - 1];
-  const log = useReload(
-    (signal) => api<{ items: MessageLogEntry[] }>('/api/v1/exchange/message-log', { signal, query: { limit: query.limit, before, requestId: query.requestId || undefined } }),
-    [query.limit, query.requestId, before],
-  );
-  const items = log.data?.items ?? [];
-  const heading = useRef<HTMLHeadingElement>(null);
-  // Paging replaces the rows: the focus goes to the log's heading, above them (a button at the end would be disabled).
-  const page = (step: 1 | -1) => {
-    if (log.loading) return;
-    setCursors((c) => (step === 1 ? [...c, items[items.length - 1].id] : c.slice(0, -1)));
-    heading.current?.focus();
-  };
-
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    setQuery((q) => ({ ...q, requestId: requestId.trim() }));
-    setCursors([undefined]);
-  };
-
-  const columns: Column<MessageLogEntry>[] = [
-    { key: 'at', header: t('operator.log.time'), rowHeader: true, cell: (m) => <time dateTime={m.at}>{fmt.dateTime(m.at)}</time> },
-    {
-      key: 'direction',
-      header: t('operator.log.direction'),
-      cell: (m) => (
-        <>
-          {t(`operator.log.dir.${m.direction === 'response' ? 'response' : 'request'}`)}
-          <span className="op-code">{t(`operator.log.side.${m.side === 'provider' ? 'provider' : 'client'}`)}</span>
-        </>
-      ),
-    },
-    { key: 'client', header: t('operator.exchange.client'), className: 'op-id', cell: (m) => <code>{m.client}</code> },
-    {
-      key: 'service',
-      header: t('operator.exchange.service'),
-      className: 'op-id',
-      cell: (m) => (
-        <>
-          <code>{m.service}</code>
-          <span className="op-code mono">
-            {m.method} {m.path}
-          </span>
-        </>
-      ),
-    },
-    { key: 'user', header: t('operator.log.user'), className: 'op-id', cell: (m) => (m.userId ? <code>{m.userId}</code> : <span className="muted">{t('operator.log.none')}</span>) },
-    { key: 'request', header: t('operator.log.requestId'), className: 'op-id', cell: (m) => <code>{m.requestId}</code> },
-    {
-      key: 'status',
-      header: t('operator.log.status'),
-      cell: (m) => {
-        if (m.errorType) return <span className="badge bad">{t('operator.log.error', { type: m.errorType })}</span>;
-        if (m.status === null) return <span className="muted">{t('operator.log.none')}</span>;
-        return <span className={`badge ${m.status < 400 ? 'ok' : 'bad'}`}>{t(m.status < 400 ? 'operator.log.ok' : 'operator.log.failed', { status: m.status })}</span>;
-      },
-    },
-  ];
-
-  return (
-    <section aria-labelledby="op-log" className="op-section">
-      <h2 id="op-log" ref={heading} tabIndex={-1}>
-        {t('operator.exchange.logTitle')}
-      </h2>
-      <p className="hint">{t('operator.exchange.logIntro')}</p>
-      <form className="op-filters" onSubmit={apply} role="search" aria-label={t('operator.log.filters')}>
-        <div className="field">
-          <label htmlFor={`${ids}-rid`}>{t('operator.log.requestId')}</label>
-          <input id={`${ids}-rid`} value={requestId} onChange={(e) => setRequestId(e.target.value)} maxLength={64} autoComplete="off" spellCheck={false} className="op-rid" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-limit`}>{t('operator.log.pageSize')}</label>
-          <select
-            id={`${ids}-limit`}
-            value={query.limit}
-            onChange={(e) => {
-              setQuery((q) => ({ ...q, limit: Number(e.target.value) }));
-              setCursors([undefined]);
-            }}
-          >
-            {PAGE_SIZES.map((s) => (
-              <option key={s} value={s}>
-                {fmt.number(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="op-filter-buttons">
-          <button type="submit">{t('operator.log.apply')}</button>
-          {query.requestId && (
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                setRequestId('');
-                setQuery((q) => ({ ...q, requestId: '' }));
-                setCursors([undefined]);
-              }}
-            >
-              {t('operator.log.clear')}
-            </button>
-          )}
-          <button type="button" className="secondary" onClick={() => !log.loading && log.reload()} aria-busy={log.loading}>
-            {t('operator.health.refresh')}
-          </button>
-        </div>
-      </form>
-
-      <p className="muted" role="status">
-        {log.data && !log.loading ? t('operator.log.shown', { count: items.length, n: fmt.number(items.length), page: fmt.number(cursors.length) }) : ''}
-      </p>
-      {log.error !== undefined && <OperatorError error={log.error} />}
-      {!log.data && log.loading && <Loading />}
-      {log.data &&
-        (items.length === 0 ? (
-          <p className="notice info">{query.requestId ? t('operator.log.noneFound') : t('operator.log.empty')}</p>
-        ) : (
-          <DataTable caption={t('operator.exchange.logTitle')} captionHidden columns={columns} rows={items} rowKey={(m) => String(m.id)} rowClass={(m) => (m.errorType || (m.status ?? 0) >= 400 ? 'op-warn-row' : undefined)} />
-        ))}
-      {(cursors.length > 1 || items.length >= query.limit) && (
-        <div className="op-pager">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => page(-1)}>
-            {t('operator.log.newer')}
-          </button>
-          <button type="button" className="secondary" disabled={items.length < query.limit} onClick={() => page(1)}>
-            {t('operator.log.older')}
-          </button>
-        </div>
-      )}
     </section>
   );
 }
