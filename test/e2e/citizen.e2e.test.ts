@@ -12,13 +12,18 @@ import ruCommon from '../../web/src/locales/ru.json' with { type: 'json' };
 import enCitizen from '../../web/src/locales/citizen/en.json' with { type: 'json' };
 import kkCitizen from '../../web/src/locales/citizen/kk.json' with { type: 'json' };
 import ruCitizen from '../../web/src/locales/citizen/ru.json' with { type: 'json' };
+import enOfficer from '../../web/src/locales/officer/en.json' with { type: 'json' };
+import enServer from '../../src/i18n/locales/en.json' with { type: 'json' };
+import ruServer from '../../src/i18n/locales/ru.json' with { type: 'json' };
+import ruOfficer from '../../web/src/locales/officer/ru.json' with { type: 'json' };
 
 // The citizen's side of the portal in Debian's Chromium (harness: test/support/portal.ts): signing in with the
 // persona chooser (the persona's key file signs the node's challenge), applying for a service with a fee and human
 // steps through the form generated from its schema (a field prefilled from the population register, with its
 // source), reviewing, signing in the browser, paying with the demo card, answering the agency's request, the
 // document, messages, who looked at my data, withdrawing, and the proactive offer. The officer works through the API
-// in another browser context. Every page is checked with axe-core and photographed as <lang>-citizen-<page>.
+// in another browser context, through the API, except the decision: the officer takes the application and approves
+// it in the officer's screens, as the whole journey (citizen, officer, verifier) runs in two languages. Every page is checked with axe-core and photographed as <lang>-citizen-<page>.
 const MARRIAGE = 'kz-marriage-registration'; // fee 3,450 KZT; steps: automatic check, registrar (review), registration (decide)
 const VEHICLE = 'kz-vehicle-registration';
 const CRIMINAL_RECORD = 'kz-criminal-record-certificate';
@@ -86,6 +91,45 @@ async function officer(identifier = OFFICER) {
       return res.json();
     },
   };
+}
+
+/**
+ * The officer decides in the portal's officer screens, in the same language: opens the application from the queue,
+ * takes it when nobody has it, completes each human step and approves, confirming each decision in its dialog.
+ */
+async function officerApprovesInPortal(lang: 'ru' | 'en', id: string, number: string) {
+  const O = (lang === 'ru' ? ruOfficer : enOfficer) as typeof enOfficer;
+  const context = await node.newContext(LOCALES[lang].locale);
+  contexts.push(context);
+  expect((await context.request.post('/api/v1/auth/demo-login', { data: { identifier: OFFICER, role: 'officer' } })).status()).toBe(200);
+  const page = await context.newPage();
+  await page.goto('/officer');
+  await page.getByRole('main').getByRole('link', { name: number }).click();
+  await page.waitForURL(`**/officer/applications/${id}`);
+  const main = page.getByRole('main');
+  const state = async () => (await (await context.request.get(`/api/v1/applications/${id}`)).json()) as { status: string; assignedTo: string | null; currentStep: string | null };
+  for (let round = 0; round < 4 && (await state()).status !== 'approved'; round++) {
+    const before = await state();
+    // the actions once the page has loaded: take it when nobody has it, then complete the step or approve
+    const take = main.getByRole('button', { name: O.actions.take, exact: true });
+    const decide = main.getByRole('button', { name: new RegExp(`^(?:${escape(O.actions.completeStep)}|${escape(O.actions.approve)})$`) });
+    await take.or(decide).first().waitFor();
+    if ((await take.count()) > 0) {
+      await take.click();
+      await page.getByRole('status').filter({ hasText: fill(O.actions.done.assign, { number }) }).waitFor();
+    }
+    await decide.waitFor();
+    const lastStep = (await decide.innerText()).trim() === O.actions.approve;
+    await decide.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await audit(page, `${lang}-citizen-officer-${lastStep ? 'approve' : 'step'}`);
+    await dialog.getByRole('button', { name: lastStep ? O.actions.confirmApproveButton : O.actions.confirmCompleteButton }).click();
+    await until(async () => JSON.stringify(await state()) !== JSON.stringify(before), 'the decision recorded');
+    await page.reload();
+  }
+  expect((await state()).status).toBe('approved');
+  await context.close();
 }
 
 async function service(code: string, lang: string) {
@@ -248,14 +292,12 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await page.getByRole('status').getByText(L.info.sent).waitFor();
   expect((await agency.get(id)).status).toBe('in_review');
 
-  // The officer completes the registrar's step and approves; the document is issued.
-  for (let step = 0; step < 4 && (await agency.get(id)).status !== 'approved'; step++) {
-    await agency.act(id, 'assign');
-    await agency.act(id, 'approve', { note: 'OK' });
-  }
+  // The officer completes the registrar's step and approves in the officer's screens; the document is issued.
+  await agency.act(id, 'unassign');
+  await officerApprovesInPortal(lang, id, app.number);
   expect((await agency.get(id)).status).toBe('approved');
   const issued = await until(
-    async () => ((await (await context.request.get('/api/v1/documents')).json()).items as { id: string; applicationId: string; title: Record<string, string> }[]).find((d) => d.applicationId === id),
+    async () => ((await (await context.request.get('/api/v1/documents')).json()).items as { id: string; applicationId: string; title: Record<string, string>; verifyUrl: string }[]).find((d) => d.applicationId === id),
     'the document',
   );
 
@@ -276,6 +318,16 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await page.getByRole('heading', { name: C.check.valid }).waitFor();
   await page.getByText(issued.id).waitFor();
   await shot(page, 'check');
+
+  // A verifier (a bank, an employer) scans the document's QR code: its URL opens the node's public verification
+  // page, in a browser of their own, signed in to nothing.
+  const { page: verifier } = await open(lang);
+  await verifier.goto(issued.verifyUrl);
+  const server = lang === 'ru' ? ruServer : enServer;
+  await verifier.getByRole('heading', { level: 1, name: issued.title[lang] ?? issued.title.en }).waitFor();
+  await verifier.getByRole('status').getByText(`${server.verify.status}: ${server.verify.valid}`, { exact: true }).waitFor();
+  await verifier.getByText(issued.id).first().waitFor();
+  await shot(verifier, 'verifier');
 
   // The messages show the decision; the data-access log shows the registers queried for the prefill and evidence.
   const messages = (await (await context.request.get('/api/v1/notifications')).json()).items as { template: string; subject: string; applicationId: string }[];
@@ -317,7 +369,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
 }
 
 describe('the citizen in the portal, in Chromium', () => {
-  it('applies in Russian: persona sign-in, form with a prefilled field, review, signature, a declined card then a paid one, answer, document, messages, data access, withdrawal', async () => {
+  it('applies in Russian: persona sign-in, form with a prefilled field, review, signature, a declined card then a paid one, answer; the officer approves in the officer screens; document, verifier, messages, data access, withdrawal', async () => {
     await journey('ru', 'Ерлан', false, true);
   }, 90_000);
 
