@@ -114,33 +114,23 @@ export interface OwnDocument {
 }
 
 export async function listMyDocuments(db: Db, actor: Actor, publicUrl: string): Promise<OwnDocument[]> {
-  const rows = await db
-    .selectFrom('documents')
-    .select(['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'])
-    .where('holder_person_id', '=', actor.personId)
-    .orderBy('issued_at', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    applicationId: r.application_id,
-    kind: r.kind,
-    title: r.title as Record<string, string>,
-    issuedAt: r.issued_at.toISOString(),
-    validUntil: r.valid_until,
-    revoked: r.revoked_at !== null,
-    verifyUrl: verifyUrl(publicUrl, r.id),
-  }));
+  const rows = await db.selectFrom('documents').select(OWN_COLUMNS).where('holder_person_id', '=', actor.personId).orderBy('issued_at', 'desc').execute();
+  return rows.map((r) => ownDocument(r, publicUrl));
 }
 
 /** The documents issued for an application, for a caller already allowed to read the application. */
 export async function documentsOfApplication(db: Db, applicationId: string, publicUrl: string): Promise<OwnDocument[]> {
-  const rows = await db
-    .selectFrom('documents')
-    .select(['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'])
-    .where('application_id', '=', applicationId)
-    .orderBy('issued_at')
-    .execute();
-  return rows.map((r) => ({
+  const rows = await db.selectFrom('documents').select(OWN_COLUMNS).where('application_id', '=', applicationId).orderBy('issued_at').execute();
+  return rows.map((r) => ownDocument(r, publicUrl));
+}
+
+const OWN_COLUMNS = ['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'] as const;
+
+function ownDocument(
+  r: { id: string; application_id: string; kind: string; title: unknown; issued_at: Date; valid_until: string | null; revoked_at: Date | null },
+  publicUrl: string,
+): OwnDocument {
+  return {
     id: r.id,
     applicationId: r.application_id,
     kind: r.kind,
@@ -149,7 +139,7 @@ export async function documentsOfApplication(db: Db, applicationId: string, publ
     validUntil: r.valid_until,
     revoked: r.revoked_at !== null,
     verifyUrl: verifyUrl(publicUrl, r.id),
-  }));
+  };
 }
 
 /** The PDF as issued, for its holder or an officer of the issuing agency. */

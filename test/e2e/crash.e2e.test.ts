@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoPersona } from '../../src/demo/seed.js';
 import { paths } from '../../src/platform/paths.js';
-import { adminUrl } from '../support/database.js';
+import { adminUrl, postgresReachable, queryOnce } from '../support/database.js';
 import { applicationSignature } from '../support/node.js';
 import { freePort } from '../support/ports.js';
 
@@ -22,22 +20,8 @@ let child: ChildProcess;
 let base = '';
 let output = '';
 
-const reachable = await new Promise<boolean>((resolve) => {
-  const u = new URL(adminUrl);
-  const s = connect({ host: u.hostname, port: Number(u.port || 5432) });
-  s.once('connect', () => (s.destroy(), resolve(true)));
-  s.once('error', () => resolve(false));
-});
-
-async function admin(text: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
+const reachable = await postgresReachable();
+const admin = (text: string) => queryOnce(adminUrl, text);
 
 async function startNode(port: number) {
   output = '';
@@ -82,15 +66,7 @@ async function citizenSubmitting() {
     fetch(`${base}/api/v1/applications`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body, signal: AbortSignal.timeout(10_000) });
 }
 
-async function storedApplications(): Promise<{ id: string; status: string }[]> {
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<{ id: string; status: string }>('SELECT id, status FROM applications')).rows;
-  } finally {
-    await c.end();
-  }
-}
+const storedApplications = () => queryOnce<{ id: string; status: string }>(databaseUrl, 'SELECT id, status FROM applications');
 
 async function waitForHealth(status: number, seconds: number): Promise<{ status: string }> {
   for (let i = 0; i < seconds * 10; i++) {

@@ -1,12 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoPersona } from '../../src/demo/seed.js';
 import { paths } from '../../src/platform/paths.js';
-import { adminUrl } from '../support/database.js';
+import { adminUrl, postgresReachable, queryOnce } from '../support/database.js';
 import { applicationSignature } from '../support/node.js';
 import { freePort } from '../support/ports.js';
 
@@ -19,22 +17,8 @@ let child: ChildProcess;
 let base = '';
 let output = '';
 
-const reachable = await new Promise<boolean>((resolve) => {
-  const u = new URL(adminUrl);
-  const s = connect({ host: u.hostname, port: Number(u.port || 5432) });
-  s.once('connect', () => (s.destroy(), resolve(true)));
-  s.once('error', () => resolve(false));
-});
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const reachable = await postgresReachable();
+const query = queryOnce;
 
 const workers = () =>
   execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })

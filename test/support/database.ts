@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,4 +63,25 @@ export async function createTestDatabase(options: { persistent?: boolean } = {})
     },
   };
   return test;
+}
+
+/** Whether the PostgreSQL server at `url` accepts connections (tests that need it are skipped without it, outside CI). */
+export function postgresReachable(url = adminUrl): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const u = new URL(url);
+    const s = connect({ host: u.hostname, port: Number(u.port || 5432) });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** One statement on a connection of its own (for tests that watch a node from outside). */
+export async function queryOnce<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(text)).rows;
+  } finally {
+    await c.end();
+  }
 }

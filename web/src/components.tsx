@@ -168,3 +168,25 @@ export function useLabel(): (prefix: string, code: string) => string {
     return label === `${prefix}.${code}` ? code : label;
   };
 }
+
+/** A page's breadcrumb trail: entries with `to` are links, the one without is the current page. */
+export function Breadcrumb({ trail, label }: { trail: { to?: string; label: ReactNode; lang?: string; mono?: boolean }[]; label?: string }) {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={label ?? t('service.breadcrumb')} className="breadcrumb">
+      <ol>
+        {trail.map((c, i) =>
+          c.to ? (
+            <li key={i} lang={c.lang}>
+              <Link to={c.to}>{c.label}</Link>
+            </li>
+          ) : (
+            <li key={i} aria-current="page" lang={c.lang} className={c.mono ? 'mono' : undefined}>
+              {c.label}
+            </li>
+          ),
+        )}
+      </ol>
+    </nav>
+  );
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type ApplicationDetail, type ApplicationSummary, type Invoice, type MyDocument, type ServiceDetail, type ServiceSummary } from '../api';
 import { ApplicationActionsLazy, SubmittedDataLazy } from '../areas/citizen/lazy';
 import { CitizenGate as Gate, useCitizen } from '../areas/citizen/shared';
-import { ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '../components';
+import { Breadcrumb, ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, useRouter } from '../router';
@@ -169,16 +169,7 @@ export function ApplicationPage({ id }: { id: string }) {
 
   return (
     <article className="application">
-      <nav aria-label={t('service.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/my/applications">{t('applications.title')}</Link>
-          </li>
-          <li aria-current="page" className="mono">
-            {a.number}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ to: '/my/applications', label: t('applications.title') }, { label: a.number, mono: true }]} />
       <h1>{t('application.title', { number: a.number })}</h1>
       {submitted && (
         <div className="notice ok announced" role="status" tabIndex={-1} ref={notice}>

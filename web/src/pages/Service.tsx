@@ -1,5 +1,5 @@
 import { api, type ServiceDetail } from '../api';
-import { Deadline, ErrorNotice, Fee, Loading, useLabel } from '../components';
+import { Breadcrumb, Deadline, ErrorNotice, Fee, Loading, useLabel } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { ENDONYMS, isLang, useI18n } from '../i18n';
 import { Link } from '../router';
@@ -28,16 +28,7 @@ export function ServicePage({ code }: { code: string }) {
 
   return (
     <article className="service">
-      <nav aria-label={t('service.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/">{t('nav.services')}</Link>
-          </li>
-          <li aria-current="page" lang={s.language}>
-            {s.title}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ to: '/', label: t('nav.services') }, { label: s.title, lang: s.language }]} />
       <h1 lang={s.language}>{s.title}</h1>
       {other && <p className="notice info">{t('service.otherLanguage', { language: isLang(s.language) ? ENDONYMS[s.language] : s.language })}</p>}
       <p className="lead" lang={s.language}>

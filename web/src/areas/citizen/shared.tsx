@@ -100,24 +100,4 @@ export function useFocusOn(key: unknown, ref: RefObject<HTMLElement | null>, els
   }, [key]);
 }
 
-/** A page's breadcrumb trail: the last entry is the current page. */
-export function Breadcrumb({ trail }: { trail: { to?: string; label: ReactNode; lang?: string }[] }) {
-  const { t } = useI18n();
-  return (
-    <nav aria-label={t('service.breadcrumb')} className="breadcrumb">
-      <ol>
-        {trail.map((c, i) =>
-          c.to && i < trail.length - 1 ? (
-            <li key={i} lang={c.lang}>
-              <Link to={c.to}>{c.label}</Link>
-            </li>
-          ) : (
-            <li key={i} aria-current="page" lang={c.lang}>
-              {c.label}
-            </li>
-          ),
-        )}
-      </ol>
-    </nav>
-  );
-}
+export { Breadcrumb } from '../../components';

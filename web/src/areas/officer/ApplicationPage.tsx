@@ -1,9 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import type { FormSchema, ServiceDetail } from '../../api';
-import { ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '../../components';
+import { Breadcrumb, ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '../../components';
 import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { Link } from '../../router';
 import { ActionsPanel } from './actions';
 import { DocumentsSection } from './documents';
 import { application, serviceDetail, type Evidence, type OfficerApplication, type OfficerMe } from './api';
@@ -205,13 +204,7 @@ export function OfficerApplicationPage({ id }: { id: string }) {
   if (app.status === 'error')
     return (
       <>
-        <nav aria-label={t('officer.app.breadcrumb')} className="breadcrumb">
-          <ol>
-            <li>
-              <Link to="/officer">{t('officer.queue.title')}</Link>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumb label={t('officer.app.breadcrumb')} trail={[{ to: '/officer', label: t('officer.queue.title') }]} />
         <h1>{t('officer.app.notFound')}</h1>
         <ErrorNotice error={app.error} />
       </>
@@ -242,16 +235,7 @@ function ApplicationView({ app: a, me, done, onDone }: { app: OfficerApplication
 
   return (
     <article className="application officer-application">
-      <nav aria-label={t('officer.app.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/officer">{t('officer.queue.title')}</Link>
-          </li>
-          <li aria-current="page" className="mono">
-            {a.number}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb label={t('officer.app.breadcrumb')} trail={[{ to: '/officer', label: t('officer.queue.title') }, { label: a.number, mono: true }]} />
       <h1>{t('officer.app.title', { number: a.number })}</h1>
       <p className="lead" lang={s?.language}>
         {s?.title ?? a.service}
