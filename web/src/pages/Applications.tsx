@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, type ApplicationDetail, type ApplicationSummary, type Invoice, type MyDocument, type ServiceDetail, type ServiceSummary } from '../api';
 import { ApplicationActionsLazy, SubmittedDataLazy } from '../areas/citizen/lazy';
 import { CitizenGate as Gate, useCitizen } from '../areas/citizen/shared';
@@ -20,9 +20,44 @@ function useInvoices(enabled: boolean, version: unknown): Record<string, Invoice
   return invoices.status === 'ok' ? Object.fromEntries(invoices.data.items.map((i) => [i.applicationId, i])) : {};
 }
 
-export function ApplicationsPage() {
+/** An application's status, number, dates and fee, as the list and the application's page show them. */
+function ApplicationFacts({ application: a, invoice, wide, children }: { application: ApplicationSummary; invoice: Invoice | null | undefined; wide?: boolean; children?: ReactNode }) {
   const { t, fmt } = useI18n();
   const label = useLabel();
+  return (
+    <>
+      <p>
+        <StatusBadge status={a.status} /> {a.overdue && <span className="badge bad">{t('applications.overdue')}</span>}
+      </p>
+      <dl className={wide ? 'facts wide' : 'facts'}>
+        <div>
+          <dt>{t('applications.number')}</dt>
+          <dd className="mono">{a.number}</dd>
+        </div>
+        <div>
+          <dt>{t('applications.submitted')}</dt>
+          <dd>{fmt.dateTime(a.submittedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('applications.deadline')}</dt>
+          <dd>{fmt.day(a.deadline)}</dd>
+        </div>
+        {children}
+        {invoice && (
+          <div>
+            <dt>{t('applications.fee')}</dt>
+            <dd>
+              <Fee amount={invoice.amount} currency={invoice.currency} /> · {label('payment', invoice.status)}
+            </dd>
+          </div>
+        )}
+      </dl>
+    </>
+  );
+}
+
+export function ApplicationsPage() {
+  const { t } = useI18n();
   const gate = useCitizen();
   useTitle(t('applications.title'));
   const services = useServiceTitles(gate === 'ok');
@@ -80,31 +115,7 @@ export function ApplicationsPage() {
                       <span lang={s?.language}>{s?.title ?? a.serviceTitle ?? a.service}</span>
                     </Link>
                   </h2>
-                  <p>
-                    <StatusBadge status={a.status} /> {a.overdue && <span className="badge bad">{t('applications.overdue')}</span>}
-                  </p>
-                  <dl className="facts">
-                    <div>
-                      <dt>{t('applications.number')}</dt>
-                      <dd className="mono">{a.number}</dd>
-                    </div>
-                    <div>
-                      <dt>{t('applications.submitted')}</dt>
-                      <dd>{fmt.dateTime(a.submittedAt)}</dd>
-                    </div>
-                    <div>
-                      <dt>{t('applications.deadline')}</dt>
-                      <dd>{fmt.day(a.deadline)}</dd>
-                    </div>
-                    {invoice && (
-                      <div>
-                        <dt>{t('applications.fee')}</dt>
-                        <dd>
-                          <Fee amount={invoice.amount} currency={invoice.currency} /> · {label('payment', invoice.status)}
-                        </dd>
-                      </div>
-                    )}
-                  </dl>
+                  <ApplicationFacts application={a} invoice={invoice} />
                 </li>
               );
             })}
@@ -188,35 +199,12 @@ export function ApplicationPage({ id }: { id: string }) {
           a.service
         )}
       </p>
-      <p>
-        <StatusBadge status={a.status} /> {a.overdue && <span className="badge bad">{t('applications.overdue')}</span>}
-      </p>
-      <dl className="facts wide">
-        <div>
-          <dt>{t('applications.number')}</dt>
-          <dd className="mono">{a.number}</dd>
-        </div>
-        <div>
-          <dt>{t('applications.submitted')}</dt>
-          <dd>{fmt.dateTime(a.submittedAt)}</dd>
-        </div>
-        <div>
-          <dt>{t('applications.deadline')}</dt>
-          <dd>{fmt.day(a.deadline)}</dd>
-        </div>
+      <ApplicationFacts application={a} invoice={invoice} wide>
         <div>
           <dt>{t('service.agency')}</dt>
           <dd lang={s?.language}>{s?.agency.name ?? a.agency}</dd>
         </div>
-        {invoice && (
-          <div>
-            <dt>{t('applications.fee')}</dt>
-            <dd>
-              <Fee amount={invoice.amount} currency={invoice.currency} /> · {label('payment', invoice.status)}
-            </dd>
-          </div>
-        )}
-      </dl>
+      </ApplicationFacts>
 
       <ApplicationActionsLazy application={a} invoice={invoice} onChanged={() => setVersion((v) => v + 1)} />
 
