@@ -66,14 +66,17 @@ if (canRestart) {
   restartStatus = 1;
 } else console.warn('⚠ the PostgreSQL restart test needs the local cluster (pg_ctlcluster, as root): skipped.');
 
-const counts = { passed: 0, failed: 0, skipped: 0 };
+const counts = { passed: 0, failed: 0, skipped: 0, brokenFiles: 0 };
 for (const file of [report, ...(canRestart ? [restartReport] : [])]) {
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8'));
   counts.passed += r.numPassedTests;
   counts.failed += r.numFailedTests;
   counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // a file whose setup failed fails no test (its tests count as skipped), yet fails the run: count it as failed
+  counts.brokenFiles += r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed')).length;
 }
 if (!canRestart) counts.skipped += 1;
-console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+const broken = counts.brokenFiles ? ` (and ${counts.brokenFiles} test file${counts.brokenFiles > 1 ? 's' : ''} failed in setup)` : '';
+console.log(`\n${counts.passed} passed, ${counts.failed + counts.brokenFiles} failed${broken}${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exit(status || restartStatus);
