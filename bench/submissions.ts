@@ -33,7 +33,7 @@ interface Citizen {
 }
 
 /** A node of `processes` processes on the database, with the demo citizens signed in and their forms signed. */
-async function startSubmittingNode(dbUrl: string, processes: number) {
+export async function startSubmittingNode(dbUrl: string, processes: number) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
@@ -66,7 +66,7 @@ async function startSubmittingNode(dbUrl: string, processes: number) {
 type Round = LoadResult & { cpuMsPerSubmission: number; peakMb: number };
 
 /** One round of submissions at `connections`: throughput, latency, CPU per submission and peak memory of every process. */
-async function submissionRound(node: { base: string; pid: number; citizens: Citizen[] }, connections: number, seconds: number): Promise<Round> {
+export async function submissionRound(node: { base: string; pid: number; citizens: Citizen[] }, connections: number, seconds: number): Promise<Round> {
   let i = 0;
   let peakMb = 0;
   const tree = processTree(node.pid);

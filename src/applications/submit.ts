@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/index.js';
+import { auditInsert } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import { type Actor, verifyPersonSignature } from '../identity/index.js';
-import { notify } from '../notifications/index.js';
-import { createInvoice } from '../payments/payments.js';
+import { notificationWrites } from '../notifications/index.js';
+import { invoiceWrites } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, sql, type Tx } from '../platform/db/index.js';
+import { type Db, sql, type Tx, type Write, writeTogether } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
-import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
-import { enqueue } from '../platform/jobs.js';
+import { onceTogether, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import { jobInsert } from '../platform/jobs.js';
 import type { WorkingCalendar } from '../workflow/calendar.js';
-import { scheduleDeadlineTimers } from '../workflow/engine.js';
+import { deadlineTimerWrites } from '../workflow/engine.js';
 import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { ApplicationSummary } from './model.js';
 
@@ -52,7 +52,7 @@ export async function submitApplication(
   // ECDSA signatures differ each time they are made: a retry is the same request when {service, data} is.
   const hash = requestHash('POST /api/v1/applications', { service: input.service, data: input.data });
 
-  return once(db, actor.accountId, idempotencyKey, hash, now, async (tx) => {
+  return onceTogether(db, actor.accountId, idempotencyKey, hash, now, async () => {
     const service = catalog.get(input.service);
     if (!service) throw invalid('errors.invalid_application', [{ field: '/service', code: 'errors.unknown_service', params: { service: input.service } }]);
     if (!service.applicants.includes('person')) {
@@ -61,109 +61,145 @@ export async function submitApplication(
     const fieldErrors = catalog.validateForm(service.code, input.data);
     if (fieldErrors.length) throw invalid('errors.invalid_application', fieldErrors);
 
-    const signer = await verifyPersonSignature(tx, deps.ca, input.signature, signedPayload(input.service, input.data), now, actor.personId);
+    const signer = await verifyPersonSignature(db, deps.ca, input.signature, signedPayload(input.service, input.data), now, actor.personId);
     if (signer.problem) {
       throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
     }
 
-    const body = await storeApplication(tx, deps, service, { personId: actor.personId, accountId: actor.accountId, role: actor.role }, input.data, input.signature, language, now, {
+    const applicant = { personId: actor.personId, accountId: actor.accountId, role: actor.role, language: actor.language };
+    const { body, writes } = await applicationWrites(db, deps, service, applicant, input.data, input.signature, language, now, {
       type: 'submit',
       idempotencyKey,
       payload: { certificate: signer.certificateSerial, serviceVersion: service.version },
     });
-    return { status: 201, body };
+    return { status: 201, body, writes };
   });
 }
 
 /**
  * Stores a valid application with its first history action, audit entry, invoice or workflow jobs and timers, and
- * the applicant's first message, in the caller's transaction. Used for signed submissions and for applications
- * a citizen consented to in a proactive offer.
+ * the applicant's first message, in the caller's transaction. Used for applications a citizen consented to in a
+ * proactive offer; a signed submission runs the same writes in one statement with its Idempotency-Key.
  */
 export async function storeApplication(
   tx: Tx,
   deps: Pick<ApplicationsDeps, 'calendars'>,
   service: ServiceDefinition,
-  applicant: { personId: string; accountId: string; role: Actor['role'] },
+  applicant: Applicant,
   data: Record<string, unknown>,
   signature: string,
   language: string,
   now: Date,
-  action: { type: string; idempotencyKey: string | null; payload: Record<string, unknown> },
+  action: FirstAction,
 ): Promise<ApplicationSummary> {
+  const { body, writes } = await applicationWrites(tx, deps, service, applicant, data, signature, language, now, action);
+  await writeTogether(tx, writes);
+  return body;
+}
+
+/** Who applies; `language` is the applicant's own, for the messages they receive. */
+export interface Applicant {
+  personId: string;
+  accountId: string;
+  role: Actor['role'];
+  language: string;
+}
+
+type FirstAction = { type: string; idempotencyKey: string | null; payload: Record<string, unknown> };
+
+/**
+ * A new application's writes — the application, its first history action, the invoice or the evidence job and the
+ * deadline's timers, the applicant's message, the audit entry — built to run as one statement, and the summary the
+ * applicant gets. Only the application's number is read first (the sequence), as it appears in the message.
+ */
+async function applicationWrites(
+  db: Db | Tx,
+  deps: Pick<ApplicationsDeps, 'calendars'>,
+  service: ServiceDefinition,
+  applicant: Applicant,
+  data: Record<string, unknown>,
+  signature: string,
+  language: string,
+  now: Date,
+  action: FirstAction,
+): Promise<{ body: ApplicationSummary; writes: Write[] }> {
   const calendar = deps.calendars.get(service.state);
   if (!calendar) throw new Error(`no working-day calendar for ${service.state}`);
   const deadline = calendar.deadline(now, service.deadline.days, service.deadline.type);
   const year = calendar.localDate(now).slice(0, 4);
   const id = randomUUID();
+  const { number } = await sql<{ number: string }>`SELECT ${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0') AS number`
+    .execute(db)
+    .then((r) => r.rows[0]);
+  const status = service.fee.amount > 0 ? 'awaiting_payment' : 'submitted';
 
-  const inserted = await tx
-    .insertInto('applications')
-    .values({
+  const writes: Write[] = [
+    db.insertInto('applications').values({
       id,
-      number: sql<string>`${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0')`,
+      number,
       service_code: service.code,
       service_version: service.version,
       state: service.state,
       agency_code: service.agency,
       applicant_person_id: applicant.personId,
       applicant_account_id: applicant.accountId,
-      status: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
+      status,
       data: JSON.stringify(data),
       signature,
       language,
       submitted_at: now,
       deadline,
       updated_at: now,
-    })
-    .returning(['number'])
-    .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('application_actions')
-    .values({
+    }),
+    db.insertInto('application_actions').values({
       application_id: id,
       seq: 1,
       type: action.type,
-      status_after: service.fee.amount > 0 ? 'awaiting_payment' : 'submitted',
+      status_after: status,
       actor_account_id: applicant.accountId,
       actor_role: applicant.role,
       at: now,
       idempotency_key: action.idempotencyKey,
       payload: JSON.stringify(action.payload),
-    })
-    .execute();
+    }),
+  ];
   let payment: ApplicationSummary['payment'];
   if (service.fee.amount > 0) {
     // The fee first: the legal term and the workflow start when the payment arrives.
-    const invoice = await createInvoice(tx, { id, number: inserted.number, personId: applicant.personId, accountId: applicant.accountId }, service, now);
+    const { invoice, writes: invoicing } = invoiceWrites(db, { id, number, personId: applicant.personId, accountId: applicant.accountId, language: applicant.language }, service, now);
     payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
+    writes.push(...invoicing);
   } else {
     // Evidence is gathered and the automatic steps run as jobs; the deadline's timers are set now, with them.
-    await enqueue(tx, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` });
-    await scheduleDeadlineTimers(tx, deps, { id, state: service.state, deadline }, now);
-    await notify(tx, { recipientAccountId: applicant.accountId, template: 'application_submitted', applicationId: id, params: { number: inserted.number, service: service.title, deadline } }, now);
+    writes.push(
+      jobInsert(db, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` }),
+      ...deadlineTimerWrites(db, deps, { id, state: service.state, deadline }, now),
+      ...notificationWrites(db, { recipientAccountId: applicant.accountId, template: 'application_submitted', applicationId: id, params: { number, service: service.title, deadline } }, applicant.language, now).writes,
+    );
   }
-  await appendAudit(tx, {
-    at: now,
-    actorAccountId: applicant.accountId,
-    action: 'application.submit',
-    subjectType: 'application',
-    subjectId: id,
-    personId: applicant.personId,
-    details: { service: service.code, number: inserted.number },
-  });
+  writes.push(
+    auditInsert(db, {
+      at: now,
+      actorAccountId: applicant.accountId,
+      action: 'application.submit',
+      subjectType: 'application',
+      subjectId: id,
+      personId: applicant.personId,
+      details: { service: service.code, number },
+    }),
+  );
 
   const body: ApplicationSummary = {
     id,
-    number: inserted.number,
+    number,
     service: service.code,
     serviceVersion: service.version,
     state: service.state,
     agency: service.agency,
-    status: payment ? 'awaiting_payment' : 'submitted',
+    status,
     submittedAt: now.toISOString(),
     deadline,
     ...(payment ? { payment } : {}),
   };
-  return body;
+  return { body, writes };
 }

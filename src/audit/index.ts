@@ -1,1 +1,1 @@
-export { appendAudit, AuditSealer, sealAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';
+export { appendAudit, auditInsert, AuditSealer, sealAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';

@@ -37,20 +37,22 @@ export function entryHash(prevHash: string | null, e: { at: Date; actor_account_
  * do not wait for each other's commits.
  */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx
-    .insertInto('audit_events')
-    .values({
-      at: entry.at,
-      actor_account_id: entry.actorAccountId,
-      action: entry.action,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      person_id: entry.personId ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-      prev_hash: null,
-      hash: null,
-    })
-    .execute();
+  await auditInsert(tx, entry).execute();
+}
+
+/** The insert of an audit entry, to run together with the writes of the change it records (writeTogether). */
+export function auditInsert(tx: Tx | Db, entry: AuditEntry) {
+  return tx.insertInto('audit_events').values({
+    at: entry.at,
+    actor_account_id: entry.actorAccountId,
+    action: entry.action,
+    subject_type: entry.subjectType,
+    subject_id: entry.subjectId,
+    person_id: entry.personId ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    prev_hash: null,
+    hash: null,
+  });
 }
 
 /**

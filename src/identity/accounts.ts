@@ -17,16 +17,27 @@ export interface Actor {
   language: string;
 }
 
-export async function findActor(db: Db, accountId: string): Promise<Actor | undefined> {
-  const row = await db
-    .selectFrom('accounts as a')
-    .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select([
-      'a.id', 'a.person_id', 'a.role', 'a.agency_code', 'a.permissions', 'a.active',
-      'p.state', 'p.national_id', 'p.given_name', 'p.family_name', 'p.language',
-    ])
-    .where('a.id', '=', accountId)
-    .executeTakeFirst();
+// The account and person columns an Actor is made of (the query builder names them a. and p.).
+export const ACTOR_COLUMNS = [
+  'a.id', 'a.person_id', 'a.role', 'a.agency_code', 'a.permissions', 'a.active',
+  'p.state', 'p.national_id', 'p.given_name', 'p.family_name', 'p.language',
+] as const;
+
+interface ActorRow {
+  id: string;
+  person_id: string;
+  role: Role;
+  agency_code: string | null;
+  permissions: string[];
+  active: boolean;
+  state: string;
+  national_id: string;
+  given_name: string;
+  family_name: string;
+  language: string;
+}
+
+export function actorOf(row: ActorRow | undefined): Actor | undefined {
   if (!row || !row.active) return undefined;
   return {
     accountId: row.id,
@@ -39,6 +50,16 @@ export async function findActor(db: Db, accountId: string): Promise<Actor | unde
     name: `${row.given_name} ${row.family_name}`,
     language: row.language,
   };
+}
+
+export async function findActor(db: Db, accountId: string): Promise<Actor | undefined> {
+  const row = await db
+    .selectFrom('accounts as a')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(ACTOR_COLUMNS)
+    .where('a.id', '=', accountId)
+    .executeTakeFirst();
+  return actorOf(row);
 }
 
 /** The account a person signs in to: the role asked for, else their citizen account, else their only one. */

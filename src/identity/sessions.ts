@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/index.js';
-import { findActor, type Actor } from './accounts.js';
+import { ACTOR_COLUMNS, actorOf, type Actor } from './accounts.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -17,15 +17,19 @@ export async function openSession(db: Db, accountId: string, now: Date, hours: n
   return { token, expiresAt };
 }
 
+/** The actor behind a session token, in one query (it runs on every signed-in request). */
 export async function resolveSession(db: Db, token: string, now: Date): Promise<Actor | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const session = await db
-    .selectFrom('sessions')
-    .select(['account_id', 'expires_at', 'revoked_at'])
-    .where('token_hash', '=', hash(token))
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .innerJoin('persons as p', 'p.id', 'a.person_id')
+    .select(ACTOR_COLUMNS)
+    .where('s.token_hash', '=', hash(token))
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
     .executeTakeFirst();
-  if (!session || session.revoked_at || session.expires_at <= now) return undefined;
-  return findActor(db, session.account_id);
+  return actorOf(row);
 }
 
 export async function closeSession(db: Db, token: string, now: Date): Promise<void> {

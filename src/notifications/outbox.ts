@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isLanguage, pickText, translate } from '../i18n/index.js';
-import { type Db, type Tx, sql } from '../platform/db/index.js';
+import { type Db, type Tx, type Write, sql, writeTogether } from '../platform/db/index.js';
 import { contactOf } from '../identity/index.js';
-import { enqueue } from '../platform/jobs.js';
+import { enqueue, jobInsert } from '../platform/jobs.js';
 import type { Channel } from './channels.js';
 
 export const DISPATCH_QUEUE = 'notification.dispatch';
@@ -24,27 +24,33 @@ export interface Message {
 export async function notify(tx: Tx, message: Message, now: Date): Promise<string> {
   const recipient = await contactOf(tx, message.recipientAccountId);
   if (!recipient) throw new Error(`no account ${message.recipientAccountId} to notify`);
-  const language = isLanguage(recipient.language) ? recipient.language : 'en';
+  const { id, writes } = notificationWrites(tx, message, recipient.language, now);
+  await writeTogether(tx, writes);
+  return id;
+}
+
+/**
+ * The outbox row of a message rendered in `recipientLanguage` (the recipient's own, when the caller already knows
+ * it) and its delivery job, as writes to run together with the change they tell of (writeTogether).
+ */
+export function notificationWrites(tx: Tx | Db, message: Message, recipientLanguage: string, now: Date): { id: string; writes: Write[] } {
+  const language = isLanguage(recipientLanguage) ? recipientLanguage : 'en';
   const params = Object.fromEntries(
     Object.entries(message.params).map(([k, v]) => [k, typeof v === 'string' ? v : pickText(v, language)]),
   );
   const id = randomUUID();
-  await tx
-    .insertInto('notifications')
-    .values({
-      id,
-      recipient_account_id: message.recipientAccountId,
-      template: message.template,
-      params: JSON.stringify(message.params),
-      language,
-      subject: translate(language, `notifications.${message.template}.subject`, params),
-      body: translate(language, `notifications.${message.template}.body`, params),
-      application_id: message.applicationId ?? null,
-      created_at: now,
-    })
-    .execute();
-  await enqueue(tx, DISPATCH_QUEUE, { notificationId: id }, now, { uniqueKey: `dispatch:${id}` });
-  return id;
+  const row = tx.insertInto('notifications').values({
+    id,
+    recipient_account_id: message.recipientAccountId,
+    template: message.template,
+    params: JSON.stringify(message.params),
+    language,
+    subject: translate(language, `notifications.${message.template}.subject`, params),
+    body: translate(language, `notifications.${message.template}.body`, params),
+    application_id: message.applicationId ?? null,
+    created_at: now,
+  });
+  return { id, writes: [row, jobInsert(tx, DISPATCH_QUEUE, { notificationId: id }, now, { uniqueKey: `dispatch:${id}` })] };
 }
 
 export interface NotificationView {

@@ -1,4 +1,4 @@
-export { applyPaymentEvent, cancelOpenInvoice, createInvoice, demoCheckout, ledger, listMyInvoices, refundApplicationFee, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
+export { applyPaymentEvent, cancelOpenInvoice, invoiceWrites, demoCheckout, ledger, listMyInvoices, refundApplicationFee, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
 export { DEMO_PROVIDER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WEBHOOK_PATH, type PaymentEvent } from './demo-provider.js';
 export { formatMoney } from './money.js';
 export { REFUND_QUEUE, WEBHOOK_QUEUE } from './queues.js';

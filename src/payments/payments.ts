@@ -3,9 +3,9 @@ import { applyAction, lockApplication } from '../applications/lifecycle.js';
 import { appendAudit } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
-import { notify } from '../notifications/index.js';
+import { notificationWrites, notify } from '../notifications/index.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, type Tx, transaction } from '../platform/db/index.js';
+import { type Db, type Tx, type Write, transaction } from '../platform/db/index.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { enqueue } from '../platform/jobs.js';
@@ -39,16 +39,23 @@ export interface InvoiceView {
   paidAt: string | null;
 }
 
-/** The invoice for a fee, with its charge in the ledger, in the submission's transaction. */
-export async function createInvoice(tx: Tx, app: { id: string; number: string; personId: string; accountId: string }, def: ServiceDefinition, now: Date): Promise<InvoiceView> {
+/** The invoice for a fee, with its charge in the ledger and the payer's message, as writes for the submission's statement. */
+export function invoiceWrites(
+  tx: Tx | Db,
+  app: { id: string; number: string; personId: string; accountId: string; language: string },
+  def: ServiceDefinition,
+  now: Date,
+): { invoice: InvoiceView; writes: Write[] } {
   const id = randomUUID();
-  await tx
-    .insertInto('invoices')
-    .values({ id, application_id: app.id, payer_person_id: app.personId, amount: def.fee.amount, currency: def.fee.currency, status: 'open', created_at: now })
-    .execute();
-  await tx.insertInto('ledger_entries').values({ invoice_id: id, kind: 'charge', amount: def.fee.amount, currency: def.fee.currency, at: now }).execute();
-  await notify(tx, { recipientAccountId: app.accountId, template: 'payment_required', applicationId: app.id, params: { number: app.number, service: def.title, amount: formatMoney(def.fee.amount, def.fee.currency) } }, now);
-  return { id, applicationId: app.id, amount: def.fee.amount, currency: def.fee.currency, status: 'open', createdAt: now.toISOString(), paidAt: null };
+  const message = { recipientAccountId: app.accountId, template: 'payment_required', applicationId: app.id, params: { number: app.number, service: def.title, amount: formatMoney(def.fee.amount, def.fee.currency) } };
+  return {
+    invoice: { id, applicationId: app.id, amount: def.fee.amount, currency: def.fee.currency, status: 'open', createdAt: now.toISOString(), paidAt: null },
+    writes: [
+      tx.insertInto('invoices').values({ id, application_id: app.id, payer_person_id: app.personId, amount: def.fee.amount, currency: def.fee.currency, status: 'open', created_at: now }),
+      tx.insertInto('ledger_entries').values({ invoice_id: id, kind: 'charge', amount: def.fee.amount, currency: def.fee.currency, at: now }),
+      ...notificationWrites(tx, message, app.language, now).writes,
+    ],
+  };
 }
 
 export async function listMyInvoices(db: Db, actor: Actor): Promise<InvoiceView[]> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { type Db, type Tx, transaction } from './db/index.js';
+import { type Db, type Tx, type Write, isUniqueViolation, transaction, writeTogether } from './db/index.js';
 import { DomainError } from './errors.js';
 
 export interface StoredAnswer<T = unknown> {
@@ -32,8 +32,7 @@ export async function once<T>(
   now: Date,
   work: (tx: Tx) => Promise<{ status: number; body: T }>,
 ): Promise<StoredAnswer<T>> {
-  const prior = await findAnswer<T>(db, accountId, key, hash);
-  if (prior) return prior;
+  // No look before the transaction: the claim below finds a repeat too, and a new request saves the round trip.
   return transaction(db, async (tx) => {
     const claimed = await tx
       .insertInto('idempotency_keys')
@@ -54,6 +53,45 @@ export async function once<T>(
       .execute();
     return { ...result, replayed: false };
   });
+}
+
+/**
+ * As `once`, for work whose writes can all be made in one statement (writeTogether): `work` checks and reads what
+ * it needs and returns its answer with its writes, and the key is claimed with the answer in that same statement, so
+ * the whole request costs one write round trip. A repeat fails the claim (the key's primary key; a repeat racing the
+ * first waits for it) and gets the first answer back; a repeat whose checks fail now (say, a certificate revoked since)
+ * still gets the first answer, not the new error.
+ */
+export async function onceTogether<T>(
+  db: Db,
+  accountId: string,
+  key: string,
+  hash: string,
+  now: Date,
+  work: () => Promise<{ status: number; body: T; writes: Write[] }>,
+): Promise<StoredAnswer<T>> {
+  let result: Awaited<ReturnType<typeof work>>;
+  try {
+    result = await work();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const prior = await findAnswer<T>(db, accountId, key, hash);
+      if (prior) return prior;
+    }
+    throw error;
+  }
+  const claim = db
+    .insertInto('idempotency_keys')
+    .values({ account_id: accountId, key, request_hash: hash, status_code: result.status, response: JSON.stringify(result.body), created_at: now });
+  try {
+    await writeTogether(db, [claim, ...result.writes]);
+  } catch (error) {
+    if (!isUniqueViolation(error, 'idempotency_keys_pkey')) throw error;
+    const prior = await findAnswer<T>(db, accountId, key, hash);
+    if (!prior) throw error;
+    return prior;
+  }
+  return { status: result.status, body: result.body, replayed: false };
 }
 
 async function findAnswer<T>(db: Db | Tx, accountId: string, key: string, hash: string): Promise<StoredAnswer<T> | undefined> {

@@ -33,19 +33,30 @@ export type OutsideHandler = (db: Db, job: Job, now: Date) => Promise<void>;
  * Returns false when a job with the same unique key already exists.
  */
 export async function enqueue(tx: Tx | Db, queue: string, payload: Record<string, unknown>, now: Date, options: JobOptions = {}): Promise<boolean> {
-  const result = await tx
-    .insertInto('jobs')
-    .values({
-      queue,
-      payload: JSON.stringify(payload),
-      run_at: options.runAt ?? now,
-      unique_key: options.uniqueKey ?? null,
-      max_attempts: options.maxAttempts ?? 10,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('unique_key').where('unique_key', 'is not', null).doNothing())
-    .executeTakeFirst();
+  const result = await jobInsert(tx, queue, payload, now, options).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** The insert that enqueues a job, to run together with other writes (writeTogether); as enqueue otherwise. */
+export function jobInsert(tx: Tx | Db, queue: string, payload: Record<string, unknown>, now: Date, options: JobOptions = {}) {
+  return jobsInsert(tx, [{ queue, payload, options }], now);
+}
+
+/** One insert of several jobs, enqueued in the order given (their ids follow it). */
+export function jobsInsert(tx: Tx | Db, jobs: { queue: string; payload: Record<string, unknown>; options?: JobOptions }[], now: Date) {
+  return tx
+    .insertInto('jobs')
+    .values(
+      jobs.map(({ queue, payload, options = {} }) => ({
+        queue,
+        payload: JSON.stringify(payload),
+        run_at: options.runAt ?? now,
+        unique_key: options.uniqueKey ?? null,
+        max_attempts: options.maxAttempts ?? 10,
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.column('unique_key').where('unique_key', 'is not', null).doNothing());
 }
 
 /** Cancels pending jobs whose unique key starts with `prefix` (e.g. the timers of a deadline that moved). */
@@ -110,13 +121,25 @@ export class JobRunner {
     }
   }
 
+  // As runDue, but a stopping node finishes the batch in hand and leaves the rest of a backlog to the next start (or
+  // to the other processes), rather than holding its shutdown until the backlog is gone.
+  private async runUntilIdleOrStopped(): Promise<number> {
+    let total = 0;
+    while (!this.stopped) {
+      const ran = await this.runBatch();
+      total += ran;
+      if (ran === 0) break;
+    }
+    return total;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
     const tick = async () => {
       if (this.stopped) return;
       this.running = this.releaseAfterOutage()
-        .then(() => this.runDue())
+        .then(() => this.runUntilIdleOrStopped())
         .catch((error) => {
           // The database went away mid-batch: the jobs this runner had claimed keep their lease. Release them as
           // soon as it is back, so they run then rather than when the lease runs out.

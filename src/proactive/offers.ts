@@ -80,7 +80,7 @@ export async function acceptOffer(deps: ProactiveDeps, personId: string, offerId
       if (!service) throw new Error(`the catalog has no ${form.service} for a proactive birth offer`);
       const errors = deps.catalog.validateForm(service.code, form.data);
       if (errors.length) throw invalid('errors.invalid_application', errors);
-      const summary = await storeApplication(tx, deps, service, { personId, accountId: mother.account_id, role: 'citizen' }, form.data, `consent:${offer.id}`, mother.language, now, {
+      const summary = await storeApplication(tx, deps, service, { personId, accountId: mother.account_id, role: 'citizen', language: mother.language }, form.data, `consent:${offer.id}`, mother.language, now, {
         type: 'submit_on_consent',
         idempotencyKey: `offer:${offer.id}:${service.code}`,
         payload: { offer: offer.id, via: consent.via, hospital: event.hospital },

@@ -6,8 +6,8 @@ import { ISSUE_QUEUE } from '../documents/issue.js';
 import { notify } from '../notifications/index.js';
 import { REFUND_QUEUE } from '../payments/queues.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, type Tx, sql } from '../platform/db/index.js';
-import { cancelJobs, enqueue, type Job, type JobRunner } from '../platform/jobs.js';
+import { type Db, type Tx, type Write, sql, writeTogether } from '../platform/db/index.js';
+import { cancelJobs, enqueue, jobsInsert, type Job, type JobRunner } from '../platform/jobs.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
 import { evidenceFacts } from './evidence.js';
 import { rulePasses } from './rules.js';
@@ -35,10 +35,19 @@ export function calendarOf(deps: Pick<WorkflowDeps, 'calendars'>, state: string)
  * deadline (after an information request) gets timers of its own.
  */
 export async function scheduleDeadlineTimers(tx: Tx, deps: Pick<WorkflowDeps, 'calendars'>, app: { id: string; state: string; deadline: string }, now: Date): Promise<void> {
+  await writeTogether(tx, deadlineTimerWrites(tx, deps, app, now));
+}
+
+/** The deadline's two timers as writes, to run together with the change that sets the deadline (writeTogether). */
+export function deadlineTimerWrites(tx: Tx | Db, deps: Pick<WorkflowDeps, 'calendars'>, app: { id: string; state: string; deadline: string }, now: Date): Write[] {
   const calendar = calendarOf(deps, app.state);
   const payload = { applicationId: app.id, deadline: app.deadline };
-  await enqueue(tx, REMIND_QUEUE, payload, now, { runAt: calendar.startOfDay(app.deadline), uniqueKey: `deadline:${app.id}:${app.deadline}:remind` });
-  await enqueue(tx, ESCALATE_QUEUE, payload, now, { runAt: calendar.startOfDay(addDays(app.deadline, 1)), uniqueKey: `deadline:${app.id}:${app.deadline}:escalate` });
+  return [
+    jobsInsert(tx, [
+      { queue: REMIND_QUEUE, payload, options: { runAt: calendar.startOfDay(app.deadline), uniqueKey: `deadline:${app.id}:${app.deadline}:remind` } },
+      { queue: ESCALATE_QUEUE, payload, options: { runAt: calendar.startOfDay(addDays(app.deadline, 1)), uniqueKey: `deadline:${app.id}:${app.deadline}:escalate` } },
+    ], now),
+  ];
 }
 
 export function cancelDeadlineTimers(tx: Tx, applicationId: string, now: Date): Promise<number> {

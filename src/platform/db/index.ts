@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, type OperationNodeSource, PostgresDialect, type QueryCreator, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PgliteDialect } from './pglite-dialect.js';
@@ -93,6 +93,29 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Runs `work` in a transaction; every state change and the rows that record it commit together or not at all. */
 export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
+}
+
+/** A write built but not yet run (an insert, update or delete query builder). */
+export type Write = OperationNodeSource;
+
+/**
+ * Runs writes as one statement (each a data-modifying CTE): they commit all together or not at all, even outside a
+ * transaction, and cost one round trip to the server instead of one each. The writes must not depend on each
+ * other's rows (PostgreSQL runs them on the same snapshot).
+ */
+export async function writeTogether(db: Db | Tx, writes: Write[]): Promise<void> {
+  if (writes.length === 0) return;
+  let creator = db as unknown as QueryCreator<Tables>;
+  writes.forEach((write, i) => {
+    creator = creator.with(`write_${i}`, () => write as never) as unknown as QueryCreator<Tables>;
+  });
+  await creator.selectNoFrom(sql<number>`1`.as('done')).execute();
+}
+
+/** A unique violation of the named constraint (PostgreSQL error 23505), e.g. a key claimed by another request. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | undefined;
+  return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(`"${constraint}"`));
 }
 
 /** Round-trip time to the database in milliseconds, or throws when it does not answer. */
