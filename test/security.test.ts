@@ -50,6 +50,32 @@ describe('sign-in attempts', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  it('counts sign-in attempts per client when the proxy is trusted (ORTAK_TRUST_PROXY), and never believes X-Forwarded-For otherwise', async () => {
+    const proxied = await createTestNode({ env: { ORTAK_SIGNIN_RATE_LIMIT: '2', ORTAK_TRUST_PROXY: '10.1.0.0/16' } });
+    try {
+      const via = (remoteAddress: string, client: string) =>
+        proxied.app.inject({ method: 'POST', url: '/api/v1/auth/challenge', remoteAddress, headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 2; i++) expect((await via('10.1.0.5', '203.0.113.1')).statusCode).toBe(200);
+      expect((await via('10.1.0.5', '203.0.113.1')).statusCode).toBe(429);
+      // another citizen behind the same proxy has a limit of their own
+      expect((await via('10.1.0.5', '203.0.113.2')).statusCode).toBe(200);
+      // a client outside the trusted range cannot pick the address its attempts count under
+      for (let i = 0; i < 2; i++) expect((await via('198.51.100.9', `203.0.113.${10 + i}`)).statusCode).toBe(200);
+      expect((await via('198.51.100.9', '203.0.113.99')).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+    // without the setting, the header is ignored the same way
+    for (let i = 0; i < 3; i++) expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/challenge', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': `203.0.113.${i}` } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/challenge', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': '203.0.113.50' } })).statusCode).toBe(429);
+  });
+
+  it('refuses to trust every client (ORTAK_TRUST_PROXY=true)', async () => {
+    await expect(createTestNode({ env: { ORTAK_TRUST_PROXY: 'true' } })).rejects.toThrow(/ORTAK_TRUST_PROXY/);
+  });
+});
+
 describe('the cookie session against cross-site requests (CSRF)', () => {
   it('refuses a write that carries the cookie from another site, and takes one from the node\'s own pages', async () => {
     const token = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'kk' }));

@@ -50,6 +50,9 @@ export interface AppOptions {
   logger?: boolean | Record<string, unknown>;
 }
 
+/** Trust the nearest `hops` proxies' X-Forwarded-For entries (proxy-addr's hop count). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(node: Node, options: AppOptions = {}): Promise<FastifyInstance> {
   const defaultLanguage: Language = isLanguage(node.config.defaultLanguage) ? node.config.defaultLanguage : 'en';
   const app = Fastify({
@@ -64,6 +67,8 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
     return503OnClosing: true,
+    // request.ip (the sign-in limit's key) is the client's behind the operator's reverse proxies, never a spoofed one
+    trustProxy: typeof node.config.trustProxy === 'number' ? trustHops(node.config.trustProxy) : node.config.trustProxy,
     frameworkErrors: frameworkErrorHandler(defaultLanguage),
   });
 

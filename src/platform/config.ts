@@ -37,6 +37,12 @@ export interface Config {
   paymentWebhookSecret?: string;
   /** sign-in attempts (challenge, sign-in, demo login) one address may make per minute */
   signInRateLimit: number;
+  /**
+   * The reverse proxies in front of the node whose X-Forwarded-For is believed (ORTAK_TRUST_PROXY: addresses or CIDR
+   * ranges, comma-separated, or a number of hops); without it the client's address is the connection's, so behind a
+   * proxy every citizen would share the proxy's sign-in limit.
+   */
+  trustProxy: string[] | number | false;
   /** how long a provider may take to answer through the exchange */
   exchangeTimeoutMs: number;
   /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
@@ -96,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsToken: env.SMS_TOKEN || undefined,
     smsInboundToken: env.SMS_INBOUND_TOKEN || (flag(env.ORTAK_DEMO, true) ? 'demo-sms-inbound' : undefined),
     signInRateLimit: Number(env.ORTAK_SIGNIN_RATE_LIMIT ?? 30),
+    trustProxy: trustedProxies(env.ORTAK_TRUST_PROXY),
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
     fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID
@@ -111,6 +118,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
+}
+
+function trustedProxies(value: string | undefined): string[] | number | false {
+  const v = (value ?? '').trim();
+  if (!v) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  // "true" would believe any client's X-Forwarded-For, and so let anyone choose the address their limit counts
+  if (v === 'true') throw new Error('ORTAK_TRUST_PROXY: name the proxies (addresses or CIDR ranges) or a number of hops, not true');
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** Whether a client's messages are logged with their bodies (ORTAK_FULL_LOGGING). */
