@@ -59,7 +59,11 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       const seeded = await seedDemo(database.db, ca, catalog, clock, { calendars, history: config.demoHistory });
       if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
     }
-    const jobs = new JobRunner(database.db, clock, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
+    const jobs = new JobRunner(database.db, clock, {
+      // eight of a batch at once on PostgreSQL (one after another on the embedded database's single connection)
+      concurrency: database.kind === 'postgres' ? 8 : 1,
+      log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
+    });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
     // The registers, and where the state runs proactive birth services, the civil registry's intake of births.
     const exchangeServices = [

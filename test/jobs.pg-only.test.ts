@@ -32,6 +32,30 @@ describe('jobs over one PostgreSQL, several runners', () => {
     expect(Number(effects.rows[0].runners)).toBeGreaterThan(1);
   });
 
+  it('run a batch\'s jobs side by side, up to the runner\'s concurrency, each once, and a failing one on its own', async () => {
+    const db = test.database.db;
+    const clock = new ManualClock('2026-05-01T06:00:00Z');
+    for (let i = 0; i < 30; i++) await enqueue(db, 'test.side-by-side', { i }, clock.now(), { maxAttempts: 1 });
+    let running = 0;
+    let most = 0;
+    const runner = new JobRunner(db, clock, { batchSize: 20, concurrency: 8 }).handle('test.side-by-side', async (tx, job) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 20));
+      running -= 1;
+      if (job.payload.i === 7) throw new Error('this one fails');
+      await sql`INSERT INTO job_effects VALUES (${job.id}, 'side-by-side')`.execute(tx);
+    });
+    expect(await runner.runDue()).toBe(30);
+    expect(most).toBe(8);
+    const effects = await sql<{ n: number; distinct_jobs: number }>`
+      SELECT count(*)::int AS n, count(DISTINCT job_id)::int AS distinct_jobs FROM job_effects WHERE runner = 'side-by-side'`.execute(db);
+    expect(effects.rows[0]).toEqual({ n: 29, distinct_jobs: 29 });
+    const jobs = await db.selectFrom('jobs').select(['done_at', 'failed_at', 'payload']).where('queue', '=', 'test.side-by-side').execute();
+    expect(jobs.filter((j) => j.done_at).length).toBe(29);
+    expect(jobs.filter((j) => j.failed_at).map((j) => j.payload)).toEqual([{ i: 7 }]);
+  });
+
   it('retry a failing job with backoff, then mark it failed', async () => {
     const db = test.database.db;
     const clock = new ManualClock('2026-05-02T00:00:00Z');

@@ -77,6 +77,12 @@ export interface WorkerOptions {
   leaseMs?: number;
   batchSize?: number;
   pollMs?: number;
+  /**
+   * how many jobs of a batch run at once (default 1). A job mostly waits on the database or another node, so on
+   * PostgreSQL several side by side go several times faster than one after another; on the embedded database, which
+   * is one connection, they would only queue.
+   */
+  concurrency?: number;
   /** how long one job may run before the runner gives up on it and retries it later (default 30 s) */
   jobTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -184,7 +190,7 @@ export class JobRunner {
     const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
     const queues = [...this.handlers.keys()];
     if (queues.length === 0) return 0;
-    const claimed = await sql<{ id: number; queue: string; payload: Record<string, unknown>; attempts: number; run_at: Date; max_attempts: number }>`
+    const claimed = await sql<ClaimedRow>`
       UPDATE jobs SET locked_until = ${lease}, locked_by = ${this.id}, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM jobs
@@ -196,45 +202,65 @@ export class JobRunner {
         FOR UPDATE SKIP LOCKED)
       RETURNING id, queue, payload, attempts, run_at, max_attempts`.execute(this.db);
 
-    for (const row of claimed.rows) {
-      const job: Job = { id: Number(row.id), queue: row.queue, payload: row.payload, attempts: row.attempts, runAt: row.run_at };
-      const handler = this.handlers.get(job.queue)!;
-      try {
-        await this.withinTimeLimit(job, async () => {
-          if (handler.outside) await (handler.run as OutsideHandler)(this.db, job, now);
-          await transaction(this.db, async (tx) => {
-            if (!handler.outside) await (handler.run as JobHandler)(tx, job, now);
-            const done = await tx
-              .updateTable('jobs')
-              .set({ done_at: this.clock.now(), locked_until: null })
-              .where('id', '=', job.id)
-              .where('locked_by', '=', this.id)
-              .where('done_at', 'is', null)
-              .executeTakeFirst();
-            // Another process took the job over after our lease ran out: undo our work, theirs counts.
-            if (Number(done.numUpdatedRows) !== 1 && !handler.outside) throw new LeaseLost();
-          });
-        });
-      } catch (error) {
-        if (error instanceof LeaseLost) continue;
-        this.options.log?.(`job ${job.queue}#${job.id} failed (attempt ${job.attempts})`, error);
-        const failedForGood = job.attempts >= row.max_attempts;
-        const backoffMs = Math.min(2 ** job.attempts * 1000, 3600_000);
-        await this.db
-          .updateTable('jobs')
-          .set({
-            locked_until: null,
-            last_error: String((error as Error)?.message ?? error).slice(0, 2000),
-            run_at: new Date(this.clock.now().getTime() + backoffMs),
-            failed_at: failedForGood ? this.clock.now() : null,
-          })
-          .where('id', '=', job.id)
-          .where('locked_by', '=', this.id)
-          .execute();
-      }
-    }
+    // Jobs are independent (those touching one application are serialized by its row lock): a few at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.rows.length) await this.runOne(claimed.rows[next++], now);
+    };
+    // Every worker finishes before the batch counts as done, even when one fails (the database went away): the claims
+    // of a failed batch are released afterwards, and must not be while a job still runs.
+    const results = await Promise.allSettled(Array.from({ length: Math.min(this.options.concurrency ?? 1, claimed.rows.length) }, worker));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
     return claimed.rows.length;
   }
+
+  private async runOne(row: ClaimedRow, now: Date): Promise<void> {
+    const job: Job = { id: Number(row.id), queue: row.queue, payload: row.payload, attempts: row.attempts, runAt: row.run_at };
+    const handler = this.handlers.get(job.queue)!;
+    try {
+      await this.withinTimeLimit(job, async () => {
+        if (handler.outside) await (handler.run as OutsideHandler)(this.db, job, now);
+        await transaction(this.db, async (tx) => {
+          if (!handler.outside) await (handler.run as JobHandler)(tx, job, now);
+          const done = await tx
+            .updateTable('jobs')
+            .set({ done_at: this.clock.now(), locked_until: null })
+            .where('id', '=', job.id)
+            .where('locked_by', '=', this.id)
+            .where('done_at', 'is', null)
+            .executeTakeFirst();
+          // Another process took the job over after our lease ran out: undo our work, theirs counts.
+          if (Number(done.numUpdatedRows) !== 1 && !handler.outside) throw new LeaseLost();
+        });
+      });
+    } catch (error) {
+      if (error instanceof LeaseLost) return;
+      this.options.log?.(`job ${job.queue}#${job.id} failed (attempt ${job.attempts})`, error);
+      const failedForGood = job.attempts >= row.max_attempts;
+      const backoffMs = Math.min(2 ** job.attempts * 1000, 3600_000);
+      await this.db
+        .updateTable('jobs')
+        .set({
+          locked_until: null,
+          last_error: String((error as Error)?.message ?? error).slice(0, 2000),
+          run_at: new Date(this.clock.now().getTime() + backoffMs),
+          failed_at: failedForGood ? this.clock.now() : null,
+        })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.id)
+        .execute();
+    }
+  }
+}
+
+interface ClaimedRow {
+  id: number;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  run_at: Date;
+  max_attempts: number;
 }
 
 class LeaseLost extends Error {}
