@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { clientError, clientProxyError, ExchangeError } from './errors.js';
 import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
-import { type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
+import { localService, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
 
 export interface GatewayRequest {
@@ -110,7 +110,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   try {
     if (failure) throw failure;
     const message: ProviderMessage = { ...base, requestHash: hash, body: request.body };
-    const local = deps.services.some((s) => formatServiceId(s.id) === serviceId);
+    const local = localService(deps.services, serviceId) !== undefined;
     const node = local ? undefined : deps.remote?.locate(service!);
     if (!local && !node) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
     const provided = local ? await serveProviderRequest(deps, message) : await deps.remote!.send(node!, message);
