@@ -66,12 +66,14 @@ export async function submitApplication(
       throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
     }
 
-    const applicant = { personId: actor.personId, accountId: actor.accountId, role: actor.role, language: actor.language };
-    const { body, writes } = await applicationWrites(db, deps, service, applicant, input.data, input.signature, language, now, {
-      type: 'submit',
-      idempotencyKey,
-      payload: { certificate: signer.certificateSerial, serviceVersion: service.version },
-    });
+    const { body, writes } = await applicationWrites(db, deps, {
+      service,
+      applicant: { personId: actor.personId, accountId: actor.accountId, role: actor.role, language: actor.language },
+      data: input.data,
+      signature: input.signature,
+      language,
+      action: { type: 'submit', idempotencyKey, payload: { certificate: signer.certificateSerial, serviceVersion: service.version } },
+    }, now);
     return { status: 201, body, writes };
   });
 }
@@ -81,31 +83,23 @@ export async function submitApplication(
  * the applicant's first message, in the caller's transaction. Used for applications a citizen consented to in a
  * proactive offer; a signed submission runs the same writes in one statement with its Idempotency-Key.
  */
-export async function storeApplication(
-  tx: Tx,
-  deps: Pick<ApplicationsDeps, 'calendars'>,
-  service: ServiceDefinition,
-  applicant: Applicant,
-  data: Record<string, unknown>,
-  signature: string,
-  language: string,
-  now: Date,
-  action: FirstAction,
-): Promise<ApplicationSummary> {
-  const { body, writes } = await applicationWrites(tx, deps, service, applicant, data, signature, language, now, action);
+export async function storeApplication(tx: Tx, deps: Pick<ApplicationsDeps, 'calendars'>, application: NewApplication, now: Date): Promise<ApplicationSummary> {
+  const { body, writes } = await applicationWrites(tx, deps, application, now);
   await writeTogether(tx, writes);
   return body;
 }
 
-/** Who applies; `language` is the applicant's own, for the messages they receive. */
-export interface Applicant {
-  personId: string;
-  accountId: string;
-  role: Actor['role'];
+/** A valid application about to be stored: what was applied for, by whom, and the history action that starts it. */
+export interface NewApplication {
+  service: ServiceDefinition;
+  /** `language` is the applicant's own, for the messages they receive */
+  applicant: { personId: string; accountId: string; role: Actor['role']; language: string };
+  data: Record<string, unknown>;
+  signature: string;
+  /** the language the application was made in */
   language: string;
+  action: { type: string; idempotencyKey: string | null; payload: Record<string, unknown> };
 }
-
-type FirstAction = { type: string; idempotencyKey: string | null; payload: Record<string, unknown> };
 
 /**
  * A new application's writes — the application, its first history action, the invoice or the evidence job and the
@@ -115,13 +109,8 @@ type FirstAction = { type: string; idempotencyKey: string | null; payload: Recor
 async function applicationWrites(
   db: Db | Tx,
   deps: Pick<ApplicationsDeps, 'calendars'>,
-  service: ServiceDefinition,
-  applicant: Applicant,
-  data: Record<string, unknown>,
-  signature: string,
-  language: string,
+  { service, applicant, data, signature, language, action }: NewApplication,
   now: Date,
-  action: FirstAction,
 ): Promise<{ body: ApplicationSummary; writes: Write[] }> {
   const calendar = deps.calendars.get(service.state);
   if (!calendar) throw new Error(`no working-day calendar for ${service.state}`);

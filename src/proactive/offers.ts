@@ -80,11 +80,14 @@ export async function acceptOffer(deps: ProactiveDeps, personId: string, offerId
       if (!service) throw new Error(`the catalog has no ${form.service} for a proactive birth offer`);
       const errors = deps.catalog.validateForm(service.code, form.data);
       if (errors.length) throw invalid('errors.invalid_application', errors);
-      const summary = await storeApplication(tx, deps, service, { personId, accountId: mother.account_id, role: 'citizen', language: mother.language }, form.data, `consent:${offer.id}`, mother.language, now, {
-        type: 'submit_on_consent',
-        idempotencyKey: `offer:${offer.id}:${service.code}`,
-        payload: { offer: offer.id, via: consent.via, hospital: event.hospital },
-      });
+      const summary = await storeApplication(tx, deps, {
+        service,
+        applicant: { personId, accountId: mother.account_id, role: 'citizen', language: mother.language },
+        data: form.data,
+        signature: `consent:${offer.id}`,
+        language: mother.language,
+        action: { type: 'submit_on_consent', idempotencyKey: `offer:${offer.id}:${service.code}`, payload: { offer: offer.id, via: consent.via, hospital: event.hospital } },
+      }, now);
       made.push({ id: summary.id, number: summary.number, service: summary.service, status: summary.status });
     }
     await tx
