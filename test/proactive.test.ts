@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoPersona } from '../src/demo/seed.js';
 import { generateIdentifier } from '../src/identity/index.js';
@@ -79,15 +80,24 @@ describe('the mother\'s consent by SMS reply', () => {
 });
 
 describe('consent in the portal', () => {
-  it('accepts an offer once', async () => {
+  it('accepts an offer once; a retry with the same Idempotency-Key gets the first answer, another attempt a conflict', async () => {
     const { offerId } = (await reportBirth(birth())).json();
-    const accept = (body: object) => t.app.inject({ method: 'POST', url: `/api/v1/me/offers/${offerId}/accept`, headers: { authorization: `Bearer ${token}` }, payload: body });
+    const accept = (body: object, key: string | null = randomUUID()) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/me/offers/${offerId}/accept`, headers: { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
+    expect((await accept({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }, null)).statusCode).toBe(400);
     expect((await accept({ childGivenName: 'Айару', iban: 'not-an-iban-at-all' })).statusCode).toBe(422);
-    const res = await accept({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' });
+    const key = randomUUID();
+    const res = await accept({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }, key);
     expect(res.statusCode).toBe(201);
     expect(res.json().applications).toHaveLength(2);
+    const retried = await accept({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }, key);
+    expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.json()).toEqual(res.json());
+    const made = await t.node.database.db.selectFrom('applications').select('id').where('id', 'in', res.json().applications.map((a: { id: string }) => a.id)).execute();
+    expect(made).toHaveLength(2);
     expect((await accept({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' })).statusCode).toBe(409);
     const other = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'ru' }));
-    expect((await t.app.inject({ method: 'POST', url: `/api/v1/me/offers/${offerId}/accept`, headers: { authorization: `Bearer ${other}` }, payload: { childGivenName: 'X', iban: 'KZ86125KZT5004100100' } })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/me/offers/${offerId}/accept`, headers: { authorization: `Bearer ${other}`, 'idempotency-key': randomUUID() }, payload: { childGivenName: 'X', iban: 'KZ86125KZT5004100100' } })).statusCode).toBe(404);
   });
 });

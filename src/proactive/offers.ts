@@ -3,7 +3,9 @@ import { storeApplication } from '../applications/submit.js';
 import type { Catalog } from '../catalog/index.js';
 import { notify } from '../notifications/index.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, transaction } from '../platform/db/index.js';
+import { type Db, type Tx, transaction } from '../platform/db/index.js';
+import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import type { Actor } from '../identity/index.js';
 import { conflict, invalid, notFound } from '../platform/errors.js';
 import type { WorkingCalendar } from '../workflow/calendar.js';
 import type { BirthEvent } from './births.js';
@@ -46,59 +48,79 @@ const BENEFIT = (state: string) => `${state.toLowerCase()}-child-birth-allowance
  * from what the hospital reported and what the registers know, with no form: only the child's name (hers to
  * choose) and the account to pay the benefit to. The consent is the applications' first history action.
  */
-export async function acceptOffer(deps: ProactiveDeps, personId: string, offerId: string, consent: Consent): Promise<{ offerId: string; applications: { id: string; number: string; service: string; status: string }[] }> {
+export function acceptOffer(deps: ProactiveDeps, personId: string, offerId: string, consent: Consent): Promise<OfferAccepted> {
   const now = deps.clock.now();
-  return transaction(deps.db, async (tx) => {
-    const offer = /^[0-9a-f-]{36}$/i.test(offerId) ? await tx.selectFrom('proactive_offers').selectAll().where('id', '=', offerId).forUpdate().executeTakeFirst() : undefined;
-    if (!offer || offer.person_id !== personId) throw notFound('errors.offer_not_found');
-    if (offer.status !== 'offered') throw conflict('errors.offer_not_open');
-    const mother = await tx
-      .selectFrom('persons as p')
-      .innerJoin('accounts as a', 'a.person_id', 'p.id')
-      .select(['p.family_name', 'p.language', 'a.id as account_id'])
-      .where('p.id', '=', personId)
-      .where('a.role', '=', 'citizen')
-      .executeTakeFirstOrThrow();
-    const event = offer.event as unknown as BirthEvent;
-    const forms = [
-      {
-        service: BIRTH(offer.state),
-        data: {
-          childSurname: mother.family_name,
-          childGivenName: consent.childGivenName,
-          applicantRole: 'mother',
-          marriageRegisteredAbroad: false,
-          certificateLanguage: mother.language === 'kk' ? 'kk' : 'ru',
-          registryOffice: event.registryOffice,
-        },
+  return transaction(deps.db, (tx) => acceptInTransaction(tx, deps, personId, offerId, consent, now));
+}
+
+export interface OfferAccepted {
+  offerId: string;
+  applications: { id: string; number: string; service: string; status: string }[];
+}
+
+/**
+ * A citizen's consent from the portal, under their Idempotency-Key: a repeat (a retry after a lost answer) gets the
+ * first answer back, not a conflict with the offer it accepted.
+ */
+export function acceptOfferOnce(deps: ProactiveDeps, actor: Actor, offerId: string, consent: Omit<Consent, 'via'>, key: string): Promise<StoredAnswer<OfferAccepted>> {
+  const now = deps.clock.now();
+  const hash = requestHash(`POST /api/v1/me/offers/${offerId}/accept`, { childGivenName: consent.childGivenName, iban: consent.iban });
+  return once(deps.db, actor.accountId, key, hash, now, async (tx) => ({
+    status: 201,
+    body: await acceptInTransaction(tx, deps, actor.personId, offerId, { ...consent, via: 'portal' }, now),
+  }));
+}
+
+async function acceptInTransaction(tx: Tx, deps: ProactiveDeps, personId: string, offerId: string, consent: Consent, now: Date): Promise<OfferAccepted> {
+  const offer = /^[0-9a-f-]{36}$/i.test(offerId) ? await tx.selectFrom('proactive_offers').selectAll().where('id', '=', offerId).forUpdate().executeTakeFirst() : undefined;
+  if (!offer || offer.person_id !== personId) throw notFound('errors.offer_not_found');
+  if (offer.status !== 'offered') throw conflict('errors.offer_not_open');
+  const mother = await tx
+    .selectFrom('persons as p')
+    .innerJoin('accounts as a', 'a.person_id', 'p.id')
+    .select(['p.family_name', 'p.language', 'a.id as account_id'])
+    .where('p.id', '=', personId)
+    .where('a.role', '=', 'citizen')
+    .executeTakeFirstOrThrow();
+  const event = offer.event as unknown as BirthEvent;
+  const forms = [
+    {
+      service: BIRTH(offer.state),
+      data: {
+        childSurname: mother.family_name,
+        childGivenName: consent.childGivenName,
+        applicantRole: 'mother',
+        marriageRegisteredAbroad: false,
+        certificateLanguage: mother.language === 'kk' ? 'kk' : 'ru',
+        registryOffice: event.registryOffice,
       },
-      { service: BENEFIT(offer.state), data: { childIdentifier: event.child.identifier, iban: consent.iban.replace(/\s+/g, '').toUpperCase() } },
-    ];
-    const made = [];
-    for (const form of forms) {
-      const service = deps.catalog.get(form.service);
-      if (!service) throw new Error(`the catalog has no ${form.service} for a proactive birth offer`);
-      const errors = deps.catalog.validateForm(service.code, form.data);
-      if (errors.length) throw invalid('errors.invalid_application', errors);
-      const summary = await storeApplication(tx, deps, {
-        service,
-        applicant: { personId, accountId: mother.account_id, role: 'citizen', language: mother.language },
-        data: form.data,
-        signature: `consent:${offer.id}`,
-        language: mother.language,
-        action: { type: 'submit_on_consent', idempotencyKey: `offer:${offer.id}:${service.code}`, payload: { offer: offer.id, via: consent.via, hospital: event.hospital } },
-      }, now);
-      made.push({ id: summary.id, number: summary.number, service: summary.service, status: summary.status });
-    }
-    await tx
-      .updateTable('proactive_offers')
-      .set({ status: 'accepted', accepted_at: now, accepted_via: consent.via, applications: JSON.stringify(made.map((m) => m.id)) })
-      .where('id', '=', offer.id)
-      .execute();
-    await notify(tx, { recipientAccountId: mother.account_id, template: 'proactive_accepted', params: { registration: made[0].number, benefit: made[1].number } }, now);
-    await appendAudit(tx, { at: now, actorAccountId: mother.account_id, action: 'proactive.accept', subjectType: 'offer', subjectId: offer.id, personId, details: { via: consent.via, applications: made.map((m) => m.number) } });
-    return { offerId: offer.id, applications: made };
-  });
+    },
+    { service: BENEFIT(offer.state), data: { childIdentifier: event.child.identifier, iban: consent.iban.replace(/\s+/g, '').toUpperCase() } },
+  ];
+  const made = [];
+  for (const form of forms) {
+    const service = deps.catalog.get(form.service);
+    if (!service) throw new Error(`the catalog has no ${form.service} for a proactive birth offer`);
+    const errors = deps.catalog.validateForm(service.code, form.data);
+    if (errors.length) throw invalid('errors.invalid_application', errors);
+    const summary = await storeApplication(tx, deps, {
+      service,
+      applicant: { personId, accountId: mother.account_id, role: 'citizen', language: mother.language },
+      data: form.data,
+      signature: `consent:${offer.id}`,
+      language: mother.language,
+      action: { type: 'submit_on_consent', idempotencyKey: `offer:${offer.id}:${service.code}`, payload: { offer: offer.id, via: consent.via, hospital: event.hospital } },
+    }, now);
+    made.push({ id: summary.id, number: summary.number, service: summary.service, status: summary.status });
+  }
+  await tx
+    .updateTable('proactive_offers')
+    .set({ status: 'accepted', accepted_at: now, accepted_via: consent.via, applications: JSON.stringify(made.map((m) => m.id)) })
+    .where('id', '=', offer.id)
+    .execute();
+  await notify(tx, { recipientAccountId: mother.account_id, template: 'proactive_accepted', params: { registration: made[0].number, benefit: made[1].number } }, now);
+  await appendAudit(tx, { at: now, actorAccountId: mother.account_id, action: 'proactive.accept', subjectType: 'offer', subjectId: offer.id, personId, details: { via: consent.via, applications: made.map((m) => m.number) } });
+  return { offerId: offer.id, applications: made };
 }
 
 const YES = /^(иә|ия|да|yes|evet|bəli|beli|ооба|ha)$/iu;

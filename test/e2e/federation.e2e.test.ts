@@ -264,7 +264,7 @@ describe('two nodes of a federation', () => {
     expect(offers[0]).toMatchObject({ kind: 'birth', status: 'offered' });
     const accepted = await api('KZ', `/api/v1/me/offers/${offers[0].id}/accept`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${kzCitizen.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${kzCitizen.token}`, 'content-type': 'application/json', 'idempotency-key': 'accept-birth-offer-1' },
       body: JSON.stringify({ childGivenName: 'Айару', iban: 'KZ86125KZT5004100100' }),
     });
     expect(accepted.status).toBe(201);

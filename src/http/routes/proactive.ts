@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { acceptBySms, acceptOffer, listOffers } from '../../proactive/index.js';
+import { acceptBySms, acceptOfferOnce, listOffers } from '../../proactive/index.js';
 import { unauthenticated } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { problems } from '../schemas.js';
+import { idempotencyKey, IdempotencyHeaders, problems } from '../schemas.js';
 
 const Made = Type.Object({
   offerId: Type.String(),
@@ -47,6 +47,7 @@ export function proactiveRoutes(app: FastifyInstance, node: Node): void {
       schema: {
         tags: ['proactive'],
         summary: 'Consent to an offer: the applications are made for me',
+        headers: IdempotencyHeaders,
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ childGivenName: Type.String({ minLength: 1, maxLength: 100 }), iban: Type.String({ minLength: 15, maxLength: 40 }) }, { additionalProperties: false }),
         response: { 201: Made, ...problems(400, 401, 403, 404, 409, 422) },
@@ -55,7 +56,9 @@ export function proactiveRoutes(app: FastifyInstance, node: Node): void {
     async (request, reply) => {
       const actor = requireActor(request, 'citizen');
       const body = request.body as { childGivenName: string; iban: string };
-      return reply.code(201).send(await acceptOffer(deps, actor.personId, (request.params as { id: string }).id, { ...body, via: 'portal' }));
+      const answer = await acceptOfferOnce(deps, actor, (request.params as { id: string }).id, body, idempotencyKey(request));
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(answer.status as 201).send(answer.body);
     },
   );
 
