@@ -102,6 +102,7 @@ const CASES: Case[] = [
   ),
   { method: 'GET', route: '/api/v1/officer/queue', url: () => '/api/v1/officer/queue', expect: all(403, { anonymous: 401, officer: 'ok', foreignOfficer: 'ok' }) },
   { method: 'GET', route: '/api/v1/notifications', url: () => '/api/v1/notifications', expect: signedIn() },
+  { method: 'POST', route: '/api/v1/notifications/read', url: () => '/api/v1/notifications/read', body: () => ({ ids: [randomUUID()] }), expect: signedIn() },
   { method: 'GET', route: '/verify/{id}', url: () => `/verify/${document}`, expect: all('ok') },
   { method: 'POST', route: '/api/v1/documents/verify', url: () => '/api/v1/documents/verify', expect: all('ok') },
   { method: 'GET', route: '/api/v1/documents', url: () => '/api/v1/documents', expect: citizensOnly() },

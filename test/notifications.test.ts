@@ -94,3 +94,31 @@ describe('delivering messages', () => {
     expect(inbox.every((m: { channel: string }) => m.channel.split(',').sort().join(',') === 'email,inbox,sms')).toBe(true);
   });
 });
+
+describe('reading messages', () => {
+  it('marks the reader\'s own messages read, once, and nobody else\'s', async () => {
+    const citizen = t.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+    const token = await t.signIn(citizen);
+    await t.submit(token, citizen, 'kz-criminal-record-certificate', t.node.catalog.get('kz-criminal-record-certificate')!.form.example);
+    const inbox = async (bearer: string) => (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${bearer}` } })).json().items as { id: string; read: boolean }[];
+    const read = (bearer: string, ids: string[]) => t.app.inject({ method: 'POST', url: '/api/v1/notifications/read', headers: { authorization: `Bearer ${bearer}` }, payload: { ids } });
+    const mine = await inbox(token);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((m) => !m.read)).toBe(true);
+
+    // another citizen cannot mark them, and learns nothing from trying
+    const other = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'ru' }));
+    expect((await read(other, [mine[0].id])).json()).toEqual({ marked: 0 });
+    expect((await inbox(token)).every((m) => !m.read)).toBe(true);
+
+    expect((await read(token, [mine[0].id, 'not-an-id'])).json()).toEqual({ marked: 1 });
+    expect((await read(token, [mine[0].id])).json()).toEqual({ marked: 0 });
+    const after = await inbox(token);
+    expect(after.find((m) => m.id === mine[0].id)?.read).toBe(true);
+    expect(after.filter((m) => m.read)).toHaveLength(1);
+
+    const bad = await read(token, []);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+  });
+});

@@ -88,6 +88,23 @@ export async function listNotifications(db: Db, accountId: string, limit: number
 }
 
 /**
+ * Marks messages of the recipient's as read (those already read keep their first reading's time); ids that are not
+ * the recipient's are left alone, as if they did not exist. Returns how many were newly marked.
+ */
+export async function markNotificationsRead(db: Db, accountId: string, ids: string[], now: Date): Promise<number> {
+  const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (wellFormed.length === 0) return 0;
+  const result = await db
+    .updateTable('notifications')
+    .set({ read_at: now })
+    .where('recipient_account_id', '=', accountId)
+    .where('id', 'in', wellFormed)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Puts a message in the recipient's inbox (the portal's and the API's list, always there; in demo mode the only
  * channel) and starts one delivery job per outside channel the node has and the recipient can be reached on, so
  * that a failing SMS provider does not hold back, or repeat, the e-mail.

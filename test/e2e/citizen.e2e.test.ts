@@ -335,8 +335,13 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   expect(decision).toBeDefined();
   await page.goto('/my/notifications');
   await h1(page, L.notifications.title);
-  await page.getByRole('heading', { level: 2, name: decision.subject }).waitFor();
+  await page.getByRole('heading', { level: 2, name: decision.subject }).getByText(L.notifications.new, { exact: true }).waitFor();
   await shot(page, 'notifications');
+  // shown means read: the node has them all marked read, and the next visit shows none as new
+  await expect.poll(async () => ((await (await context.request.get('/api/v1/notifications')).json()).items as { read: boolean }[]).every((m) => m.read)).toBe(true);
+  await page.reload();
+  await page.getByRole('heading', { level: 2, name: decision.subject }).waitFor();
+  expect(await page.getByText(L.notifications.new, { exact: true }).count()).toBe(0);
   await page.goto('/my/data-access');
   await h1(page, L.dataAccess.title);
   const table = page.getByRole('table');

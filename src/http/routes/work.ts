@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { listNotifications } from '../../notifications/index.js';
+import { listNotifications, markNotificationsRead } from '../../notifications/index.js';
 import { addDays, agencyQueue, calendarOf } from '../../workflow/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
@@ -83,6 +83,23 @@ export function workRoutes(app: FastifyInstance, node: Node): void {
       const actor = requireActor(request);
       const q = request.query as { limit?: number };
       return { items: await listNotifications(db, actor.accountId, q.limit ?? 50) };
+    },
+  );
+
+  app.post(
+    '/api/v1/notifications/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark my messages read',
+        description: 'Marking is idempotent: a message already read keeps the time it was first read. Ids of messages that are not mine change nothing.',
+        body: Type.Object({ ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ marked: Type.Integer({ description: 'how many were unread until now' }) }), ...problems(400, 401, 415) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request);
+      return { marked: await markNotificationsRead(db, actor.accountId, (request.body as { ids: string[] }).ids, node.clock.now()) };
     },
   );
 }

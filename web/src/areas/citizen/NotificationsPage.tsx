@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { api, type Notification } from '../../api';
 import { ErrorNotice, Loading, useLabel } from '../../components';
 import { useLoad, useTitle } from '../../hooks';
@@ -12,6 +13,13 @@ export function NotificationsPage() {
   const gate = useCitizen();
   useTitle(t('citizen.notifications.title'));
   const messages = useLoad((signal) => (gate === 'ok' ? api<{ items: Notification[] }>('/api/v1/notifications', { signal, query: { limit: 100 } }) : new Promise<never>(() => {})), [gate]);
+  // Shown means read: the messages new on this visit are marked so on the node, and keep their "new" mark here until
+  // the page is left. A failure to mark only means they are new again next time.
+  const unread = messages.status === 'ok' ? messages.data.items.filter((m) => !m.read).map((m) => m.id) : [];
+  const unreadKey = unread.join(',');
+  useEffect(() => {
+    if (unreadKey) void api('/api/v1/notifications/read', { method: 'POST', body: { ids: unreadKey.split(',') } }).catch(() => {});
+  }, [unreadKey]);
 
   return (
     <>
@@ -32,7 +40,15 @@ export function NotificationsPage() {
             {messages.data.items.map((m) => (
               <li key={m.id}>
                 <article className="card message" aria-labelledby={`msg-${m.id}`}>
-                  <h2 id={`msg-${m.id}`}>{m.subject}</h2>
+                  <h2 id={`msg-${m.id}`}>
+                    {m.subject}
+                    {!m.read && (
+                      <>
+                        {' '}
+                        <span className="badge info">{t('citizen.notifications.new')}</span>
+                      </>
+                    )}
+                  </h2>
                   <p className="muted">
                     <time dateTime={m.createdAt}>{fmt.dateTime(m.createdAt)}</time>
                     {m.channel && <> · {t('citizen.notifications.via', { channel: label('citizen.notifications.channel', m.channel) })}</>}
