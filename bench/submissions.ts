@@ -2,7 +2,8 @@
 // its history, audit entry, legal deadline and jobs) against real PostgreSQL, and pgbench's TPC-B on the same
 // database in the same run, with the ratio; one node process and two (ORTAK_PROCESSES=2) side by side; throughput
 // against concurrency as a chart (bench/results/submissions-concurrency.svg); the node's resident memory at rest
-// and under the load.
+// and under the load; the background jobs the load leaves, done during it and after it (every round, and pgbench,
+// starts once the node has done them, so that none runs on a machine still busy with the last round's work).
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -90,6 +91,33 @@ export async function submissionRound(node: { base: string; pid: number; citizen
 
 const CONCURRENCY = [4, 16, 64, 128];
 
+/** Jobs done so far, and jobs due now and not yet done (the background work a load leaves). */
+async function jobCounts(url: string): Promise<{ done: number; due: number }> {
+  const [row] = await query<{ done: number; due: number }>(
+    url,
+    `SELECT count(*) FILTER (WHERE done_at IS NOT NULL)::int AS done,
+            count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL AND run_at <= now())::int AS due
+       FROM jobs`,
+  );
+  return row;
+}
+
+/**
+ * Waits until the node has done the jobs a round left due (evidence from the registers, automatic checks, messages
+ * and their delivery), so that the next round, and pgbench, start on a machine at rest; returns how fast it drained.
+ */
+async function drainJobs(url: string, limitSeconds = 300): Promise<{ jobs: number; seconds: number }> {
+  const started = performance.now();
+  const before = await jobCounts(url);
+  let now = before;
+  while (now.due > 0 && performance.now() - started < limitSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 500));
+    now = await jobCounts(url);
+  }
+  if (now.due > 0) throw new Error(`the node still had ${now.due} jobs due after ${limitSeconds} s`);
+  return { jobs: now.done - before.done, seconds: (performance.now() - started) / 1000 };
+}
+
 export async function benchSubmissions(options: SubmissionBenchOptions): Promise<Record<string, unknown>> {
   const db = await createDatabase(`ortak_bench_submissions_${process.pid}`);
   try {
@@ -105,11 +133,16 @@ export async function benchSubmissions(options: SubmissionBenchOptions): Promise
       const idleMb = processTree(node.pid).reduce((n, pid) => n + residentMb(pid), 0);
       // A short load first, not counted: the first seconds of a fresh process are the JIT compiler's and the pool's.
       await submissionRound(node, options.connections, 3);
-      const rounds: Round[] = [];
+      await drainJobs(db.url);
+      const rounds: (Round & { jobsDuringLoad: number; drain: { jobs: number; seconds: number } })[] = [];
       for (let round = 1; round <= options.rounds; round++) {
-        const r = await submissionRound(node, options.connections, options.seconds);
+        const before = await jobCounts(db.url);
+        const load = await submissionRound(node, options.connections, options.seconds);
+        const jobsDuringLoad = ((await jobCounts(db.url)).done - before.done) / options.seconds;
+        const drain = await drainJobs(db.url);
+        const r = { ...load, jobsDuringLoad, drain };
         rounds.push(r);
-        let line = `  ${processes} process(es), round ${round}: submissions ${Math.round(r.requestsPerSecond)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, node CPU ${r.cpuMsPerSubmission.toFixed(2)} ms each, peak RSS ${r.peakMb} MB`;
+        let line = `  ${processes} process(es), round ${round}: submissions ${Math.round(r.requestsPerSecond)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, node CPU ${r.cpuMsPerSubmission.toFixed(2)} ms each, peak RSS ${r.peakMb} MB; jobs ${Math.round(jobsDuringLoad)}/s during the load, the rest (${drain.jobs}) done in ${drain.seconds.toFixed(0)} s after it`;
         if (processes === 1) {
           const out = pgbench(db.url, ['-c', String(options.connections), '-j', '2', '-T', String(options.seconds)]);
           const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1]);
@@ -121,6 +154,7 @@ export async function benchSubmissions(options: SubmissionBenchOptions): Promise
       // throughput against concurrency, one shorter round each, for the chart
       for (const connections of CONCURRENCY) {
         const r = await submissionRound(node, connections, Math.max(3, Math.round(options.seconds / 2)));
+        await drainJobs(db.url);
         sweep.push({ processes, connections, perSecond: r.requestsPerSecond, p99: r.p99 });
         console.log(`  ${processes} process(es) at ${connections} connections: ${Math.round(r.requestsPerSecond)}/s, p99 ${r.p99} ms`);
       }
@@ -130,6 +164,8 @@ export async function benchSubmissions(options: SubmissionBenchOptions): Promise
         p50: median(rounds.map((s) => s.p50)),
         p99: median(rounds.map((s) => s.p99)),
         cpuMsPerSubmission: median(rounds.map((s) => s.cpuMsPerSubmission)),
+        jobsPerSecondDuringLoad: median(rounds.map((s) => s.jobsDuringLoad)),
+        jobsPerSecondDraining: median(rounds.map((s) => s.drain.jobs / Math.max(s.drain.seconds, 0.001))),
         failed: rounds.reduce((n, s) => n + s.non2xx + s.errors, 0),
         memoryMb: { idle: idleMb, underLoad: Math.max(...rounds.map((s) => s.peakMb)) },
         startToHealthySeconds: node.startSeconds,
@@ -142,7 +178,7 @@ export async function benchSubmissions(options: SubmissionBenchOptions): Promise
       await stopProcesses();
     }
     const stored = (await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM applications'))[0].n;
-    const [one, two] = byProcesses as { perSecond: number; p50: number; p99: number; cpuMsPerSubmission: number; memoryMb: { idle: number; underLoad: number } }[];
+    const [one, two] = byProcesses as { perSecond: number; p50: number; p99: number; cpuMsPerSubmission: number; jobsPerSecondDuringLoad: number; jobsPerSecondDraining: number; memoryMb: { idle: number; underLoad: number } }[];
     const baseline = median(tpcb);
     const chart = writeChart(
       'submissions-concurrency',
@@ -174,6 +210,7 @@ export async function benchSubmissions(options: SubmissionBenchOptions): Promise
         ['submissions/s (signed, validated, stored with history, audit, deadline, jobs)', Math.round(one.perSecond), Math.round(two.perSecond)],
         ['p50 / p99 latency, ms', `${one.p50} / ${one.p99}`, `${two.p50} / ${two.p99}`],
         ['node CPU per submission, ms', one.cpuMsPerSubmission.toFixed(2), two.cpuMsPerSubmission.toFixed(2)],
+        ['background jobs done per second: during the load / draining after it', `${Math.round(one.jobsPerSecondDuringLoad)} / ${Math.round(one.jobsPerSecondDraining)}`, `${Math.round(two.jobsPerSecondDuringLoad)} / ${Math.round(two.jobsPerSecondDraining)}`],
         ['pgbench TPC-B on the same database, tps (baseline)', Math.round(baseline), ''],
         ['ratio submissions / TPC-B', result.ratio.toFixed(2), (two.perSecond / baseline).toFixed(2)],
         ['resident memory at rest / peak under load, MB (all processes)', `${one.memoryMb.idle} / ${one.memoryMb.underLoad}`, `${two.memoryMb.idle} / ${two.memoryMb.underLoad}`],
