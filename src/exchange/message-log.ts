@@ -71,13 +71,6 @@ export interface ExchangeRecord {
   accesses: DataAccessRecord[];
 }
 
-const MESSAGE_COLUMNS = ['at', 'side', 'direction', 'x_road_id', 'request_id', 'client_id', 'service_id', 'user_id', 'issue', 'method', 'path', 'status', 'error_type', 'request_hash', 'signature', 'body_sha512', 'body_hex', 'chain', 'prev_hash', 'hash'] as const;
-const ACCESS_COLUMNS = ['person_state', 'person_id', 'role', 'at', 'client_id', 'service_id', 'user_id', 'issue', 'request_id'] as const;
-/** One array of text per column (the statement casts each to its column's type). */
-function columns<K extends string>(names: readonly K[]): Record<K, (string | null)[]> {
-  return Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, (string | null)[]>;
-}
-
 // Records per statement at most, so that one slow batch does not hold too many round trips.
 const MAX_BATCH = 250;
 
@@ -126,39 +119,34 @@ class MessageLogWriter {
     try {
       if (this.last === undefined) this.last = await this.head();
       let prev = this.last;
-      // Column by column, as arrays: one statement text whatever the batch's size, so neither the node nor
-      // PostgreSQL builds and parses a statement of thousands of parameters per batch.
-      const m = columns(MESSAGE_COLUMNS);
-      for (const message of records.flatMap((r) => r.messages)) {
+      const rows = records.flatMap((r) => r.messages).map((message) => {
         const meta = metadata(message, this.chain);
         const hash = rowHash(prev, meta);
-        m.at.push(message.at.toISOString()); m.side.push(message.side); m.direction.push(message.direction); m.x_road_id.push(message.xRoadId);
-        m.request_id.push(message.requestId); m.client_id.push(message.clientId); m.service_id.push(message.serviceId); m.user_id.push(meta.userId);
-        m.issue.push(meta.issue); m.method.push(message.method); m.path.push(message.path); m.status.push(meta.status === null ? null : String(meta.status));
-        m.error_type.push(meta.errorType); m.request_hash.push(meta.requestHash); m.signature.push(meta.signature); m.body_sha512.push(meta.bodySha512);
-        m.body_hex.push(message.keepBody ? Buffer.from(message.body).toString('hex') : null); m.chain.push(this.chain); m.prev_hash.push(prev); m.hash.push(hash);
+        const row = { ...meta, bodyHex: message.keepBody ? Buffer.from(message.body).toString('hex') : null, prev, hash };
         prev = hash;
-      }
-      const a = columns(ACCESS_COLUMNS);
-      for (const access of records.flatMap((r) => r.accesses)) {
-        a.person_state.push(access.personState); a.person_id.push(access.personId); a.role.push(access.role); a.at.push(access.at.toISOString());
-        a.client_id.push(access.clientId); a.service_id.push(access.serviceId); a.user_id.push(access.userId); a.issue.push(access.issue); a.request_id.push(access.requestId);
-      }
+        return row;
+      });
+      const accesses = records.flatMap((r) => r.accesses).map((a) => ({ ...a, at: a.at.toISOString() }));
       this.begun = true;
+      // Column by column, as arrays: one statement text whatever the batch's size, so neither the node nor
+      // PostgreSQL builds and parses a statement of thousands of parameters per batch.
+      const m = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+      const a = <K extends keyof (typeof accesses)[number]>(key: K) => accesses.map((r) => r[key]);
       await sql`
         WITH accesses AS (
           INSERT INTO data_access_log (person_state, person_id, role, at, client_id, service_id, user_id, issue, request_id)
-          SELECT * FROM unnest(${a.person_state}::text[], ${a.person_id}::text[], ${a.role}::text[], ${a.at}::timestamptz[], ${a.client_id}::text[],
-                               ${a.service_id}::text[], ${a.user_id}::text[], ${a.issue}::text[], ${a.request_id}::text[]))
+          SELECT * FROM unnest(${a('personState')}::text[], ${a('personId')}::text[], ${a('role')}::text[], ${a('at')}::timestamptz[], ${a('clientId')}::text[],
+                               ${a('serviceId')}::text[], ${a('userId')}::text[], ${a('issue')}::text[], ${a('requestId')}::text[]))
         INSERT INTO message_log (at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
                                  request_hash, signature, body_sha512, body, chain, prev_hash, hash)
         SELECT at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-               request_hash, signature, body_sha512, decode(body_hex, 'hex'), chain, prev_hash, hash
-        FROM unnest(${m.at}::timestamptz[], ${m.side}::text[], ${m.direction}::text[], ${m.x_road_id}::text[], ${m.request_id}::text[], ${m.client_id}::text[],
-                    ${m.service_id}::text[], ${m.user_id}::text[], ${m.issue}::text[], ${m.method}::text[], ${m.path}::text[], ${m.status}::int[], ${m.error_type}::text[],
-                    ${m.request_hash}::text[], ${m.signature}::text[], ${m.body_sha512}::text[], ${m.body_hex}::text[], ${m.chain}::text[], ${m.prev_hash}::text[], ${m.hash}::text[])
+               request_hash, signature, body_sha512, decode(body_hex, 'hex'), ${this.chain}, prev_hash, hash
+        FROM unnest(${m('at')}::timestamptz[], ${m('side')}::text[], ${m('direction')}::text[], ${m('xRoadId')}::text[], ${m('requestId')}::text[],
+                    ${m('clientId')}::text[], ${m('serviceId')}::text[], ${m('userId')}::text[], ${m('issue')}::text[], ${m('method')}::text[], ${m('path')}::text[],
+                    ${m('status')}::int[], ${m('errorType')}::text[], ${m('requestHash')}::text[], ${m('signature')}::text[], ${m('bodySha512')}::text[],
+                    ${m('bodyHex')}::text[], ${m('prev')}::text[], ${m('hash')}::text[])
           WITH ORDINALITY AS m(at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-                               request_hash, signature, body_sha512, body_hex, chain, prev_hash, hash, ord)
+                               request_hash, signature, body_sha512, body_hex, prev_hash, hash, ord)
         ORDER BY ord`.execute(this.db);
       this.last = prev;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign, X509Certificate } from 'node:crypto';
+import { verifyEs256 } from '../pki/jws.js';
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
@@ -40,7 +41,7 @@ function verify<T>(jws: string, certPem: string): T | undefined {
   const [header, payload, signature, ...rest] = jws.split('.');
   if (header !== HEADER || payload === undefined || signature === undefined || rest.length) return undefined;
   try {
-    if (!cryptoVerify('sha256', Buffer.from(`${header}.${payload}`), { key: publicKey(certPem), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))) return undefined;
+    if (!verifyEs256(`${header}.${payload}`, signature, publicKey(certPem))) return undefined;
     return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
   } catch {
     return undefined;

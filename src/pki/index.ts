@@ -14,4 +14,4 @@ export {
   publicKeyFromPrivateJwk,
 } from './certificates.js';
 export { loadNodeCa, loadSigningKey, type NodeCa, type SigningKey } from './node-ca.js';
-export { readJwsHeader, verifyJws, type JwsHeader, type JwsProblem } from './jws.js';
+export { readJwsHeader, verifyEs256, verifyJws, type JwsHeader, type JwsProblem } from './jws.js';

@@ -30,6 +30,12 @@ function keyObjectOf(key: CryptoKey): KeyObject {
   return object;
 }
 
+/** An ES256 signature (base64url of the raw 64-byte r‖s, RFC 7518 §3.4, not DER) over a JWS signing input. */
+export function verifyEs256(signingInput: string, signature: string, key: KeyObject): boolean {
+  const bytes = Buffer.from(signature, 'base64url');
+  return bytes.length === 64 && verify('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, bytes);
+}
+
 /**
  * Verifies an ES256 compact JWS over exactly `expected` bytes. The payload may be attached (it must then equal
  * `expected`) or detached (RFC 7515 appendix F: empty middle part). Headers that change how the payload is read
@@ -41,10 +47,7 @@ export async function verifyJws(jws: string, key: CryptoKey, expected: Uint8Arra
   if (header.alg !== 'ES256') return 'algorithm';
   if (header.crit !== undefined || header.b64 !== undefined) return 'signature';
   const [protectedPart, payloadPart, signaturePart] = jws.split('.');
-  const signature = Buffer.from(signaturePart, 'base64url');
   const payload = payloadPart === '' ? Buffer.from(expected).toString('base64url') : payloadPart;
-  // ES256 signatures are the raw 64-byte r‖s (RFC 7518 §3.4), not DER
-  const valid = signature.length === 64 && verify('sha256', Buffer.from(`${protectedPart}.${payload}`), { key: keyObjectOf(key), dsaEncoding: 'ieee-p1363' }, signature);
-  if (!valid) return 'signature';
+  if (!verifyEs256(`${protectedPart}.${payload}`, signaturePart, keyObjectOf(key))) return 'signature';
   return payloadPart === '' || Buffer.from(payloadPart, 'base64url').equals(Buffer.from(expected)) ? undefined : 'payload';
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { type Db, type Tx, type Write, isUniqueViolation, transaction, writeTogether } from './db/index.js';
-import { DomainError } from './errors.js';
+import { type Db, type Tx, type Write, transaction, writeTogether } from './db/index.js';
+import { DomainError, isUniqueViolation } from './errors.js';
 
 export interface StoredAnswer<T = unknown> {
   status: number;

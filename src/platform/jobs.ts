@@ -118,20 +118,15 @@ export class JobRunner {
   }
 
   /** Runs every job that is due now, until none is left; returns how many ran (tests call this directly). */
-  async runDue(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const ran = await this.runBatch();
-      total += ran;
-      if (ran === 0) return total;
-    }
+  runDue(): Promise<number> {
+    return this.runWhile(() => true);
   }
 
-  // As runDue, but a stopping node finishes the batch in hand and leaves the rest of a backlog to the next start (or
-  // to the other processes), rather than holding its shutdown until the backlog is gone.
-  private async runUntilIdleOrStopped(): Promise<number> {
+  // Batch after batch while `go` holds and jobs are due. The running node's loop stops with the node: a stopping node
+  // finishes the batch in hand and leaves the rest of a backlog to the next start (or to the other processes).
+  private async runWhile(go: () => boolean): Promise<number> {
     let total = 0;
-    while (!this.stopped) {
+    while (go()) {
       const ran = await this.runBatch();
       total += ran;
       if (ran === 0) break;
@@ -145,7 +140,7 @@ export class JobRunner {
     const tick = async () => {
       if (this.stopped) return;
       this.running = this.releaseAfterOutage()
-        .then(() => this.runUntilIdleOrStopped())
+        .then(() => this.runWhile(() => !this.stopped))
         .catch((error) => {
           // The database went away mid-batch: the jobs this runner had claimed keep their lease. Release them as
           // soon as it is back, so they run then rather than when the lease runs out.

@@ -112,12 +112,6 @@ export async function writeTogether(db: Db | Tx, writes: Write[]): Promise<void>
   await creator.selectNoFrom(sql<number>`1`.as('done')).execute();
 }
 
-/** A unique violation of the named constraint (PostgreSQL error 23505), e.g. a key claimed by another request. */
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; message?: string } | undefined;
-  return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(`"${constraint}"`));
-}
-
 /** Round-trip time to the database in milliseconds, or throws when it does not answer. */
 export async function ping(db: Db): Promise<number> {
   const started = performance.now();

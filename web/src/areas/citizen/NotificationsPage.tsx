@@ -15,11 +15,11 @@ export function NotificationsPage() {
   const messages = useLoad((signal) => (gate === 'ok' ? api<{ items: Notification[] }>('/api/v1/notifications', { signal, query: { limit: 100 } }) : new Promise<never>(() => {})), [gate]);
   // Shown means read: the messages new on this visit are marked so on the node, and keep their "new" mark here until
   // the page is left. A failure to mark only means they are new again next time.
-  const unread = messages.status === 'ok' ? messages.data.items.filter((m) => !m.read).map((m) => m.id) : [];
-  const unreadKey = unread.join(',');
+  const loaded = messages.status === 'ok' ? messages.data.items : null;
   useEffect(() => {
-    if (unreadKey) void api('/api/v1/notifications/read', { method: 'POST', body: { ids: unreadKey.split(',') } }).catch(() => {});
-  }, [unreadKey]);
+    const unread = loaded?.filter((m) => !m.read).map((m) => m.id) ?? [];
+    if (unread.length) void api('/api/v1/notifications/read', { method: 'POST', body: { ids: unread } }).catch(() => {});
+  }, [loaded]);
 
   return (
     <>
