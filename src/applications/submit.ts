@@ -7,7 +7,7 @@ import { invoiceWrites } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
-import { type Db, sql, type Tx, type Write, writeTogether } from '../platform/db/index.js';
+import { type Db, type Tx, type Write, writeTogether } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
 import { onceTogether, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { jobInsert } from '../platform/jobs.js';
@@ -15,6 +15,7 @@ import type { WorkingCalendar } from '../workflow/calendar.js';
 import { deadlineTimerWrites } from '../workflow/engine.js';
 import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { ApplicationSummary } from './model.js';
+import { formatApplicationNumber, nextApplicationNumber } from './numbers.js';
 
 export interface ApplicationsDeps {
   db: Db;
@@ -104,7 +105,8 @@ export interface NewApplication {
 /**
  * A new application's writes — the application, its first history action, the invoice or the evidence job and the
  * deadline's timers, the applicant's message, the audit entry — built to run as one statement, and the summary the
- * applicant gets. Only the application's number is read first (the sequence), as it appears in the message.
+ * applicant gets. Only the application's number may be read first (a new block of numbers), as it appears in the
+ * message.
  */
 async function applicationWrites(
   db: Db | Tx,
@@ -117,9 +119,7 @@ async function applicationWrites(
   const deadline = calendar.deadline(now, service.deadline.days, service.deadline.type);
   const year = calendar.localDate(now).slice(0, 4);
   const id = randomUUID();
-  const { number } = await sql<{ number: string }>`SELECT ${`${service.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0') AS number`
-    .execute(db)
-    .then((r) => r.rows[0]);
+  const number = formatApplicationNumber(service.state, year, await nextApplicationNumber(db));
   const status = service.fee.amount > 0 ? 'awaiting_payment' : 'submitted';
 
   const writes: Write[] = [

@@ -1,4 +1,5 @@
 import { CompactSign, importJWK, type JWK } from 'jose';
+import { formatApplicationNumber, nextApplicationNumber } from '../applications/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/index.js';
 import type { NodeCa } from '../pki/index.js';
@@ -92,10 +93,11 @@ export async function seedDemoHistory(
     const id = seededUuid(rng);
     const status = p.approved ? 'approved' : 'rejected';
     const year = p.submittedAt.getUTCFullYear();
+    const number = formatApplicationNumber(d.state, year, await nextApplicationNumber(tx));
     await sql`
       INSERT INTO applications (id, number, service_code, service_version, state, agency_code, applicant_person_id,
         applicant_account_id, status, data, signature, language, submitted_at, deadline, updated_at, closed_at)
-      VALUES (${id}, ${`${d.state}-${year}-`} || lpad(nextval('application_number_seq')::text, 8, '0'), ${d.code}, ${d.version},
+      VALUES (${id}, ${number}, ${d.code}, ${d.version},
         ${d.state}, ${d.agency}, ${applicant.personId}, ${applicant.accountId}, ${status}, ${JSON.stringify(data)}, ${signature},
         ${applicant.language}, ${p.submittedAt}, ${p.deadline}, ${p.decidedAt}, ${p.decidedAt})`.execute(tx);
     const decision = p.approved ? { note: null } : { reason: 'The registers did not confirm the information given.', legalBasis: d.legalBasis ?? '' };

@@ -22,6 +22,14 @@ describe('working-day calendars', () => {
     expect(calendars.get('TR')!.isWorkingDay('2026-10-29')).toBe(false); // Republic Day
   });
 
+  it('knows the local date on either side of local midnight, asked in any order', () => {
+    // Almaty is UTC+5 (2026): its 21 March begins at 19:00 UTC on the 20th
+    const asked = ['2026-03-20T18:59:59.999Z', '2026-03-20T19:00:00.000Z', '2026-03-20T12:00:00Z', '2026-03-21T18:59:59.999Z', '2026-03-21T19:00:00Z', '2026-03-20T19:00:00.000Z'];
+    expect(asked.map((at) => kz.localDate(new Date(at)))).toEqual(['2026-03-20', '2026-03-21', '2026-03-20', '2026-03-21', '2026-03-22', '2026-03-21']);
+    expect(asked.map((at) => kz.deadline(new Date(at), 1, 'working'))).toEqual(['2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26']);
+    expect(kz.deadline(new Date('2026-03-26T05:00:00Z'), 1, 'working')).toBe('2026-03-27');
+  });
+
   it('does not count the day of submission and skips days off for working-day terms', () => {
     // Friday 20 March 2026, 10:00 in Almaty; then five days off (21–25 March)
     expect(kz.deadline(new Date('2026-03-20T05:00:00Z'), 5, 'working')).toBe('2026-04-01');
