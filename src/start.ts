@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
 import { FederationView, remoteProviders } from './exchange/index.js';
 import { birthEventsService } from './proactive/index.js';
+import { keepIdentityReads } from './identity/index.js';
 import { type RegistryService, registryServices } from './registries/index.js';
 import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook, WEBHOOK_QUEUE, type WebhookSender } from './payments/index.js';
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
@@ -54,6 +55,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     const applied = await migrate(database, paths.migrations);
     if (applied.length) log(`migrations applied: ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);
     await syncAgencies(database.db, catalog, clock.now());
+    await keepIdentityReads(database);
     const ca = await loadNodeCa(database.db, clock, 'Ortak Node CA');
     if (config.demoMode) {
       const seeded = await seedDemo(database.db, ca, catalog, clock, { calendars, history: config.demoHistory });

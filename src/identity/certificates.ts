@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { Db } from '../platform/db/index.js';
+import { identityReadsOf, type KeptCertificate } from './kept-reads.js';
 import {
   type Certificate,
   type CryptoKey,
@@ -136,12 +137,16 @@ export async function verifyPersonSignature(
     if (!x5cThumbprint) return { problem: 'malformed' };
   }
   const thumbprint = x5cThumbprint ?? header['x5t#S256'] ?? header.kid;
-  let query = db.selectFrom('person_certificates').select(['serial', 'person_id', 'revoked_at', 'pem']);
-  if (thumbprint) query = query.where('thumbprint', '=', String(thumbprint));
-  else if (personId) query = query.where('person_id', '=', personId).where('revoked_at', 'is', null).where('not_after', '>', now);
-  else return { problem: 'unknown_certificate' };
+  const query = db.selectFrom('person_certificates').select(['serial', 'person_id', 'revoked_at', 'pem']);
+  let candidates: KeptCertificate[];
+  if (thumbprint) {
+    const load = () => query.where('thumbprint', '=', String(thumbprint)).execute();
+    const kept = identityReadsOf(db);
+    candidates = kept ? await kept.certificate(String(thumbprint), load) : await load();
+  } else if (personId) {
+    candidates = await query.where('person_id', '=', personId).where('revoked_at', 'is', null).where('not_after', '>', now).execute();
+  } else return { problem: 'unknown_certificate' };
 
-  const candidates = await query.execute();
   if (candidates.length === 0) return { problem: x5cThumbprint ? 'untrusted_certificate' : 'unknown_certificate' };
   let last: SignerCheck = { problem: 'signature' };
   for (const row of candidates) {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/index.js';
 import { ACTOR_COLUMNS, actorOf, type Actor } from './accounts.js';
+import { identityReadsOf } from './kept-reads.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -17,21 +18,32 @@ export async function openSession(db: Db, accountId: string, now: Date, hours: n
   return { token, expiresAt };
 }
 
-/** The actor behind a session token, in one query (it runs on every signed-in request). */
+/**
+ * The actor behind a session token, in one query (it runs on every signed-in request), or none when the node keeps
+ * the session read already (kept-reads.ts).
+ */
 export async function resolveSession(db: Db, token: string, now: Date): Promise<Actor | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select(ACTOR_COLUMNS)
-    .where('s.token_hash', '=', hash(token))
-    .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', now)
-    .executeTakeFirst();
-  return actorOf(row);
+  const tokenHash = hash(token);
+  const load = async () => {
+    const row = await db
+      .selectFrom('sessions as s')
+      .innerJoin('accounts as a', 'a.id', 's.account_id')
+      .innerJoin('persons as p', 'p.id', 'a.person_id')
+      .select([...ACTOR_COLUMNS, 's.expires_at'])
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.revoked_at', 'is', null)
+      .executeTakeFirst();
+    const actor = actorOf(row);
+    return actor && row ? { actor, expiresAt: row.expires_at } : undefined;
+  };
+  const kept = identityReadsOf(db);
+  const session = kept ? await kept.session(tokenHash, load) : await load();
+  return session && session.expiresAt > now ? session.actor : undefined;
 }
 
 export async function closeSession(db: Db, token: string, now: Date): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', hash(token)).where('revoked_at', 'is', null).execute();
+  // Other processes drop it when the change notice reaches them; this one at once.
+  identityReadsOf(db)?.forgetSession(hash(token));
 }

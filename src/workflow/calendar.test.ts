@@ -28,6 +28,10 @@ describe('working-day calendars', () => {
     expect(asked.map((at) => kz.localDate(new Date(at)))).toEqual(['2026-03-20', '2026-03-21', '2026-03-20', '2026-03-21', '2026-03-22', '2026-03-21']);
     expect(asked.map((at) => kz.deadline(new Date(at), 1, 'working'))).toEqual(['2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26', '2026-03-26']);
     expect(kz.deadline(new Date('2026-03-26T05:00:00Z'), 1, 'working')).toBe('2026-03-27');
+    // the start of a local day, asked again after a caller changed the Date it was given
+    kz.startOfDay('2026-03-21').setUTCFullYear(1999);
+    expect(kz.startOfDay('2026-03-21').toISOString()).toBe('2026-03-20T19:00:00.000Z');
+    expect(calendars.get('TR')!.startOfDay('2026-10-29').toISOString()).toBe('2026-10-28T21:00:00.000Z');
   });
 
   it('does not count the day of submission and skips days off for working-day terms', () => {

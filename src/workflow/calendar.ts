@@ -41,6 +41,8 @@ export class WorkingCalendar {
   // time zone (Intl) was a twentieth of a submission's CPU.
   private today = { date: '', from: 0, to: 0 };
   private readonly deadlines = new Map<string, string>();
+  // every new application's deadline timers ask for the start of its last day and of the day after
+  private readonly midnights = new Map<string, number>();
 
   /** The calendar date in the state's time zone at an instant. */
   localDate(at: Date): string {
@@ -53,6 +55,16 @@ export class WorkingCalendar {
 
   /** The instant a local calendar day begins in the state's time zone (midnight there). */
   startOfDay(date: string): Date {
+    let ms = this.midnights.get(date);
+    if (ms === undefined) {
+      ms = this.findStartOfDay(date).getTime();
+      if (this.midnights.size >= 10_000) this.midnights.clear();
+      this.midnights.set(date, ms);
+    }
+    return new Date(ms);
+  }
+
+  private findStartOfDay(date: string): Date {
     const guess = new Date(`${date}T00:00:00Z`);
     // The zone's offset at that moment, read back through Intl; a second pass settles days when the offset changes.
     let instant = guess;

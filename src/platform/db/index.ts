@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { CompiledQuery, Kysely, type OperationNodeSource, PostgresDialect, type QueryCreator, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { type ChangeListener, listenPglite, listenPostgres, type Unlisten } from './listen.js';
 import { PgliteDialect } from './pglite-dialect.js';
 import type { Tables } from './tables.js';
 
 export type { Tables } from './tables.js';
+export type { ChangeListener, Unlisten } from './listen.js';
 export { sql };
 export type Db = Kysely<Tables>;
 export type Tx = Transaction<Tables>;
@@ -27,7 +29,25 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   db: Db;
   withSession: SessionRunner;
+  /** hears NOTIFY on `channel` (PostgreSQL's, delivered after the notifying transaction commits) until unlistened or closed */
+  listen(channel: string, listener: ChangeListener): Promise<Unlisten>;
   close(): Promise<void>;
+}
+
+/** Listeners that close with their database. */
+function listeners(open: (channel: string, listener: ChangeListener) => Promise<Unlisten>) {
+  const active = new Set<Unlisten>();
+  return {
+    listen: async (channel: string, listener: ChangeListener): Promise<Unlisten> => {
+      const unlisten = await open(channel, listener);
+      const once: Unlisten = async () => {
+        if (active.delete(once)) await unlisten();
+      };
+      active.add(once);
+      return once;
+    },
+    closeAll: () => Promise.all([...active].map((unlisten) => unlisten())),
+  };
 }
 
 export interface DatabaseOptions {
@@ -62,7 +82,17 @@ function openPostgres(url: string, poolSize: number): Database {
     prepareRepeatedStatements(client);
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, withSession: sessionRunner(db), close: () => db.destroy() };
+  const { listen, closeAll } = listeners((channel, listener) => listenPostgres(url, channel, listener));
+  return {
+    kind: 'postgres',
+    db,
+    withSession: sessionRunner(db),
+    listen,
+    close: async () => {
+      await closeAll();
+      await db.destroy();
+    },
+  };
 }
 
 // The node sends a few hundred distinct statements, each thousands of times: named, each is parsed and planned once
@@ -101,7 +131,17 @@ async function openPglite(dataDir: string): Promise<Database> {
   });
   await pglite.waitReady;
   const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
-  return { kind: 'pglite', db, withSession: sessionRunner(db), close: () => db.destroy() };
+  const { listen, closeAll } = listeners((channel, listener) => listenPglite(pglite, channel, listener));
+  return {
+    kind: 'pglite',
+    db,
+    withSession: sessionRunner(db),
+    listen,
+    close: async () => {
+      await closeAll();
+      await db.destroy();
+    },
+  };
 }
 
 function sessionRunner(db: Db): SessionRunner {
