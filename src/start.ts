@@ -50,7 +50,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const catalog = loadCatalog(paths.services, config.states);
   for (const problem of catalog.loadErrors) log(`service definition left out of the catalog: ${problem}`);
   const calendars = loadCalendars(paths.calendars, config.states);
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePool }));
   try {
     const applied = await migrate(database, paths.migrations);
     if (applied.length) log(`migrations applied: ${applied.map((m) => `${m.version}_${m.name}`).join(', ')}`);

@@ -9,6 +9,8 @@ export interface Config {
   /** PostgreSQL connection string; embedded PGlite under dataDir when absent */
   databaseUrl?: string;
   dataDir: string;
+  /** PostgreSQL connections of each node process (ORTAK_DB_POOL) */
+  databasePool: number;
   /** demo personas and their key files, passwordless demo sign-in */
   demoMode: boolean;
   /** node processes serving side by side over one PostgreSQL (ORTAK_PROCESSES; 1 on the embedded database) */
@@ -64,6 +66,14 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+  return n;
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} must be set when ORTAK_NODE_ID is (a node of a federation)`);
@@ -86,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
+    databasePool: positiveInteger(env, 'ORTAK_DB_POOL', 10),
     demoMode: flag(env.ORTAK_DEMO, true),
     processes: Math.max(1, Math.floor(Number(env.ORTAK_PROCESSES ?? 1)) || 1),
     demoHistory: Number(env.ORTAK_DEMO_HISTORY ?? 360),
