@@ -62,8 +62,11 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
     }
     const jobs = new JobRunner(database.db, clock, {
-      // eight of a batch at once on PostgreSQL (one after another on the embedded database's single connection)
-      concurrency: database.kind === 'postgres' ? 8 : 1,
+      // Sixteen of a batch of forty at once on PostgreSQL (one after another on the embedded database's single
+      // connection): a job mostly waits on the database or the registers; the backlog a submission load leaves drained
+      // at 620 jobs/s with eight of twenty, 785/s with sixteen of forty, 822/s with 32 of 64 (waiting for the pool).
+      concurrency: database.kind === 'postgres' ? 16 : 1,
+      batchSize: database.kind === 'postgres' ? 40 : 20,
       log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
     });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
