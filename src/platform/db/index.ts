@@ -34,22 +34,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Listeners that close with their database. */
-function listeners(open: (channel: string, listener: ChangeListener) => Promise<Unlisten>) {
-  const active = new Set<Unlisten>();
-  return {
-    listen: async (channel: string, listener: ChangeListener): Promise<Unlisten> => {
-      const unlisten = await open(channel, listener);
-      const once: Unlisten = async () => {
-        if (active.delete(once)) await unlisten();
-      };
-      active.add(once);
-      return once;
-    },
-    closeAll: () => Promise.all([...active].map((unlisten) => unlisten())),
-  };
-}
-
 export interface DatabaseOptions {
   /** postgres://… ; when absent, embedded PGlite is used */
   url?: string;
@@ -82,17 +66,7 @@ function openPostgres(url: string, poolSize: number): Database {
     prepareRepeatedStatements(client);
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  const { listen, closeAll } = listeners((channel, listener) => listenPostgres(url, channel, listener));
-  return {
-    kind: 'postgres',
-    db,
-    withSession: sessionRunner(db),
-    listen,
-    close: async () => {
-      await closeAll();
-      await db.destroy();
-    },
-  };
+  return databaseOver('postgres', db, (channel, listener) => listenPostgres(url, channel, listener));
 }
 
 // The node sends a few hundred distinct statements, each thousands of times: named, each is parsed and planned once
@@ -131,21 +105,29 @@ async function openPglite(dataDir: string): Promise<Database> {
   });
   await pglite.waitReady;
   const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
-  const { listen, closeAll } = listeners((channel, listener) => listenPglite(pglite, channel, listener));
+  return databaseOver('pglite', db, (channel, listener) => listenPglite(pglite, channel, listener));
+}
+
+/** The Database interface over a Kysely instance; its listeners stop when it closes. */
+function databaseOver(kind: Database['kind'], db: Db, openListener: (channel: string, listener: ChangeListener) => Promise<Unlisten>): Database {
+  const listening = new Set<Unlisten>();
   return {
-    kind: 'pglite',
+    kind,
     db,
-    withSession: sessionRunner(db),
-    listen,
+    withSession: (work) => db.connection().execute((connection) => work(async (text) => (await executeSql(connection, text)).rows)),
+    listen: async (channel, listener) => {
+      const unlisten = await openListener(channel, listener);
+      const once: Unlisten = async () => {
+        if (listening.delete(once)) await unlisten();
+      };
+      listening.add(once);
+      return once;
+    },
     close: async () => {
-      await closeAll();
+      await Promise.all([...listening].map((unlisten) => unlisten()));
       await db.destroy();
     },
   };
-}
-
-function sessionRunner(db: Db): SessionRunner {
-  return (work) => db.connection().execute((connection) => work(async (text) => (await executeSql(connection, text)).rows));
 }
 
 // Errors that mean the database cannot be reached now (down, restarting, refusing connections), not that the
