@@ -5,7 +5,8 @@ import type { Actor } from './accounts.js';
 export const IDENTITY_CHANNEL = 'ortak_identity';
 // A safety net only: every change is announced; an entry is read again after this long all the same.
 const KEEP_MS = 60_000;
-const MAX_ENTRIES = 100_000;
+// Each kind at most this many entries (some 10–20 MB), the oldest dropped first.
+const MAX_ENTRIES = 20_000;
 
 export interface KeptSession {
   actor: Actor;
@@ -100,7 +101,8 @@ export class IdentityReads {
     const value = await load();
     // Kept only if no notice came while it was read: the notice may be about this very row.
     if (value !== undefined && this.listening && this.generation === generation) {
-      if (map.size >= MAX_ENTRIES) map.clear();
+      map.delete(key);
+      if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
       map.set(key, { value, until: now + KEEP_MS });
     }
     return value;
