@@ -55,13 +55,7 @@ export class WorkingCalendar {
 
   /** The instant a local calendar day begins in the state's time zone (midnight there). */
   startOfDay(date: string): Date {
-    let ms = this.midnights.get(date);
-    if (ms === undefined) {
-      ms = this.findStartOfDay(date).getTime();
-      if (this.midnights.size >= 10_000) this.midnights.clear();
-      this.midnights.set(date, ms);
-    }
-    return new Date(ms);
+    return new Date(remembered(this.midnights, date, () => this.findStartOfDay(date).getTime()));
   }
 
   private findStartOfDay(date: string): Date {
@@ -92,14 +86,7 @@ export class WorkingCalendar {
    */
   deadline(at: Date, days: number, type: 'working' | 'calendar'): string {
     const start = this.localDate(at);
-    const key = `${start} ${days} ${type}`;
-    let deadline = this.deadlines.get(key);
-    if (deadline === undefined) {
-      deadline = this.countDeadline(start, days, type);
-      if (this.deadlines.size >= 10_000) this.deadlines.clear();
-      this.deadlines.set(key, deadline);
-    }
-    return deadline;
+    return remembered(this.deadlines, `${start} ${days} ${type}`, () => this.countDeadline(start, days, type));
   }
 
   private countDeadline(start: string, days: number, type: 'working' | 'calendar'): string {
@@ -116,6 +103,17 @@ export class WorkingCalendar {
     }
     return date;
   }
+}
+
+/** A value computed once per key (at most 10,000 keys are kept, then all are computed again). */
+function remembered<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (map.size >= 10_000) map.clear();
+    map.set(key, value);
+  }
+  return value;
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one (it was a tenth of a submission's CPU): one per zone.
