@@ -137,14 +137,15 @@ export async function verifyPersonSignature(
     if (!x5cThumbprint) return { problem: 'malformed' };
   }
   const thumbprint = x5cThumbprint ?? header['x5t#S256'] ?? header.kid;
-  const query = db.selectFrom('person_certificates').select(['serial', 'person_id', 'revoked_at', 'pem']);
+  // Built only when read: a kept certificate needs no query at all.
+  const query = () => db.selectFrom('person_certificates').select(['serial', 'person_id', 'revoked_at', 'pem']);
   let candidates: KeptCertificate[];
   if (thumbprint) {
-    const load = () => query.where('thumbprint', '=', String(thumbprint)).execute();
+    const load = () => query().where('thumbprint', '=', String(thumbprint)).execute();
     const kept = identityReadsOf(db);
     candidates = kept ? await kept.certificate(String(thumbprint), load) : await load();
   } else if (personId) {
-    candidates = await query.where('person_id', '=', personId).where('revoked_at', 'is', null).where('not_after', '>', now).execute();
+    candidates = await query().where('person_id', '=', personId).where('revoked_at', 'is', null).where('not_after', '>', now).execute();
   } else return { problem: 'unknown_certificate' };
 
   if (candidates.length === 0) return { problem: x5cThumbprint ? 'untrusted_certificate' : 'unknown_certificate' };

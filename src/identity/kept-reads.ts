@@ -2,7 +2,7 @@ import type { Database, Db } from '../platform/db/index.js';
 import type { Actor } from './accounts.js';
 
 /** Where the database announces changes to sessions, accounts, persons and certificates (migration 0014). */
-export const IDENTITY_CHANNEL = 'ortak_identity';
+const IDENTITY_CHANNEL = 'ortak_identity';
 // A safety net only: every change is announced; an entry is read again after this long all the same.
 const KEEP_MS = 60_000;
 // Each kind at most this many entries (some 10–20 MB), the oldest dropped first.
@@ -56,25 +56,25 @@ export class IdentityReads {
     const kind = payload.slice(0, colon);
     const rest = payload.slice(colon + 1);
     const keys = rest === '*' ? undefined : new Set(rest.split(','));
-    const drop = <V>(map: Map<string, { value: V }>, matches: (key: string, value: V) => boolean) => {
+    // Entries named by their own key, or found by what they hold; a '*' notice drops the whole kind.
+    const dropKeys = (map: Map<string, unknown>) => (keys ? keys.forEach((key) => map.delete(key)) : map.clear());
+    const dropWhere = <V>(map: Map<string, { value: V }>, holds: (value: V) => boolean) => {
       if (!keys) return map.clear();
-      for (const [key, entry] of map) if (matches(key, entry.value)) map.delete(key);
+      for (const [key, entry] of map) if (holds(entry.value)) map.delete(key);
     };
     switch (kind) {
       case 'session':
-        if (!keys) this.sessions.clear();
-        else for (const key of keys) this.sessions.delete(key);
+        dropKeys(this.sessions);
         break;
       case 'account':
-        drop(this.sessions, (_, s) => keys!.has(s.actor.accountId));
+        dropWhere(this.sessions, (s) => keys!.has(s.actor.accountId));
         break;
       case 'person':
-        drop(this.sessions, (_, s) => keys!.has(s.actor.personId));
-        drop(this.certificates, (_, rows) => rows.some((r) => keys!.has(r.person_id)));
+        dropWhere(this.sessions, (s) => keys!.has(s.actor.personId));
+        dropWhere(this.certificates, (rows) => rows.some((r) => keys!.has(r.person_id)));
         break;
       case 'certificate':
-        if (!keys) this.certificates.clear();
-        else for (const key of keys) this.certificates.delete(key);
+        dropKeys(this.certificates);
         break;
       default:
         this.forgetAll();
@@ -112,8 +112,8 @@ export class IdentityReads {
 const byDatabase = new WeakMap<Db, IdentityReads>();
 
 /** The kept reads of a database's running node, if it keeps them (a transaction never does: it reads its own snapshot). */
-export function identityReadsOf(db: unknown): IdentityReads | undefined {
-  return byDatabase.get(db as Db);
+export function identityReadsOf(db: Db): IdentityReads | undefined {
+  return byDatabase.get(db);
 }
 
 /** Starts keeping identity reads for the node on `database`: listens to its change notices until it is closed. */

@@ -43,7 +43,8 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
 }
 
 export async function closeSession(db: Db, token: string, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', hash(token)).where('revoked_at', 'is', null).execute();
+  const tokenHash = hash(token);
+  await db.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   // Other processes drop it when the change notice reaches them; this one at once.
-  identityReadsOf(db)?.forgetSession(hash(token));
+  identityReadsOf(db)?.forgetSession(tokenHash);
 }
