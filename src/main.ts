@@ -1,29 +1,30 @@
 import cluster from 'node:cluster';
-import { buildApp } from './http/app.js';
 import { loadConfig, type Config } from './platform/config.js';
-import { startGatewayServer } from './exchange/index.js';
-import { startNode } from './start.js';
 
+// The supervising process of ORTAK_PROCESSES=N loads only what it needs to fork and watch (some 45 MB resident):
+// the node's modules (catalog, HTTP, database, keys) are imported by the processes that serve, and by the one
+// short-lived process that prepares the database.
 const config = loadConfig();
 if (config.processes > 1 && cluster.isPrimary) await supervise(config);
+else if (cluster.isWorker && process.env.ORTAK_PREPARE_ONLY === '1') await prepare(config);
 else await serve(config);
 
 /**
  * ORTAK_PROCESSES=N: the node's processes are stateless over PostgreSQL, so N of them share the port (node:cluster
  * hands each new connection to one). Jobs and timers are claimed with FOR UPDATE SKIP LOCKED and a lease, so each
  * runs once whichever process takes it. This process only prepares the database (migrations, demo data) once, then
- * starts the N processes and restarts any that dies.
+ * starts the N processes and restarts any that dies. The preparing is done by a process of its own that exits when
+ * it is done, so that this one stays small: it holds none of the node's modules while the N processes serve.
  */
 async function supervise(config: Config): Promise<void> {
   if (!config.databaseUrl) {
     console.error('Ortak could not start: ORTAK_PROCESSES > 1 needs PostgreSQL (DATABASE_URL); the embedded database belongs to one process.');
     process.exit(1);
   }
-  const prepared = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
-    console.error(`Ortak could not start: ${error.message}`);
-    process.exit(1);
-  });
-  await prepared.database.close();
+  const preparing = cluster.fork({ ORTAK_PREPARE_ONLY: '1' });
+  const code = await new Promise<number | null>((resolve) => preparing.once('exit', (exitCode: number | null) => resolve(exitCode)));
+  // (the preparing process has said why it could not)
+  if (code !== 0) process.exit(1);
   let stopping = false;
   const fork = () => cluster.fork();
   for (let i = 0; i < config.processes; i++) fork();
@@ -48,7 +49,19 @@ async function supervise(config: Config): Promise<void> {
   console.log(`Ortak: ${config.processes} node processes on port ${config.port} over ${new URL(config.databaseUrl).host}`);
 }
 
+/** The database migrated and the demo data in place, for the processes that will serve: then this process exits. */
+async function prepare(config: Config): Promise<void> {
+  const { startNode } = await import('./start.js');
+  const prepared = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
+    console.error(`Ortak could not start: ${error.message}`);
+    process.exit(1);
+  });
+  await prepared.database.close();
+  process.exit(0);
+}
+
 async function serve(config: Config): Promise<void> {
+  const [{ startNode }, { buildApp }, { startGatewayServer }] = await Promise.all([import('./start.js'), import('./http/app.js'), import('./exchange/index.js')]);
   const node = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
     console.error(`Ortak could not start: ${error.message}`);
     process.exit(1);

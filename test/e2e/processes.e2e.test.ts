@@ -119,6 +119,21 @@ describe.skipIf(!reachable && !process.env.CI)('ORTAK_PROCESSES=2 over one Postg
     await until('healthy again', async () => (await fetch(`${base}/health`)).ok);
   }, 60_000);
 
+  it('stops with the reason, and starts no process to serve, when the database cannot be prepared', async () => {
+    const port = await freePort();
+    const unreachable = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, ORTAK_PROCESSES: '2', ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let said = '';
+    unreachable.stdout!.on('data', (d) => (said += d));
+    unreachable.stderr!.on('data', (d) => (said += d));
+    const code = await new Promise((r) => unreachable.once('exit', r));
+    expect(code).toBe(1);
+    expect(said).toContain('Ortak could not start');
+    expect(said).not.toContain('node processes on port');
+  }, 60_000);
+
   it('stops every process on SIGTERM', async () => {
     const before = workers();
     child.kill('SIGTERM');
