@@ -74,15 +74,26 @@ function openPostgres(url: string, poolSize: number): Database {
 // Texts beyond the cap (SQL built with a varying shape) run unnamed, so neither side's cache grows without bound.
 const MAX_NAMED_STATEMENTS = 500;
 const statementNames = new Map<string, string>();
+let namesGiven = 0;
 const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS && NAMEABLE.test(text)) {
-    name = `ortak_${statementNames.size + 1}`;
+    name = `ortak_${++namesGiven}`;
     statementNames.set(text, name);
   }
   return name;
+}
+
+/**
+ * PostgreSQL plans a named statement again after a schema change, but refuses to run one whose result columns the
+ * change altered (a migration that adds a column to a table read with `SELECT *`), on every connection that
+ * prepared it before — as when a new version migrates while processes of the old one still serve.
+ */
+function isStalePlan(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  return e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
 }
 
 function prepareRepeatedStatements(client: pg.PoolClient): void {
@@ -90,7 +101,17 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
   client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
     if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined) return query(config, values, callback);
     const name = statementName(config);
-    return name ? query({ name, text: config, values }) : query(config, values);
+    if (!name) return query(config, values);
+    return (query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => {
+      if (!isStalePlan(error)) throw error;
+      // The text gets a new name, so that every connection prepares it afresh (the old one stays on the server
+      // until its connection closes). Outside a transaction the statement simply runs again; inside one, the
+      // transaction has failed and the caller is told to try again (isDatabaseUnavailable).
+      if (statementNames.get(config) === name) statementNames.set(config, `ortak_${++namesGiven}`);
+      // (pg's last ReadyForQuery status: 'I' is no transaction open; a private field, checked by the tests)
+      if ((client as unknown as { _txStatus?: string })._txStatus !== 'I') throw error;
+      return query({ name: statementNames.get(config), text: config, values });
+    });
   }) as typeof client.query;
 }
 
@@ -136,6 +157,8 @@ const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '55000', 'ECONNREF
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   if (!e) return false;
+  // (a transaction that ran a statement prepared before a schema change: the next attempt prepares it again)
+  if (isStalePlan(e)) return true;
   if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(e.message ?? '');
 }
