@@ -1,3 +1,2 @@
 export { ISSUE_QUEUE, issueDocument, maskName, verifyUrl, type DocumentsDeps } from './issue.js';
 export { documentPdf, documentsOfApplication, listMyDocuments, revokeDocument, verifyById, verifyBytes, type OwnDocument, type Verification } from './verify.js';
-export { renderDocumentPdf } from './pdf.js';
