@@ -79,7 +79,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
   const key = await loadSigningKey(tx, deps.ca, deps.clock, `agency:${agency.code}`, `CN=${agency.name.en ?? agency.code}, O=${agency.member}, C=${agency.state}`);
   const title = pickText(def.result.title, language, LANGUAGE_OF_STATE[def.state]);
   const validUntil = def.result.validDays ? addDays(now.toISOString().slice(0, 10), def.result.validDays) : null;
-  // The PDF libraries and the fonts (some 25 MB resident) load with the first document a process issues, not when
+  // The PDF libraries and the fonts (some 17–20 MB resident) load with the first document a process issues, not when
   // it starts: most processes' time goes to other work, and memory at rest counts.
   const { renderDocumentPdf } = await import('./pdf.js');
   const bytes = await renderDocumentPdf({
