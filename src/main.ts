@@ -49,23 +49,24 @@ async function supervise(config: Config): Promise<void> {
   console.log(`Ortak: ${config.processes} node processes on port ${config.port} over ${new URL(config.databaseUrl).host}`);
 }
 
-/** The database migrated and the demo data in place, for the processes that will serve: then this process exits. */
-async function prepare(config: Config): Promise<void> {
+/** The node started (database migrated, demo data in place), or the process stops with the reason it could not. */
+async function startOrExit(config: Config) {
   const { startNode } = await import('./start.js');
-  const prepared = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
+  return startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
     console.error(`Ortak could not start: ${error.message}`);
     process.exit(1);
   });
+}
+
+/** The database migrated and the demo data in place, for the processes that will serve: then this process exits. */
+async function prepare(config: Config): Promise<void> {
+  const prepared = await startOrExit(config);
   await prepared.database.close();
   process.exit(0);
 }
 
 async function serve(config: Config): Promise<void> {
-  const [{ startNode }, { buildApp }, { startGatewayServer }] = await Promise.all([import('./start.js'), import('./http/app.js'), import('./exchange/index.js')]);
-  const node = await startNode(config, { log: (m) => console.log(m) }).catch((error: Error) => {
-    console.error(`Ortak could not start: ${error.message}`);
-    process.exit(1);
-  });
+  const [node, { buildApp }, { startGatewayServer }] = await Promise.all([startOrExit(config), import('./http/app.js'), import('./exchange/index.js')]);
   const app = await buildApp(node);
 
   let stopping = false;

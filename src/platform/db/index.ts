@@ -77,10 +77,12 @@ const statementNames = new Map<string, string>();
 let namesGiven = 0;
 const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
+const newStatementName = () => `ortak_${++namesGiven}`;
+
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS && NAMEABLE.test(text)) {
-    name = `ortak_${++namesGiven}`;
+    name = newStatementName();
     statementNames.set(text, name);
   }
   return name;
@@ -107,7 +109,7 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
       // The text gets a new name, so that every connection prepares it afresh (the old one stays on the server
       // until its connection closes). Outside a transaction the statement simply runs again; inside one, the
       // transaction has failed and the caller is told to try again (isDatabaseUnavailable).
-      if (statementNames.get(config) === name) statementNames.set(config, `ortak_${++namesGiven}`);
+      if (statementNames.get(config) === name) statementNames.set(config, newStatementName());
       // (pg's last ReadyForQuery status: 'I' is no transaction open; a private field, checked by the tests)
       if ((client as unknown as { _txStatus?: string })._txStatus !== 'I') throw error;
       return query({ name: statementNames.get(config), text: config, values });
