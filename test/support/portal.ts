@@ -1,7 +1,8 @@
 // The harness of the browser tests: the built node (`npm start`'s dist/ and dist/web) started as its own process on
 // embedded PGlite with the demo data (without the year of past decisions unless asked), Debian's Chromium through playwright-core, and an audit of each page visited:
-// axe-core over the whole page (no serious or critical violation), then a screenshot into
-// test-results/screenshots/<name>.png.
+// axe-core over the whole page (no serious or critical violation), and a screenshot into
+// test-results/screenshots/<name>.png of a page that fails it, or of every page with ORTAK_SCREENSHOTS=1 (a full-page
+// screenshot costs about as much as the audit itself: a sixth of the browser tests' time on a 2-core machine).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +16,7 @@ import { freePort } from './ports.js';
 const main = join(paths.root, 'dist', 'src', 'main.js');
 const chromiumPath = '/usr/bin/chromium';
 export const screenshots = join(paths.root, 'test-results', 'screenshots');
+const everyScreenshot = !!process.env.ORTAK_SCREENSHOTS && process.env.ORTAK_SCREENSHOTS !== '0';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface PortalNode {
@@ -81,15 +83,22 @@ interface Violation {
   nodes: string[];
 }
 
-/** axe-core over the whole page (every rule): no serious or critical violation; then a full-page screenshot. */
+/** axe-core over the whole page (every rule): no serious or critical violation; a full-page screenshot when asked or failed. */
 export async function audit(page: Page, name: string): Promise<void> {
   if ((await page.evaluate('typeof axe')) === 'undefined') await page.addScriptTag({ content: axeSource });
   const violations = (await page.evaluate(
     `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`,
   )) as Violation[];
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (everyScreenshot || serious.length) await fullPageShot(page, name);
   expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const fullPageShot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+/** a full-page screenshot into test-results/screenshots/<name>.png, with ORTAK_SCREENSHOTS=1 only */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (everyScreenshot) await fullPageShot(page, name);
 }
 
 /** waits for the page's level-1 heading */
