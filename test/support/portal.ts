@@ -15,7 +15,7 @@ import { freePort } from './ports.js';
 
 const main = join(paths.root, 'dist', 'src', 'main.js');
 const chromiumPath = '/usr/bin/chromium';
-export const screenshots = join(paths.root, 'test-results', 'screenshots');
+const screenshots = join(paths.root, 'test-results', 'screenshots');
 const everyScreenshot = !!process.env.ORTAK_SCREENSHOTS && process.env.ORTAK_SCREENSHOTS !== '0';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
