@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/platform/clock.js';
+import { ManualClock, systemClock } from '../src/platform/clock.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { sql } from '../src/platform/db/index.js';
 import { enqueue, JobRunner } from '../src/platform/jobs.js';
@@ -73,6 +73,53 @@ describe('jobs over one PostgreSQL, several runners', () => {
     expect(job.attempts).toBe(3);
     expect(job.failed_at).not.toBeNull();
     expect(job.last_error).toBe('provider down');
+  });
+
+  it('keep the jobs of a batch that outlasts its lease with the runner that claimed them, renewing the claims', async () => {
+    const db = test.database.db;
+    const started = new Date();
+    for (let i = 0; i < 3; i++) await enqueue(db, 'test.slow', { i }, started);
+    const calls: Record<string, number> = { slow: 0, other: 0 };
+    // One job at a time, each longer than the lease, so the batch holds its last job four leases: without renewal the
+    // other runner would claim it. (Renewed every 500 ms, a claim survives a second of a busy machine's delays.)
+    const slow = new JobRunner(db, systemClock, { leaseMs: 1500, batchSize: 3 }).handle('test.slow', async () => {
+      calls.slow += 1;
+      await new Promise((r) => setTimeout(r, 2000));
+    });
+    const other = new JobRunner(db, systemClock, { leaseMs: 1500 }).handle('test.slow', async () => {
+      calls.other += 1;
+    });
+    let finished = false;
+    const batch = slow.runDue().finally(() => (finished = true));
+    let tookOver = 0;
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, 100));
+      tookOver += await other.runDue();
+    }
+    expect(await batch).toBe(3);
+    expect(tookOver).toBe(0);
+    expect(calls).toEqual({ slow: 3, other: 0 });
+    const jobs = await db.selectFrom('jobs').select(['done_at', 'attempts']).where('queue', '=', 'test.slow').execute();
+    expect(jobs.map((j) => [j.done_at !== null, j.attempts])).toEqual([[true, 1], [true, 1], [true, 1]]);
+  });
+
+  it('take over the jobs of a runner that died once its claim runs out', async () => {
+    const db = test.database.db;
+    const clock = new ManualClock('2026-05-04T00:00:00Z');
+    await enqueue(db, 'test.orphan', {}, clock.now());
+    // A runner claimed it and was killed: nobody renews the claim.
+    await db.updateTable('jobs').set({ locked_by: 'killed', locked_until: new Date(clock.now().getTime() + 15_000), attempts: 1 }).where('queue', '=', 'test.orphan').execute();
+    let ran = 0;
+    const runner = new JobRunner(db, clock).handle('test.orphan', async () => {
+      ran += 1;
+    });
+    expect(await runner.runDue()).toBe(0);
+    clock.advance(15_001);
+    expect(await runner.runDue()).toBe(1);
+    expect(ran).toBe(1);
+    const job = await db.selectFrom('jobs').select(['done_at', 'attempts']).where('queue', '=', 'test.orphan').executeTakeFirstOrThrow();
+    expect(job.done_at).not.toBeNull();
+    expect(job.attempts).toBe(2);
   });
 
   it('ignore a second timer with the same key', async () => {

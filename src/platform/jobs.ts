@@ -73,7 +73,10 @@ export async function cancelJobs(tx: Tx, prefix: string, now: Date): Promise<num
 }
 
 export interface WorkerOptions {
-  /** how long a claimed job is ours before another process may take it over */
+  /**
+   * how long a claim lasts unless renewed (default 15 s): a running batch renews its claims every third of it, so a
+   * live runner keeps its jobs however long they take, and those of a runner that died are taken over within it
+   */
   leaseMs?: number;
   batchSize?: number;
   pollMs?: number;
@@ -182,7 +185,8 @@ export class JobRunner {
 
   private async runBatch(): Promise<number> {
     const now = this.clock.now();
-    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
+    const leaseMs = this.options.leaseMs ?? 15_000;
+    const lease = new Date(now.getTime() + leaseMs);
     const queues = [...this.handlers.keys()];
     if (queues.length === 0) return 0;
     const claimed = await sql<ClaimedRow>`
@@ -204,10 +208,36 @@ export class JobRunner {
     };
     // Every worker finishes before the batch counts as done, even when one fails (the database went away): the claims
     // of a failed batch are released afterwards, and must not be while a job still runs.
-    const results = await Promise.allSettled(Array.from({ length: Math.min(this.options.concurrency ?? 1, claimed.rows.length) }, worker));
+    const stopRenewing = this.renewClaims(claimed.rows.map((r) => Number(r.id)), leaseMs);
+    const results = await Promise.allSettled(Array.from({ length: Math.min(this.options.concurrency ?? 1, claimed.rows.length) }, worker)).finally(stopRenewing);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     return claimed.rows.length;
+  }
+
+  /**
+   * Extends this runner's claims on a batch's unfinished jobs every third of the lease until stopped. A job that is
+   * done (done_at) or has been handed back for a retry (locked_until cleared) is left alone. While renewals fail (the
+   * database went away) the claims may run out, and another runner take the jobs over as it would a dead runner's:
+   * their effect still commits once (LeaseLost).
+   */
+  private renewClaims(ids: number[], leaseMs: number): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const renew = async () => {
+      const until = new Date(this.clock.now().getTime() + leaseMs);
+      await sql`
+        UPDATE jobs SET locked_until = ${until}
+        WHERE id = ANY(${ids}::bigint[]) AND locked_by = ${this.id} AND done_at IS NULL AND locked_until IS NOT NULL`
+        .execute(this.db)
+        .catch((error) => this.options.log?.('job runner could not renew its claims', error));
+      if (!stopped) timer = setTimeout(renew, leaseMs / 3);
+    };
+    timer = setTimeout(renew, leaseMs / 3);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }
 
   private async runOne(row: ClaimedRow, now: Date): Promise<void> {
