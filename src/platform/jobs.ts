@@ -200,6 +200,7 @@ export class JobRunner {
         LIMIT ${this.options.batchSize ?? 20}
         FOR UPDATE SKIP LOCKED)
       RETURNING id, queue, payload, attempts, run_at, max_attempts`.execute(this.db);
+    if (claimed.rows.length === 0) return 0;
 
     // Jobs are independent (those touching one application are serialized by its row lock): a few at a time.
     let next = 0;
