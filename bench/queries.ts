@@ -44,7 +44,7 @@ export async function benchQueries(options: QueryBenchOptions): Promise<Record<s
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    startProcess(dist('src/main.js'), [], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    startProcess(dist('src/main.js'), [], { ...env, PORT: String(port), ORTAK_CLIENT_PORT: String(await freePort()), HOST: '127.0.0.1' });
     await waitFor(`${base}/health`, 120);
     const services = ((await (await fetch(`${base}/api/v1/services?limit=100`)).json()) as { items: Service[] }).items;
     const personas = (await (await fetch(`${base}/api/v1/auth/demo-personas`)).json()) as { qualifiedIdentifier: string; role: string; state: string; language: string; agency: string | null; permissions: string[]; accountId: string }[];

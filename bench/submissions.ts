@@ -40,7 +40,7 @@ export async function startSubmittingNode(dbUrl: string, processes: number) {
   const started = performance.now();
   // Without the demo's year of decided applications: that is scenery for the statistics page, and seeding it leaves
   // some 90 MB of heap in the process that seeded it (a node restarted on the same database is back at ~150 MB).
-  const node = startProcess(dist('src/main.js'), [], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ORTAK_STATES: 'KZ', ORTAK_PROCESSES: String(processes), ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' });
+  const node = startProcess(dist('src/main.js'), [], { PORT: String(port), ORTAK_CLIENT_PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ORTAK_STATES: 'KZ', ORTAK_PROCESSES: String(processes), ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' });
   await waitFor(`${base}/health`, 120);
   const startSeconds = (performance.now() - started) / 1000;
   // Citizens sign in (demo personas) and sign the form with their own keys, as the portal does.

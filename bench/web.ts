@@ -30,7 +30,7 @@ export async function benchWeb(options: WebBenchOptions): Promise<Record<string,
   try {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    startProcess(dist('src/main.js'), [], { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', ORTAK_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    startProcess(dist('src/main.js'), [], { PORT: String(port), ORTAK_CLIENT_PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: '', ORTAK_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     await waitFor(`${base}/health`, 180);
     const service = 'kz-criminal-record-certificate';
     const title = ((await (await fetch(`${base}/api/v1/services/${service}?lang=en`)).json()) as { title: string }).title;

@@ -23,9 +23,9 @@ function federation(...args) {
   if (r.status !== 0) throw new Error(r.stderr);
   process.stdout.write(`  ${r.stdout}`);
 }
-async function start(id, state, httpPort, gatewayPort) {
+async function start(id, state, httpPort, gatewayPort, clientPort) {
   const child = spawn(process.execPath, [dist('main.js')], {
-    env: { ...process.env, PORT: String(httpPort), HOST: '127.0.0.1', DATABASE_URL: '', ORTAK_DATA_DIR: join(work, `data-${id}`), ORTAK_STATES: state,
+    env: { ...process.env, PORT: String(httpPort), ORTAK_CLIENT_PORT: String(clientPort), HOST: '127.0.0.1', DATABASE_URL: '', ORTAK_DATA_DIR: join(work, `data-${id}`), ORTAK_STATES: state,
       ORTAK_NODE_ID: id, ORTAK_GATEWAY_PORT: String(gatewayPort), ORTAK_NODE_KEY: join(fed, 'nodes', `${id}.key.pem`), ORTAK_NODE_CERT: join(fed, 'nodes', `${id}.cert.pem`),
       ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'), ORTAK_FEDERATION_CONFIG: `http://127.0.0.1:${configPort}/federation/config`, LOG_LEVEL: 'warn' },
     stdio: 'ignore',
@@ -45,7 +45,7 @@ async function signIn(base, pick) {
 }
 
 try {
-  const [kzHttp, kzGw, kgHttp, kgGw] = await Promise.all([port(), port(), port(), port()]);
+  const [kzHttp, kzGw, kzClients, kgHttp, kgGw, kgClients] = await Promise.all([port(), port(), port(), port(), port(), port()]);
   configPort = await port();
   step('Federation operator: trust anchor, two nodes, signed configuration');
   federation('init', fed);
@@ -56,18 +56,19 @@ try {
   children.push(server);
   process.stdout.write(`  ${await new Promise((resolve) => server.stdout.once('data', resolve))}`);
 
-  step(`Starting the Kazakh node (http :${kzHttp}, gateway :${kzGw}) and the Kyrgyz node (http :${kgHttp}, gateway :${kgGw})`);
-  await Promise.all([start('KZ', 'KZ', kzHttp, kzGw), start('KG', 'KG', kgHttp, kgGw)]);
+  step(`Starting the Kazakh node (portal :${kzHttp}, client interface :${kzClients}, gateway :${kzGw}) and the Kyrgyz node (portal :${kgHttp}, client interface :${kgClients}, gateway :${kgGw})`);
+  await Promise.all([start('KZ', 'KZ', kzHttp, kzGw, kzClients), start('KG', 'KG', kgHttp, kgGw, kgClients)]);
   const KZ = `http://127.0.0.1:${kzHttp}`;
   const KG = `http://127.0.0.1:${kgHttp}`;
 
   step('Kazakhstan grants Kyrgyzstan\'s work-permit system its criminal records (access rights belong to the provider)');
   const operator = await signIn(KZ, (p) => p.role === 'operator');
   const grant = await json(fetch(`${KZ}/api/v1/exchange/access-rights`, { method: 'POST', headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', client: 'KG/GOV/MVD/WORKPERMITS' }) }));
-  console.log(`  ${grant.clientId} → ${grant.serviceId}`);
+  console.log(`  ${grant.subjectType} ${grant.subject} → ${grant.method} ${grant.path} of ${grant.serviceId}`);
 
   const citizen = await signIn(KZ, (p) => p.role === 'citizen' && p.state === 'KZ' && p.language === 'kk');
-  const url = `${KG}/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${citizen.identifier}`;
+  // (the demo registers KG/GOV/MVD/WORKPERMITS on the Kyrgyz node's client interface, plain HTTP from loopback)
+  const url = `http://127.0.0.1:${kgClients}/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${citizen.identifier}`;
   step(`A Kazakh citizen, ${citizen.name}, applies for a work permit in Kyrgyzstan; the permit system asks, through the Kyrgyz gateway:`);
   console.log(`  curl ${url} -H 'X-Road-Client: KG/GOV/MVD/WORKPERMITS' -H 'X-Road-Issue: work permit WP-2026-117'`);
   const res = await fetch(url, { headers: { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS', 'X-Road-Issue': 'work permit WP-2026-117' } });

@@ -66,15 +66,22 @@ async function prepare(config: Config): Promise<void> {
 }
 
 async function serve(config: Config): Promise<void> {
-  const [node, { buildApp }, { startGatewayServer }] = await Promise.all([startOrExit(config), import('./http/app.js'), import('./exchange/index.js')]);
+  const [node, { buildApp }, { clientInterfaceHandler, startClientInterface, startGatewayServer }] = await Promise.all([
+    startOrExit(config),
+    import('./http/app.js'),
+    import('./exchange/index.js'),
+  ]);
   const app = await buildApp(node);
+  const clients = config.clientInterface;
 
+  let clientInterface: Awaited<ReturnType<typeof startClientInterface>> | undefined;
   let stopping = false;
   async function stop(signal: string) {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping');
     await app.close();
+    await clientInterface?.close();
     gatewayServer?.close();
     node.federation?.view.stop();
     await node.jobs.stop();
@@ -86,6 +93,14 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  // The exchange's client interface, for the registered information systems only: its own address and port.
+  clientInterface = await startClientInterface(
+    { host: clients.host, port: clients.port, tls: node.clientInterfaceTls },
+    clientInterfaceHandler(node.gateway, { maxBodyBytes: config.exchangeMaxBodyBytes }),
+  ).catch((error: Error) => {
+    console.error(`Ortak could not start: the exchange's client interface cannot listen on ${clients.host}:${clients.port}: ${error.message}`);
+    process.exit(1);
+  });
   node.jobs.start();
   node.auditSealer.start();
   // The gateway for other nodes of the federation: its own port, mutual TLS.
@@ -103,7 +118,7 @@ async function serve(config: Config): Promise<void> {
     app.log.info({ node: config.federation!.nodeId, gatewayPort: config.federation!.gatewayPort, federation: node.federation.view.current() ? 'valid' : node.federation.view.lastProblem }, 'federation gateway ready');
   }
   app.log.info(
-    { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode, process: cluster.isWorker ? cluster.worker?.id : undefined },
+    { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode, process: cluster.isWorker ? cluster.worker?.id : undefined, exchangeClients: `${clients.host}:${clientInterface.port}` },
     `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,
   );
 }

@@ -24,4 +24,6 @@ export interface Node {
   gateway: GatewayDeps;
   /** when the node belongs to a federation: its view of the configuration, its gateway identity, other nodes */
   federation?: { view: FederationView; creds: NodeCredentials; remote: RemoteProviders };
+  /** the TLS key and certificate of the exchange's client interface (information systems pin the certificate) */
+  clientInterfaceTls: { keyPem: string; certPem: string };
 }

@@ -2,7 +2,7 @@ import { AuditSealer } from './audit/index.js';
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
-import { FederationView, remoteProviders } from './exchange/index.js';
+import { ClientRateLimiter, FederationView, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
 import { birthEventsService } from './proactive/index.js';
 import { keepIdentityReads } from './identity/index.js';
 import { type RegistryService, registryServices } from './registries/index.js';
@@ -77,7 +77,17 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       ...(options.extraServices ?? []),
     ];
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
-    const gateway = { db: database.db, clock, services: exchangeServices, timeoutMs: config.exchangeTimeoutMs, remote: federation?.remote, fullLogging: fullLogging(config) };
+    const gateway = {
+      db: database.db,
+      clock,
+      services: exchangeServices,
+      timeoutMs: config.exchangeTimeoutMs,
+      remote: federation?.remote,
+      fullLogging: fullLogging(config),
+      globalGroupsOf: federation ? (clientId: string) => federation.view.globalGroupsOf(clientId) : undefined,
+      rateLimiter: new ClientRateLimiter(config.clientInterface.ratePerMinute),
+      signer: federation ? { keyPem: federation.creds.keyPem, certPem: federation.creds.certPem } : await loadGatewaySigner(database.db, ca, clock),
+    };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
     const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
@@ -92,8 +102,10 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
+    const clients = config.clientInterface;
+    const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
     const auditSealer = new AuditSealer(database.db, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
-    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation };
+    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -1,3 +1,4 @@
+import { createInternalTlsCertificate } from '../src/exchange/federation-admin.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNode, type TestNode } from './support/node.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 interface Case {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** the OpenAPI path it covers */
   route: string;
   url: () => string;
@@ -50,7 +51,9 @@ const all = (outcome: Outcome, overrides: Partial<Record<Role, Outcome>> = {}): 
   ({ ...Object.fromEntries(ROLES.map((r) => [r, outcome])), ...overrides }) as Record<Role, Outcome>;
 const signedIn = (overrides: Partial<Record<Role, Outcome>> = {}) => all('ok', { anonymous: 401, ...overrides });
 const citizensOnly = (overrides: Partial<Record<Role, Outcome>> = {}) => signedIn({ officer: 403, foreignOfficer: 403, operator: 403, ...overrides });
-const operatorOnly = () => all(403, { anonymous: 401, operator: 'ok' });
+const operatorOnly = (overrides: Partial<Record<Role, Outcome>> = {}) => all(403, { anonymous: 401, operator: 'ok', ...overrides });
+// an information system's certificate, to pin
+const systemCertificate = (await createInternalTlsCertificate(['is.example'], new Date())).certPem;
 const ACTION_BODIES: Record<string, unknown> = {
   assign: {},
   unassign: {},
@@ -119,6 +122,15 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/exchange/access-rights', url: () => '/api/v1/exchange/access-rights', expect: operatorOnly() },
   { method: 'POST', route: '/api/v1/exchange/access-rights', url: () => '/api/v1/exchange/access-rights', body: () => ({ service: 'KZ/GOV/MVD/REGISTRIES/population', client: 'KG/GOV/MVD/X' }), expect: operatorOnly() },
   { method: 'DELETE', route: '/api/v1/exchange/access-rights', url: () => '/api/v1/exchange/access-rights', body: () => ({ service: 'KZ/GOV/MVD/REGISTRIES/population', client: 'KG/GOV/MVD/X' }), expect: operatorOnly() },
+  { method: 'GET', route: '/api/v1/exchange/clients', url: () => '/api/v1/exchange/clients', expect: operatorOnly() },
+  { method: 'POST', route: '/api/v1/exchange/clients', url: () => '/api/v1/exchange/clients', body: () => ({ client: 'KZ/GOV/MVD/AUTHZ', connectionType: 'HTTP' }), expect: operatorOnly() },
+  { method: 'DELETE', route: '/api/v1/exchange/clients', url: () => '/api/v1/exchange/clients', body: () => ({ client: 'KZ/GOV/MVD/AUTHZ' }), expect: operatorOnly() },
+  { method: 'POST', route: '/api/v1/exchange/clients/certificates', url: () => '/api/v1/exchange/clients/certificates', body: () => ({ client: 'KZ/GOV/MVD/NOSUCH', certificate: systemCertificate }), expect: operatorOnly({ operator: 404 }) },
+  { method: 'DELETE', route: '/api/v1/exchange/clients/certificates', url: () => '/api/v1/exchange/clients/certificates', body: () => ({ client: 'KZ/GOV/MVD/NOSUCH', fingerprint: '0'.repeat(64) }), expect: operatorOnly() },
+  { method: 'GET', route: '/api/v1/exchange/client-interface', url: () => '/api/v1/exchange/client-interface', expect: operatorOnly() },
+  { method: 'GET', route: '/api/v1/exchange/local-groups', url: () => '/api/v1/exchange/local-groups', expect: operatorOnly() },
+  { method: 'PUT', route: '/api/v1/exchange/local-groups', url: () => '/api/v1/exchange/local-groups', body: () => ({ owner: 'KZ/GOV/MVD/REGISTRIES', code: 'authz', members: [] }), expect: operatorOnly() },
+  { method: 'DELETE', route: '/api/v1/exchange/local-groups', url: () => '/api/v1/exchange/local-groups', body: () => ({ owner: 'KZ/GOV/MVD/REGISTRIES', code: 'authz' }), expect: operatorOnly() },
   { method: 'GET', route: '/api/v1/exchange/message-log', url: () => '/api/v1/exchange/message-log', expect: operatorOnly() },
   { method: 'GET', route: '/api/v1/me/data-access', url: () => '/api/v1/me/data-access', expect: signedIn() },
   { method: 'GET', route: '/api/v1/me/offers', url: () => '/api/v1/me/offers', expect: citizensOnly() },

@@ -26,7 +26,7 @@ beforeAll(async () => {
   });
   await t.node.database.db
     .insertInto('access_rights')
-    .values(['slow', 'broken'].map((s) => ({ service_id: `KZ/GOV/MVD/TESTS/${s}`, client_id: 'KZ/GOV/LEGALSTAT', granted_at: new Date(), granted_by: null })))
+    .values(['slow', 'broken'].map((s) => ({ service_id: `KZ/GOV/MVD/TESTS/${s}`, subject_id: 'KZ/GOV/LEGALSTAT/CASES', granted_at: new Date(), granted_by: null })))
     .execute();
 });
 afterAll(() => t.close());
@@ -34,7 +34,7 @@ afterAll(() => t.close());
 describe('a provider that misbehaves', () => {
   it('that is slow: Server.ServerProxy.ServiceTimeout within the time limit, nothing hangs', async () => {
     const started = Date.now();
-    const res = await t.app.inject({ url: '/r1/KZ/GOV/MVD/TESTS/slow', headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' } });
+    const res = await t.exchange({ url: '/r1/KZ/GOV/MVD/TESTS/slow', headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' } });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.statusCode).toBe(500);
     expect(res.headers['x-road-error']).toBe('Server.ServerProxy.ServiceTimeout');
@@ -44,7 +44,7 @@ describe('a provider that misbehaves', () => {
   });
 
   it('that fails: Server.ServerProxy.ServiceFailed, without its internals', async () => {
-    const res = await t.app.inject({ url: '/r1/KZ/GOV/MVD/TESTS/broken', headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' } });
+    const res = await t.exchange({ url: '/r1/KZ/GOV/MVD/TESTS/broken', headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' } });
     expect(res.headers['x-road-error']).toBe('Server.ServerProxy.ServiceFailed');
     expect(res.body).not.toContain('database connection lost');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestHash, verifyMessageLog } from '../src/exchange/index.js';
+import { createHash } from 'node:crypto';
+import { verifyMessageLog } from '../src/exchange/index.js';
 import type { DemoPersona } from '../src/demo/seed.js';
 import { createTestNode, type TestNode } from './support/node.js';
 
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = (url: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET') => t.app.inject({ method, url, headers });
+const call = (url: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET') => t.exchange({ method, url, headers });
 
 describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
   it('answers a granted request with the register\'s data and X-Road\'s headers, the request hash included', async () => {
@@ -27,9 +28,14 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     expect(res.headers).toMatchObject({ 'x-road-client': CLIENT, 'x-road-service': 'KZ/GOV/MVD/REGISTRIES/population', 'x-road-id': 'msg-1' });
     expect(res.headers['x-road-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers['x-road-error']).toBeUndefined();
-    const expected = requestHash('GET', `${POPULATION}/persons/${citizen.identifier}`, { ...headers, 'content-type': undefined }, new Uint8Array());
+    // PR-REST §4.3, computed here by hand: without a body, base64 of SHA-512 of the request's "headers" part — the
+    // method, the path, then each header that travels as name:value (the client's, then the exchange's request id),
+    // every line ending in CRLF. The request id makes it unique to this exchange.
+    const lines = ['GET', `${POPULATION}/persons/${citizen.identifier}`, ...Object.entries(headers).map(([k, v]) => `${k}:${v}`), `x-road-request-id:${res.headers['x-road-request-id']}`];
+    const expected = createHash('sha512').update(lines.map((l) => `${l}\r\n`).join('')).digest('base64');
     expect(res.headers['x-road-request-hash']).toBe(expected);
-    expect(Buffer.from(String(res.headers['x-road-request-hash']), 'base64')).toHaveLength(64);
+    const again = await call(`${POPULATION}/persons/${citizen.identifier}`, headers);
+    expect(again.headers['x-road-request-hash']).not.toBe(expected);
   });
 
   it('finds a conviction, and none for a person without one', async () => {
@@ -56,9 +62,12 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
       // (dot segments are refused by the path parser, see src/exchange/identifiers.test.ts; the in-process HTTP
       // injector used here resolves them before the gateway sees the URL, as curl does without --path-as-is)
       [`${POPULATION}/persons/a%2Fb`, { 'x-road-client': CLIENT }, 400, 'Client.InvalidServiceIdentifier'],
-      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': CLIENT, 'x-road-userid': 'Aigerim' }, 400, 'Client.InvalidUserId'],
+      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': CLIENT, 'x-road-userid': 'x'.repeat(256) }, 400, 'Client.InvalidUserId'],
       ['/r1/KZ/GOV/MVD/REGISTRIES/nosuchservice/x', { 'x-road-client': CLIENT }, 500, 'Server.ClientProxy.UnknownService'],
-      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'TR/COM/12345/APP' }, 500, 'Server.ServerProxy.AccessDenied'],
+      // a system not registered on this node is served nothing, granted or not
+      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'TR/COM/12345/APP' }, 500, 'Server.ClientProxy.UnknownMember'],
+      // a registered system without the right
+      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'KZ/GOV/PERINATAL-ALMATY/HIS' }, 500, 'Server.ServerProxy.AccessDenied'],
     ];
     for (const [url, headers, status, type] of cases) {
       const res = await call(url, headers);
@@ -74,6 +83,9 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     const operator = await t.signIn(t.persona({ role: 'operator' }));
     const client = 'UZ/COM/305123456/HRPORTAL';
     const url = `${RECORDS}/records/${citizen.identifier}`;
+    expect((await call(url, { 'x-road-client': client })).headers['x-road-error']).toBe('Server.ClientProxy.UnknownMember');
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/exchange/clients', headers: { authorization: `Bearer ${operator}` }, payload: { client, connectionType: 'HTTP' } });
+    expect(registered.statusCode).toBe(201);
     expect((await call(url, { 'x-road-client': client })).headers['x-road-error']).toBe('Server.ServerProxy.AccessDenied');
     const body = { service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', client };
     const granted = await t.app.inject({ method: 'POST', url: '/api/v1/exchange/access-rights', headers: { authorization: `Bearer ${operator}` }, payload: body });
@@ -103,6 +115,14 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     // a served request is logged four times: client and provider, request and response
     const served = ['client:request', 'client:response', 'provider:request', 'provider:response'].join(',');
     expect([...sides.values()].some((s) => [...s].sort().join(',') === served)).toBe(true);
+    // inside one node too, each message is signed as between nodes: the request by the client's side, the answer
+    // by the provider's, each side logging the same signature and request hash
+    const signed = await db.selectFrom('message_log').select(['side', 'direction', 'signature', 'request_hash']).where('request_id', '=', [...sides.entries()].find(([, s]) => s.length === 4)![0]).execute();
+    const of = (side: string, direction: string) => signed.find((r) => r.side === side && r.direction === direction)!;
+    for (const r of signed) expect(r.signature).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(of('client', 'request').signature).toBe(of('provider', 'request').signature);
+    expect(of('client', 'response').signature).toBe(of('provider', 'response').signature);
+    expect(new Set(signed.map((r) => r.request_hash)).size).toBe(1);
     // a request refused on the client side never reached a provider
     expect([...sides.values()].some((s) => s.join(',') === 'client:request,client:response')).toBe(true);
     expect(await verifyMessageLog(db)).toMatchObject({ ok: true });
@@ -132,8 +152,11 @@ describe('full logging', () => {
     const full = await createTestNode({ env: { ORTAK_FULL_LOGGING: 'KZ/GOV/LEGALSTAT/AUDITED' } });
     try {
       const person = full.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+      const operator = { authorization: `Bearer ${await full.signIn(full.persona({ role: 'operator' }))}` };
+      await full.app.inject({ method: 'POST', url: '/api/v1/exchange/clients', headers: operator, payload: { client: 'KZ/GOV/LEGALSTAT/AUDITED', connectionType: 'HTTP' } });
+      await full.app.inject({ method: 'POST', url: '/api/v1/exchange/access-rights', headers: operator, payload: { service: 'KZ/GOV/MVD/REGISTRIES/population', client: 'KZ/GOV/LEGALSTAT/AUDITED' } });
       for (const client of ['KZ/GOV/LEGALSTAT/AUDITED', CLIENT]) {
-        expect((await full.app.inject({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': client } })).statusCode).toBe(200);
+        expect((await full.exchange({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': client } })).statusCode).toBe(200);
       }
       const rows = await full.node.database.db.selectFrom('message_log').select(['client_id', 'direction', 'body', 'body_sha512']).execute();
       for (const r of rows) {
@@ -191,12 +214,12 @@ describe('the business register', () => {
   it('finds an entity by its number and the businesses a person heads, with the person\'s age in the population register', async () => {
     const headers = { 'x-road-client': 'KZ/GOV/KGD/TAXES' };
     const org = await t.node.database.db.selectFrom('organizations').select(['business_id']).where('state', '=', 'KZ').executeTakeFirstOrThrow();
-    const byId = await t.app.inject({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/businesses/${org.business_id}`, headers });
+    const byId = await t.exchange({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/businesses/${org.business_id}`, headers });
     expect(byId.statusCode).toBe(200);
     expect(byId.json()).toMatchObject({ businessId: org.business_id, head: citizen.identifier });
-    const heads = await t.app.inject({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/persons/${citizen.identifier}/businesses`, headers });
+    const heads = await t.exchange({ url: `/r1/KZ/GOV/MINJUST/REGISTRIES/businesses/persons/${citizen.identifier}/businesses`, headers });
     expect(heads.json()).toMatchObject({ found: true, businesses: [expect.objectContaining({ businessId: org.business_id })] });
-    const person = await t.app.inject({ url: `${POPULATION}/persons/${citizen.identifier}`, headers });
+    const person = await t.exchange({ url: `${POPULATION}/persons/${citizen.identifier}`, headers });
     // born 1990-04-12; the test node's clock stands at 2026-03-02
     expect(person.json().age).toBe(35);
   });
@@ -207,7 +230,7 @@ describe('the message log under load and across restarts', () => {
     const node = await createTestNode({ persistent: true });
     try {
       const person = node.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
-      const burst = () => Promise.all(Array.from({ length: 40 }, () => node.app.inject({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': CLIENT } })));
+      const burst = () => Promise.all(Array.from({ length: 40 }, () => node.exchange({ url: `${POPULATION}/persons/${person.identifier}`, headers: { 'x-road-client': CLIENT } })));
       expect((await burst()).map((r) => r.statusCode)).toEqual(Array(40).fill(200));
       await node.restart();
       expect((await burst()).map((r) => r.statusCode)).toEqual(Array(40).fill(200));

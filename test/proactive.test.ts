@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const reportBirth = (body: unknown) =>
-  t.app.inject({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  t.exchange({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' }, payload: JSON.stringify(body) });
 const birth = () => ({
   mother: mother.identifier,
   child: { identifier: generateIdentifier('KZ', 'person', rng, { birthDate: '2026-03-01', sex: 'male' }), birthDate: '2026-03-01', sex: 'male' },
@@ -46,8 +46,19 @@ describe('a birth reported by the maternity hospital', () => {
 
   it('is refused when the event is malformed or comes from a system without the right', async () => {
     expect((await reportBirth({ ...birth(), mother: '123' })).statusCode).toBe(422);
-    const other = await t.app.inject({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/COM/SOMECLINIC/APP' }, payload: JSON.stringify(birth()) });
-    expect(other.headers['x-road-error']).toBe('Server.ServerProxy.AccessDenied');
+    // the event's schema: nothing beyond its fields, every text bounded
+    const extra = await reportBirth({ ...birth(), father: '871103379671' });
+    expect([extra.statusCode, extra.json().message]).toEqual([422, expect.stringContaining('(father)')]);
+    expect((await reportBirth({ ...birth(), child: { ...birth().child, weight: 3400 } })).statusCode).toBe(422);
+    expect((await reportBirth({ ...birth(), hospital: 'x'.repeat(201) })).statusCode).toBe(422);
+    expect((await reportBirth({ ...birth(), registryOffice: 'x'.repeat(5000) })).json().message).toContain('larger than');
+    const other = await t.exchange({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/COM/SOMECLINIC/APP' }, payload: JSON.stringify(birth()) });
+    expect(other.headers['x-road-error']).toBe('Server.ClientProxy.UnknownMember');
+    // a registered system without the right, and one with it naming a whole member
+    const registered = await t.exchange({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' }, payload: JSON.stringify(birth()) });
+    expect(registered.headers['x-road-error']).toBe('Server.ServerProxy.AccessDenied');
+    const member = await t.exchange({ method: 'POST', url: '/r1/KZ/GOV/CIVILREG/EVENTS/births', headers: { 'x-road-client': 'KZ/GOV/PERINATAL-ALMATY' }, payload: JSON.stringify(birth()) });
+    expect(member.headers['x-road-error']).toBe('Server.ClientProxy.UnknownMember');
   });
 });
 

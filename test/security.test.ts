@@ -13,6 +13,7 @@ describe('security headers', () => {
     for (const res of [
       await t.app.inject({ url: '/api/v1/services' }),
       await t.app.inject({ url: '/api/v1/me' }),
+      // (the exchange is not on this port: /r1 is a 404 here like any unknown path)
       await t.app.inject({ url: '/r1/KZ/GOV/MVD/REGISTRIES/population/persons/1' }),
     ]) {
       expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cross-origin-resource-policy': 'same-origin' });

@@ -1,12 +1,11 @@
 import type { Catalog } from '../catalog/index.js';
-import { formatServiceId } from '../exchange/index.js';
-import { registryServices } from '../registries/index.js';
 import { generateIdentifier, issueKeyFile, type StateCode } from '../identity/index.js';
 import type { NodeCa } from '../pki/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, sql, transaction } from '../platform/db/index.js';
 import type { WorkingCalendar } from '../workflow/index.js';
 import { seedDemoAddresses } from './addresses.js';
+import { seedDemoExchange } from './exchange.js';
 import { seedDemoHistory } from './history.js';
 import { NAMES, pick, seededRandom, seededUuid } from './names.js';
 
@@ -73,6 +72,9 @@ export async function seedDemo(
   options: { calendars?: Map<string, WorkingCalendar>; history?: number } = {},
 ): Promise<SeedReport> {
   const already = await db.selectFrom('demo_key_files').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  // (the exchange's demo clients and rights are put in place on every start: a database seeded before they
+  // existed gets them too)
+  await seedDemoExchange(db, catalog, clock.now());
   if (Number(already.n) > 0) {
     await seedDemoAddresses(db);
     return { created: false, personas: Number(already.n) };
@@ -137,18 +139,7 @@ export async function seedDemo(
       const jwk = await issueKeyFile(tx, ca, person, now);
       await tx.insertInto('demo_key_files').values({ person_id: personId, jwk: JSON.stringify(jwk) }).execute();
     }
-    // The registers' access rights: every agency of a state may ask that state's registers (granted to the member,
-    // so any of its subsystems may call).
     const states = [...new Set(catalog.agencies.map((a) => a.state))];
-    for (const service of registryServices(states)) {
-      for (const agency of catalog.agencies.filter((a) => a.state === service.state)) {
-        await tx.insertInto('access_rights').values({ service_id: formatServiceId(service.id), client_id: agency.member, granted_at: now, granted_by: null }).execute();
-      }
-    }
-    // A maternity hospital's information system may report births to the Kazakh civil registry.
-    if (states.includes('KZ')) {
-      await tx.insertInto('access_rights').values({ service_id: 'KZ/GOV/CIVILREG/EVENTS/births', client_id: 'KZ/GOV/PERINATAL-ALMATY', granted_at: now, granted_by: null }).execute();
-    }
     // One person per state with a conviction on record, so the criminal records registers have something to find.
     for (const state of states) {
       const pool = NAMES[state];

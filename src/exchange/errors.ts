@@ -8,10 +8,12 @@ import { randomUUID } from 'node:crypto';
  */
 export class ExchangeError extends Error {
   readonly detail: string;
+  /** for a rate limit: when the client may try again */
+  retryAfterSeconds?: number;
   constructor(
     readonly type: string,
     message: string,
-    readonly status: 400 | 500 = type.startsWith('Client.') ? 400 : 500,
+    readonly status: 400 | 413 | 429 | 500 = type.startsWith('Client.') ? 400 : 500,
   ) {
     super(message);
     this.detail = randomUUID();

@@ -55,3 +55,28 @@ export async function issueNodeCertificate(anchor: KeyAndCertificate, nodeId: st
   });
   return { keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certPem: cert.toString('pem') + '\n' };
 }
+
+/**
+ * The client interface's TLS certificate (X-Road's "internal TLS certificate"): self-signed, for the names and
+ * addresses information systems connect to; they pin it, or trust it as their own CA.
+ */
+export async function createInternalTlsCertificate(hosts: string[], now: Date): Promise<KeyAndCertificate> {
+  const keys = (await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(now.getUTCFullYear() + 10);
+  const names = [...new Set(['localhost', '127.0.0.1', '::1', ...hosts.filter((h) => h && h !== '0.0.0.0' && h !== '::')])];
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=Ortak client interface, O=Ortak node',
+    keys: keys as never,
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: /^[0-9.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }))),
+    ],
+  });
+  return { keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certPem: cert.toString('pem') + '\n' };
+}

@@ -21,11 +21,21 @@ export interface FederationNode {
   subsystems: string[];
 }
 
+/** A global group: subsystems of any node that providers may grant access to together (X-Road's global groups). */
+export interface GlobalGroup {
+  /** INSTANCE/CODE */
+  id: string;
+  description?: string;
+  /** subsystems, INSTANCE/CLASS/MEMBER/SUBSYSTEM */
+  members: string[];
+}
+
 export interface FederationConfig {
   version: 1;
   issuedAt: string;
   expiresAt: string;
   nodes: FederationNode[];
+  globalGroups?: GlobalGroup[];
 }
 
 export async function signFederationConfig(config: FederationConfig, anchorKeyPem: string, anchorCertPem: string): Promise<string> {
@@ -122,6 +132,11 @@ export class FederationView {
 
   node(id: string): FederationNode | undefined {
     return this.current()?.nodes.find((n) => n.id === id);
+  }
+
+  /** The global groups of the configuration in force that list this subsystem. */
+  globalGroupsOf(clientId: string): string[] {
+    return (this.current()?.globalGroups ?? []).filter((g) => g.members.includes(clientId)).map((g) => g.id);
   }
 
   nodeByCertificate(fingerprint: string): FederationNode | undefined {

@@ -1,8 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { clientError, clientProxyError, ExchangeError } from './errors.js';
 import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
-import { localService, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
+import { localService, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveInNode } from './provider.js';
+import { forwardedHeaders, requestHash } from './signing.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
+import { authenticateClient, type ClientRateLimiter, type Transport } from './clients.js';
 
 export interface GatewayRequest {
   method: string;
@@ -10,6 +12,10 @@ export interface GatewayRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Uint8Array;
+  /** how the request came: the client interface (its connection authenticates the client) or the node itself */
+  transport: Transport;
+  /** a refusal decided before the gateway saw the request (a body over the limit): answered and logged as such */
+  refusal?: ExchangeError;
 }
 
 export interface GatewayAnswer {
@@ -29,31 +35,30 @@ export interface RemoteProviders {
 
 export interface GatewayDeps extends ProviderDeps {
   remote?: RemoteProviders;
+  /** per-client rate limits of the client interface */
+  rateLimiter?: ClientRateLimiter;
 }
 
+// A header sent more than once counts by its last value (PR-REST: several X-Road-Client headers, the last counts).
 const header = (h: GatewayRequest['headers'], name: string): string | undefined => {
   const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
+  return Array.isArray(v) ? v.at(-1) : v;
 };
 
-/**
- * X-Road's request hash: base64 of SHA-512 over SHA-512(headers) + SHA-512(body), binding a response to the exact
- * request. "headers" here is the request line and the X-Road and content headers, one "name: value" per line in a
- * fixed order, lower-case names — what both gateways see the same way.
- */
-export function requestHash(method: string, url: string, headers: Record<string, string | undefined>, body: Uint8Array): string {
-  const lines = [`${method} ${url}`, ...['x-road-client', 'x-road-id', 'x-road-userid', 'x-road-issue', 'content-type'].map((n) => `${n}: ${headers[n] ?? ''}`)];
-  const h = createHash('sha512').update(lines.join('\n')).digest();
-  const b = createHash('sha512').update(body).digest();
-  return createHash('sha512').update(Buffer.concat(body.length ? [h, b] : [h])).digest('base64');
-}
+// X-Road-UserId is free text (an ISO country code first is recommended); bounded, and without control characters.
+const USER_ID = /^[^\u0000-\u001f\u007f]{1,255}$/;
 
-function errorAnswer(e: ExchangeError, extra: Record<string, string> = {}): GatewayAnswer {
-  return {
-    status: e.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type, ...extra },
-    body: Buffer.from(JSON.stringify(e.body())),
-  };
+// Error bodies follow Accept as X-Road's do: XML when the client asks for XML (or any text), JSON otherwise.
+const wantsXml = (accept: string | undefined) => !!accept && /(^|,)\s*(text\/xml|application\/xml|text\/\*)\s*(;|,|$)/i.test(accept);
+const xmlText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function errorAnswer(e: ExchangeError, accept?: string): GatewayAnswer {
+  const headers: Record<string, string> = { 'x-road-error': e.type, ...(e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {}) };
+  if (wantsXml(accept)) {
+    const body = `<?xml version="1.0" encoding="UTF-8"?><error><type>${xmlText(e.type)}</type><message>${xmlText(e.message)}</message><detail>${e.detail}</detail></error>`;
+    return { status: e.status, headers: { 'content-type': 'application/xml; charset=utf-8', ...headers }, body: Buffer.from(body) };
+  }
+  return { status: e.status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: Buffer.from(JSON.stringify(e.body())) };
 }
 
 /**
@@ -74,32 +79,28 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   let client: ClientId | undefined;
   let service: ServiceId | undefined;
   let path = '/';
-  let failure: ExchangeError | undefined;
-  if (!clientHeader) failure = clientError('InvalidClientIdentifier', 'The X-Road-Client header is missing');
-  else if (!(client = parseClientId(clientHeader))) failure = clientError('InvalidClientIdentifier', 'The X-Road-Client header is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]');
-  if (!failure) {
-    const parsed = parseServicePath(
-      rawPath,
-      (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) || !!deps.remote?.isSubsystem(i, c, m, code),
-    );
-    if (!parsed) failure = clientError('InvalidServiceIdentifier', 'The request is not /r1/INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/SERVICE[/path] with each part percent-encoded');
-    else ({ service, path } = parsed);
-  }
-  if (!failure && userIdHeader !== undefined && !parseUserId(userIdHeader)) {
-    failure = clientError('InvalidUserId', 'X-Road-UserId must be a country code followed by the national identifier, e.g. KZ870412300416');
+  // (a refusal made before, such as a body over the limit, comes first; the identifiers are parsed for the log)
+  let failure: ExchangeError | undefined = request.refusal;
+  if (!clientHeader) failure ??= clientError('InvalidClientIdentifier', 'The X-Road-Client header is missing');
+  else if (!(client = parseClientId(clientHeader))) failure ??= clientError('InvalidClientIdentifier', 'The X-Road-Client header is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]');
+  const parsed = parseServicePath(
+    rawPath,
+    (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) || !!deps.remote?.isSubsystem(i, c, m, code),
+  );
+  if (!parsed) failure ??= clientError('InvalidServiceIdentifier', 'The request is not /r1/INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/SERVICE[/path] with each part percent-encoded');
+  else ({ service, path } = parsed);
+  if (!failure && userIdHeader !== undefined && !USER_ID.test(userIdHeader)) {
+    failure = clientError('InvalidUserId', 'X-Road-UserId must be 1 to 255 characters without control characters (an ISO country code first is recommended, e.g. KZ870412300416)');
   }
   if (!failure && xRoadId.length > 255) failure = clientError('BadRequest', 'X-Road-Id is longer than 255 characters');
 
   const clientId = client ? formatClientId(client) : (clientHeader ?? '').slice(0, 255);
   const serviceId = service ? formatServiceId(service) : rawPath.slice(0, 255);
-  const hashHeaders = {
-    'x-road-client': clientHeader,
-    'x-road-id': xRoadId,
-    'x-road-userid': userIdHeader,
-    'x-road-issue': issue,
-    'content-type': header(request.headers, 'content-type'),
-  };
-  const hash = requestHash(request.method, request.url, hashHeaders, request.body);
+  // The request as it travels to the provider, and its hash as this side computes it; the provider's side computes
+  // its own from what it receives and signs it, and the two must agree.
+  const forwarded = forwardedHeaders(request.headers, requestId, xRoadId);
+  const path1 = `/r1/${serviceId}${path}${rawQuery ? `?${rawQuery}` : ''}`;
+  const hash = requestHash(request.method, path1, forwarded, request.body);
   const full = deps.fullLogging?.(clientId) ?? false;
   const base = { xRoadId, requestId, clientId, serviceId, userId: userIdHeader ?? null, issue: issue ?? null, method: request.method, path: `${path}${rawQuery ? `?${rawQuery}` : ''}`, keepBody: full };
   const log: LoggedMessage[] = [{ ...base, at, side: 'client', direction: 'request', requestHash: hash, body: request.body }];
@@ -109,18 +110,23 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   let responseSignature: string | null = null;
   try {
     if (failure) throw failure;
-    const message: ProviderMessage = { ...base, requestHash: hash, body: request.body };
+    // Only registered information systems, each over the connection it was registered with.
+    const registered = await authenticateClient(deps.db, clientId, request.transport);
+    if (request.transport.kind !== 'internal') deps.rateLimiter?.take(clientId, registered.ratePerMinute);
+    const { keepBody: _keepBody, ...fields } = base;
+    const message: ProviderMessage = { ...fields, headers: forwarded, body: request.body };
     const local = localService(deps.services, serviceId) !== undefined;
     const node = local ? undefined : deps.remote?.locate(service!);
     if (!local && !node) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
-    const provided = local ? await serveProviderRequest(deps, message) : await deps.remote!.send(node!, message);
-    served = !provided.errorType;
-    answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
+    const provided = local ? await serveInNode(deps, message) : await deps.remote!.send(node!, message);
     log[0].signature = provided.requestSignature ?? null;
     responseSignature = provided.signature ?? null;
+    if (provided.requestHash !== hash) throw clientProxyError('InconsistentResponse', 'Response message hash does not match request message');
+    served = !provided.errorType;
+    answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
-    answer = errorAnswer(error);
+    answer = errorAnswer(error, header(request.headers, 'accept'));
   }
 
   Object.assign(answer.headers, {

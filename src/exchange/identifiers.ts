@@ -59,6 +59,24 @@ export function formatServiceId(id: ServiceId): string {
   return `${formatClientId(id)}/${encodePart(id.service)}`;
 }
 
+/** Parses a formatted service id: INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE (or without the subsystem). */
+export function parseServiceId(text: string): ServiceId | undefined {
+  const raw = text.split('/');
+  if (raw.length < 4 || raw.length > 5) return undefined;
+  const service = decodePart(raw.at(-1)!);
+  const client = parseClientId(raw.slice(0, -1).join('/'));
+  return client && service !== undefined ? { ...client, service } : undefined;
+}
+
+/** A global group of the federation: INSTANCE/CODE. Answers it formatted, or undefined. */
+export function parseGlobalGroupId(text: string): string | undefined {
+  const raw = text.split('/');
+  if (raw.length !== 2) return undefined;
+  const parts = raw.map(decodePart);
+  if (parts.some((p) => p === undefined) || !(INSTANCES as readonly string[]).includes(parts[0]!)) return undefined;
+  return parts.map((p) => encodePart(p!)).join('/');
+}
+
 /** The subsystem-level (or member-level) client a service belongs to. */
 export function providerOf(id: ServiceId): ClientId {
   return { instance: id.instance, memberClass: id.memberClass, memberCode: id.memberCode, ...(id.subsystem !== undefined ? { subsystem: id.subsystem } : {}) };

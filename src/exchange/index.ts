@@ -1,8 +1,18 @@
-export { dataAccessOf, grantAccess, listAccessRights, revokeAccess, type AccessRight, type DataAccessEntry } from './access.js';
+export {
+  dataAccessOf, deleteLocalGroup, endpointMatches, grantAccess, listAccessRights, listLocalGroups, revokeAccess, saveLocalGroup,
+  type AccessRight, type DataAccessEntry, type Grant, type LocalGroup, type SubjectType,
+} from './access.js';
+export {
+  addClientCertificate, ClientRateLimiter, CONNECTION_TYPES, listClients, registerClient, removeClient, removeClientCertificate,
+  type ClientRegistration, type ConnectionType, type ExchangeClient, type Transport,
+} from './clients.js';
+export { clientInterfaceHandler, startClientInterface, type ClientInterface } from './client-interface.js';
 export { ExchangeError } from './errors.js';
-export { handleGatewayRequest, requestHash, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
+export { handleGatewayRequest, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
+export { loadGatewaySigner, loadInternalTls } from './keys.js';
+export { forwardedHeaders, requestHash, type GatewaySigner } from './signing.js';
 export { serveProviderRequest, type ProviderAnswer, type ProviderDeps, type ProviderMessage } from './provider.js';
-export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ClientId, type ServiceId } from './identifiers.js';
+export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, providerOf, type ClientId, type ServiceId } from './identifiers.js';
 export { listMessageLog, verifyMessageLog, type MessageLogEntry, type MessageLogFilter } from './message-log.js';
-export { certificateFingerprint, FederationView, signFederationConfig, verifyFederationConfig, type FederationConfig, type FederationNode } from './federation.js';
+export { certificateFingerprint, FederationView, signFederationConfig, verifyFederationConfig, type FederationConfig, type FederationNode, type GlobalGroup } from './federation.js';
 export { remoteProviders, startGatewayServer, type NodeCredentials } from './remote.js';

@@ -2,10 +2,11 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
 import { withTimeout } from '../platform/timeout.js';
 import type { RegistryService } from '../registries/index.js';
-import { ExchangeError, serverProxyError } from './errors.js';
+import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
 import { isGranted } from './access.js';
 import { formatServiceId, parseClientId } from './identifiers.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
+import { type GatewaySigner, requestHash, signatureOf, signMessage, verifyMessage } from './signing.js';
 
 /** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
 export interface ProviderMessage {
@@ -18,9 +19,10 @@ export interface ProviderMessage {
   requestId: string;
   userId: string | null;
   issue: string | null;
-  requestHash: string;
+  /** the request's headers as they travel (forwardedHeaders): what the request hash covers beside the body */
+  headers: [string, string][];
   body: Uint8Array;
-  /** the sending node's signature, when the message came from another node */
+  /** the signature of the client's side of the gateway over the message */
   signature?: string;
 }
 
@@ -30,6 +32,8 @@ export interface ProviderAnswer {
   body: Uint8Array;
   /** the X-Road error type when the provider's gateway refused or failed, not the service */
   errorType: string | null;
+  /** the request hash the provider's side computed from the request it received (none when it refused the message) */
+  requestHash?: string;
   /** the signed answer (compact JWS) when it goes back to another node */
   sealed?: string;
   /** the signatures of the request and of the answer, when they crossed between nodes */
@@ -43,6 +47,10 @@ export interface ProviderDeps {
   services: RegistryService[];
   timeoutMs: number;
   fullLogging?: (clientId: string) => boolean;
+  /** the gateway's signing key: messages inside the node are signed as between nodes */
+  signer: GatewaySigner;
+  /** the federation's global groups a client subsystem belongs to (INSTANCE/CODE) */
+  globalGroupsOf?: (clientId: string) => string[];
 }
 
 // The node's services by their formatted identifier, built once per list (the list is fixed when the node starts):
@@ -59,19 +67,21 @@ export function localService(services: RegistryService[], serviceId: string): Re
  * provider), the service is called under a time limit, both the request and the answer are logged, and each person
  * the answer is about gets an entry in their data tracker — on this node, whoever asked from wherever.
  */
-export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessage, seal?: (answer: ProviderAnswer) => Promise<string>): Promise<ProviderAnswer> {
+export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessage, seal: (answer: ProviderAnswer) => string): Promise<ProviderAnswer> {
   const at = deps.clock.now();
   const client = parseClientId(m.clientId);
-  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, method: m.method, path: m.path, requestHash: m.requestHash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
+  // The hash is this side's own, from the request as received; whatever the caller claimed does not count.
+  const hash = requestHash(m.method, `/r1/${m.serviceId}${m.path}`, m.headers, m.body);
+  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, method: m.method, path: m.path, requestHash: hash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
   const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', signature: m.signature ?? null, body: m.body }];
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];
   try {
     const target = localService(deps.services, m.serviceId);
     if (!target || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
-    const granted = await isGranted(deps.db, m.serviceId, client);
-    if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
+    const granted = await isGranted(deps.db, m.serviceId, client, { method: m.method, path }, deps.globalGroupsOf);
+    if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.method} ${path} of ${m.serviceId}`);
     const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs, () =>
       serverProxyError('ServiceTimeout', `The service did not answer within ${deps.timeoutMs} ms`),
     ).catch((error) => {
@@ -79,20 +89,54 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
       throw serverProxyError('ServiceFailed', 'The service failed to answer');
     });
     subjects = result.subjects;
-    answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null };
+    answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null, requestHash: hash };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
-    answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type };
+    answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type, requestHash: hash };
   }
-  // An answer for another node is signed before it is logged, so the log holds the signature that was sent.
-  if (seal) {
-    answer.sealed = await seal(answer);
-    answer.signature = answer.sealed.split('.')[2];
-  }
+  // The answer is signed (with the request hash) before it is logged, so the log holds the signature that was sent.
+  answer.sealed = seal(answer);
+  answer.signature = signatureOf(answer.sealed);
   log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, signature: answer.signature ?? null, body: answer.body });
   await recordExchange(deps.db, {
     messages: log,
     accesses: subjects.map((s) => ({ personState: s.state, personId: s.id, role: 'subject' as const, at, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, requestId: m.requestId })),
   });
   return answer;
+}
+
+/** An answer as it is signed: what the client's side verifies, the request hash included. */
+export interface SignedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  errorType: string | null;
+  body: string;
+  requestId: string;
+  requestHash: string;
+}
+
+export const sealAnswer = (answer: ProviderAnswer, requestId: string, keyPem: string) =>
+  signMessage({ status: answer.status, headers: answer.headers, errorType: answer.errorType, body: Buffer.from(answer.body).toString('base64'), requestId, requestHash: answer.requestHash! } satisfies SignedAnswer, keyPem);
+
+/** A message as it is signed by the client's side (the body in base64), between nodes with the sender's id. */
+export type SignedRequest = Omit<ProviderMessage, 'body' | 'signature'> & { body: string; from?: string };
+
+export const wireOf = (m: ProviderMessage, from?: string): SignedRequest => {
+  const { signature: _signature, body, ...rest } = m;
+  return { ...rest, body: Buffer.from(body).toString('base64'), ...(from ? { from } : {}) };
+};
+
+/**
+ * A request to a service this node provides, from a client of this node: signed, verified, served and answered as
+ * between nodes, so that the message log holds the same evidence either way (as X-Road's Security Server signs a
+ * message whose client and provider it both serves).
+ */
+export async function serveInNode(deps: ProviderDeps, m: ProviderMessage): Promise<ProviderAnswer> {
+  const signed = signMessage(wireOf(m), deps.signer.keyPem);
+  const received = verifyMessage<SignedRequest>(signed, deps.signer.certPem);
+  if (!received) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by this node');
+  const answer = await serveProviderRequest(deps, { ...received, body: Buffer.from(received.body, 'base64'), signature: signatureOf(signed) }, (a) => sealAnswer(a, m.requestId, deps.signer.keyPem));
+  const check = verifyMessage<SignedAnswer>(answer.sealed!, deps.signer.certPem);
+  if (!check || check.requestId !== m.requestId) throw clientProxyError('InvalidSignatureValue', 'The answer is not signed by this node, or not for this request');
+  return { ...answer, requestHash: check.requestHash, requestSignature: signatureOf(signed) };
 }

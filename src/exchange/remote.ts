@@ -1,12 +1,12 @@
-import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign, X509Certificate } from 'node:crypto';
-import { verifyEs256 } from '../pki/jws.js';
+import { createHash } from 'node:crypto';
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
 import { certificateFingerprint, type FederationNode, type FederationView } from './federation.js';
 import type { RemoteProviders } from './gateway.js';
 import { formatClientId, parseClientId, type ServiceId } from './identifiers.js';
-import { type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveProviderRequest } from './provider.js';
+import { type ProviderDeps, sealAnswer, serveProviderRequest, type SignedAnswer, type SignedRequest, wireOf } from './provider.js';
+import { signatureOf, signMessage, verifyMessage } from './signing.js';
 
 /** A node's gateway identity: its key and certificate under the trust anchor, and the anchor itself. */
 export interface NodeCredentials {
@@ -21,42 +21,6 @@ const memberOf = (clientId: string) => {
   const c = parseClientId(clientId);
   return c ? formatClientId({ instance: c.instance, memberClass: c.memberClass, memberCode: c.memberCode }) : undefined;
 };
-
-// Messages between gateways are compact JWS (RFC 7515), ES256, made with node:crypto directly rather than jose: jose
-// goes through WebCrypto's asynchronous jobs, which cost here about 2.5 times as much per signature and verification,
-// and there are two of each on every round trip. The header is fixed and must match exactly, so no other algorithm
-// is ever accepted. Keys are parsed once.
-const HEADER = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'ortak-message+jws' })).toString('base64url');
-const privateKeys = new Map<string, KeyObject>();
-const publicKeys = new Map<string, KeyObject>();
-const privateKey = (pem: string) => privateKeys.get(pem) ?? privateKeys.set(pem, createPrivateKey(pem)).get(pem)!;
-const publicKey = (pem: string) => publicKeys.get(pem) ?? publicKeys.set(pem, new X509Certificate(pem).publicKey).get(pem)!;
-
-function sign(payload: unknown, keyPem: string): string {
-  const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  return `${input}.${cryptoSign('sha256', Buffer.from(input), { key: privateKey(keyPem), dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-}
-
-function verify<T>(jws: string, certPem: string): T | undefined {
-  const [header, payload, signature, ...rest] = jws.split('.');
-  if (header !== HEADER || payload === undefined || signature === undefined || rest.length) return undefined;
-  try {
-    if (!verifyEs256(`${header}.${payload}`, signature, publicKey(certPem))) return undefined;
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-interface WireMessage extends Omit<ProviderMessage, 'body'> {
-  body: string;
-  from: string;
-}
-interface WireAnswer extends Omit<ProviderAnswer, 'body' | 'sealed' | 'signature' | 'requestSignature'> {
-  body: string;
-  requestId: string;
-  requestHash: string;
-}
 
 /**
  * The client's gateway talking to another node's gateway: HTTPS with mutual TLS under the federation's trust
@@ -103,8 +67,7 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
       const node = view.node(nodeId);
       if (!view.current()) throw clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
       if (!node) throw clientProxyError('UnknownService', `Node ${nodeId} is no longer in the federation`);
-      const wire: WireMessage = { ...message, body: Buffer.from(message.body).toString('base64'), from: creds.id };
-      const signed = sign(wire, creds.keyPem);
+      const signed = signMessage(wireOf(message, creds.id), creds.keyPem);
       const url = new URL(MESSAGES_PATH, node.address);
       const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = httpsRequest(
@@ -142,20 +105,33 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
         }
         throw clientProxyError('NetworkError', `${nodeId} answered ${status}`);
       }
-      const answer = verify<WireAnswer>(text, node.certificate);
-      if (!answer || answer.requestId !== message.requestId || answer.requestHash !== message.requestHash) {
+      const answer = verifyMessage<SignedAnswer>(text, node.certificate);
+      if (!answer || answer.requestId !== message.requestId) {
         throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
       }
+      // (the request hash it signed is checked against this side's own by the gateway)
       return {
         status: answer.status,
         headers: answer.headers,
         body: Buffer.from(answer.body, 'base64'),
         errorType: answer.errorType,
-        requestSignature: signed.split('.')[2],
-        signature: text.split('.')[2],
+        requestHash: answer.requestHash,
+        requestSignature: signatureOf(signed),
+        signature: signatureOf(text),
       };
     },
   };
+}
+
+/** The fields a signed request must have, each of its type (a node's signature does not make a message well formed). */
+function wellFormed(w: SignedRequest): boolean {
+  const strings = [w.method, w.serviceId, w.clientId, w.path, w.xRoadId, w.requestId, w.body];
+  return (
+    strings.every((v) => typeof v === 'string') &&
+    [w.userId, w.issue].every((v) => v === null || typeof v === 'string') &&
+    Array.isArray(w.headers) &&
+    w.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
+  );
 }
 
 // A kept-alive connection carries many messages; its peer's certificate is read once.
@@ -195,13 +171,14 @@ export function startGatewayServer(options: { port: number; host: string; creds:
         if (!view.current()) throw serverProxyError('OutdatedGlobalConf', 'This node has no valid federation configuration');
         if (!sender) throw serverProxyError('SslAuthenticationFailed', 'The calling gateway is not a node of the federation');
         const signedRequest = Buffer.concat(chunks).toString('utf8');
-        const wire = verify<WireMessage>(signedRequest, sender.certificate);
+        const wire = verifyMessage<SignedRequest>(signedRequest, sender.certificate);
         if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
+        if (!wellFormed(wire)) throw serverProxyError('InvalidMessage', 'The message is not an exchange request');
         const member = memberOf(wire.clientId);
         if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
         const { from: _from, ...message } = wire;
-        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64'), signature: signedRequest.split('.')[2] }, async (a) =>
-          sign({ status: a.status, headers: a.headers, errorType: a.errorType, body: Buffer.from(a.body).toString('base64'), requestId: wire.requestId, requestHash: wire.requestHash } satisfies WireAnswer, creds.keyPem),
+        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64'), signature: signatureOf(signedRequest) }, (a) =>
+          sealAnswer(a, wire.requestId, creds.keyPem),
         );
         res.writeHead(200, { 'content-type': 'application/jose' });
         res.end(answer.sealed);

@@ -47,6 +47,18 @@ export interface Config {
   trustProxy: string[] | number | false;
   /** how long a provider may take to answer through the exchange */
   exchangeTimeoutMs: number;
+  /** the exchange's client interface for the registered information systems (HTTP and HTTPS on one port) */
+  clientInterface: {
+    host: string;
+    port: number;
+    /** the operator's TLS key and certificate files; unset: the node's own, made on first start */
+    tlsKeyFile?: string;
+    tlsCertFile?: string;
+    /** requests per minute per client subsystem, unless its registration says otherwise */
+    ratePerMinute: number;
+  };
+  /** the largest exchange message body, in bytes, on the client interface and between nodes */
+  exchangeMaxBodyBytes: number;
   /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
   fullLoggingClients: string[];
   /** membership of a federation: all of these, or none (a node on its own) */
@@ -71,6 +83,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+  return n;
+}
+
+function portNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${value}`);
   return n;
 }
 
@@ -111,10 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.ORTAK_MAIL_FROM ?? 'Ortak <no-reply@ortak.invalid>',
     smsUrl: env.SMS_URL || undefined,
     smsToken: env.SMS_TOKEN || undefined,
-    smsInboundToken: env.SMS_INBOUND_TOKEN || (flag(env.ORTAK_DEMO, true) ? 'demo-sms-inbound' : undefined),
+    smsInboundToken: smsInboundToken(env),
     signInRateLimit: Number(env.ORTAK_SIGNIN_RATE_LIMIT ?? 30),
     trustProxy: trustedProxies(env.ORTAK_TRUST_PROXY),
     exchangeTimeoutMs: Number(env.ORTAK_EXCHANGE_TIMEOUT_MS ?? 5000),
+    clientInterface: {
+      host: env.ORTAK_CLIENT_HOST || '127.0.0.1',
+      port: portNumber(env, 'ORTAK_CLIENT_PORT', 8081),
+      tlsKeyFile: env.ORTAK_CLIENT_TLS_KEY || undefined,
+      tlsCertFile: env.ORTAK_CLIENT_TLS_CERT || undefined,
+      ratePerMinute: positiveInteger(env, 'ORTAK_CLIENT_RATE_LIMIT', 60_000),
+    },
+    exchangeMaxBodyBytes: positiveInteger(env, 'ORTAK_EXCHANGE_MAX_BODY', 10 * 1024 * 1024),
     fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID
       ? {
@@ -129,6 +157,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
   };
+}
+
+const DEMO_SMS_TOKEN = 'demo-sms-inbound';
+
+// The SMS provider's token lets its caller consent for citizens: outside demo mode it must be the operator's own.
+function smsInboundToken(env: NodeJS.ProcessEnv): string | undefined {
+  const demo = flag(env.ORTAK_DEMO, true);
+  const token = env.SMS_INBOUND_TOKEN || (demo ? DEMO_SMS_TOKEN : undefined);
+  if (!demo && token !== undefined && (token === DEMO_SMS_TOKEN || token.length < 16)) {
+    throw new Error('SMS_INBOUND_TOKEN must be a secret of at least 16 characters of your own outside demo mode (not the demo value)');
+  }
+  return token;
 }
 
 function trustedProxies(value: string | undefined): string[] | number | false {

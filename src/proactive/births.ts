@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { addFormats } from '../platform/json-schema.js';
 import { appendAudit } from '../audit/index.js';
 import { validateIdentifier, type StateCode } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
@@ -17,18 +19,45 @@ export interface BirthEvent {
 
 const bad = (message: string): RegistryAnswer => ({ status: 422, body: { error: 'invalid_event', message }, subjects: [] });
 
+/** The event's schema, as the service publishes it: nothing else is accepted, and every text is bounded. */
+export const BIRTH_EVENT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mother', 'child', 'hospital', 'registryOffice'],
+  properties: {
+    mother: { type: 'string', minLength: 5, maxLength: 20, description: "the mother's national identifier" },
+    child: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['identifier', 'birthDate', 'sex'],
+      properties: {
+        identifier: { type: 'string', minLength: 5, maxLength: 20 },
+        birthDate: { type: 'string', format: 'date' },
+        sex: { type: 'string', enum: ['male', 'female'] },
+      },
+    },
+    hospital: { type: 'string', minLength: 1, maxLength: 200 },
+    registryOffice: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+// (an event is a few hundred bytes; anything much larger is not one)
+const MAX_EVENT_BYTES = 4096;
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+const validEvent = ajv.compile(BIRTH_EVENT_SCHEMA);
+
 function parseEvent(state: StateCode, body: Uint8Array | undefined): BirthEvent | string {
-  let e: BirthEvent;
+  if ((body?.length ?? 0) > MAX_EVENT_BYTES) return `the event is larger than ${MAX_EVENT_BYTES} bytes`;
+  let e: unknown;
   try {
-    e = JSON.parse(Buffer.from(body ?? []).toString('utf8')) as BirthEvent;
+    e = JSON.parse(Buffer.from(body ?? []).toString('utf8'));
   } catch {
     return 'the body must be JSON';
   }
-  if (typeof e?.mother !== 'string' || !validateIdentifier(state, 'person', e.mother).valid) return 'mother must be a valid national identifier';
-  if (typeof e.child?.identifier !== 'string' || !validateIdentifier(state, 'person', e.child.identifier).valid) return 'child.identifier must be a valid national identifier';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(String(e.child.birthDate)) || !['male', 'female'].includes(e.child.sex)) return 'child.birthDate (YYYY-MM-DD) and child.sex (male|female) are required';
-  if (typeof e.hospital !== 'string' || !e.hospital || typeof e.registryOffice !== 'string' || !e.registryOffice || e.registryOffice.length > 200) return 'hospital and registryOffice are required';
-  return e;
+  if (!validEvent(e)) return (validEvent.errors ?? []).map((x) => `${x.instancePath || '/'} ${x.message}${x.keyword === 'additionalProperties' ? ` (${(x.params as { additionalProperty: string }).additionalProperty})` : ''}`).join('; ');
+  const event = e as BirthEvent;
+  if (!validateIdentifier(state, 'person', event.mother).valid) return 'mother must be a valid national identifier';
+  if (!validateIdentifier(state, 'person', event.child.identifier).valid) return 'child.identifier must be a valid national identifier';
+  return event;
 }
 
 /**
@@ -45,7 +74,7 @@ export function birthEventsService(state: StateCode, memberCode: string): Regist
     openapi: {
       openapi: '3.0.3',
       info: { title: `${state} civil registry: births reported by maternity hospitals`, version: '1.0.0' },
-      paths: { '/': { post: { requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['mother', 'child', 'hospital', 'registryOffice'] } } } }, responses: { 201: { description: 'recorded; the mother gets an offer' }, 422: { description: 'invalid event' } } } } },
+      paths: { '/': { post: { requestBody: { content: { 'application/json': { schema: BIRTH_EVENT_SCHEMA } } }, responses: { 201: { description: 'recorded; the mother gets an offer' }, 422: { description: 'invalid event' } } } } },
     },
     async handle(db: Db, request) {
       // The service is the births intake itself: POST to it, no further path.

@@ -48,6 +48,8 @@ export async function fetchEvidenceItem(deps: EvidenceDeps, item: Evidence, q: E
     url: `/r1/${serviceId}${service.pathFor(subject)}`,
     headers: { 'x-road-client': `${q.agencyMember}/SERVICES`, 'x-road-userid': q.user, 'x-road-issue': q.issue, accept: 'application/json' },
     body: new Uint8Array(),
+    // the node's own portal, asking for its agency: authenticated by being in-process; access rights still apply
+    transport: { kind: 'internal' },
   });
   const requestId = answer.headers['x-road-request-id'] ?? null;
   if (answer.status === 404 && !answer.headers['x-road-error']) return { ...base, serviceId, status: 'not_found', data: { found: false }, requestId };

@@ -23,10 +23,11 @@ let output = '';
 const reachable = await postgresReachable();
 const admin = (text: string) => queryOnce(adminUrl, text);
 
+const clientPort = await freePort();
 async function startNode(port: number) {
   output = '';
   child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ORTAK_STATES: 'KZ', ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), ORTAK_CLIENT_PORT: String(clientPort), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ORTAK_STATES: 'KZ', ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));

@@ -16,15 +16,28 @@ const run = (...args: string[]) => {
 };
 
 describe('npm run exchange', () => {
-  it('grants, lists and revokes access rights, and refuses unknown services and malformed clients', () => {
+  it('grants, lists and revokes access rights, and refuses unknown services, malformed clients and whole members', () => {
     expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/population', 'KG/GOV/MVD/WORKPERMITS')).toMatchObject({ status: 0, out: expect.stringContaining('granted') });
-    expect(run('access', 'list').out).toContain('KZ/GOV/MVD/REGISTRIES/population\tKG/GOV/MVD/WORKPERMITS');
-    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/nothing', 'KG/GOV/MVD')).toMatchObject({ status: 1, out: expect.stringContaining('provides no service') });
-    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/population', 'not/an/id/at/all')).toMatchObject({ status: 1, out: expect.stringContaining('not an X-Road client id') });
+    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/population', 'KG/GOV/MVD/HR', 'GET', '/persons/*')).toMatchObject({ status: 0, out: expect.stringContaining('GET /persons/*') });
+    const list = run('access', 'list').out;
+    expect(list).toContain('KZ/GOV/MVD/REGISTRIES/population\tSUBSYSTEM\tKG/GOV/MVD/WORKPERMITS\t* **');
+    expect(list).toContain('KZ/GOV/MVD/REGISTRIES/population\tSUBSYSTEM\tKG/GOV/MVD/HR\tGET /persons/*');
+    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/nothing', 'KG/GOV/MVD/X')).toMatchObject({ status: 1, out: expect.stringContaining('provides no exchange service') });
+    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/population', 'not/an/id/at/all')).toMatchObject({ status: 1, out: expect.stringContaining('must be an X-Road identifier') });
+    expect(run('access', 'grant', 'KZ/GOV/MVD/REGISTRIES/population', 'KG/GOV/MVD')).toMatchObject({ status: 1, out: expect.stringContaining('never a whole member') });
     expect(run('access', 'revoke', 'KZ/GOV/MVD/REGISTRIES/population', 'KG/GOV/MVD/WORKPERMITS')).toMatchObject({ status: 0, out: expect.stringContaining('revoked') });
     expect(run('access', 'list').out).not.toContain('WORKPERMITS');
     expect(run('verify-log')).toMatchObject({ status: 0, out: expect.stringContaining('message log intact') });
     expect(run('nonsense').status).toBe(2);
     // each run starts the node's database (PGlite) afresh, several seconds when the other e2e files load the machine
+  }, 120_000);
+
+  it('registers information systems, and prints the client interface\'s certificate for them to pin', () => {
+    expect(run('clients', 'add', 'KZ/GOV/MVD/HR', 'HTTP', '--address', '10.1.2.0/24', '--rate', '600')).toMatchObject({ status: 0, out: expect.stringContaining('registered: KZ/GOV/MVD/HR (HTTP from 10.1.2.0/24)') });
+    expect(run('clients', 'list').out).toContain('KZ/GOV/MVD/HR\tHTTP\t10.1.2.0/24\t600/min');
+    expect(run('clients', 'add', 'KZ/GOV/MVD/HR', 'HTTP', '--address', 'not-an-address')).toMatchObject({ status: 1, out: expect.stringContaining('not an IP address') });
+    const pem = run('tls-certificate');
+    expect(pem).toMatchObject({ status: 0, out: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
+    expect(run('clients', 'remove', 'KZ/GOV/MVD/HR')).toMatchObject({ status: 0, out: expect.stringContaining('removed') });
   }, 120_000);
 });

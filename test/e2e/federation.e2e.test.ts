@@ -12,7 +12,7 @@ import { freePort } from '../support/ports.js';
 const dist = (file: string) => join(paths.root, 'dist', 'src', file);
 const root = mkdtempSync(join(tmpdir(), 'ortak-federation-'));
 const fed = join(root, 'federation');
-const nodes: Record<string, { child?: ChildProcess; port: number; gateway: number; out: string }> = {};
+const nodes: Record<string, { child?: ChildProcess; port: number; gateway: number; client: number; out: string }> = {};
 // The federation operator's server, from which the nodes fetch the signed configuration.
 const configServer: { child?: ChildProcess; port: number } = { port: 0 };
 
@@ -40,6 +40,7 @@ async function startNode(id: string, state: string) {
     env: {
       ...process.env,
       PORT: String(n.port),
+      ORTAK_CLIENT_PORT: String(n.client),
       HOST: '127.0.0.1',
       DATABASE_URL: '',
       ORTAK_DATA_DIR: join(root, `data-${id}`),
@@ -75,6 +76,8 @@ async function stopNode(id: string) {
 
 const json = async (res: Promise<Response>): Promise<any> => (await res).json();
 const api = (id: string, path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${nodes[id].port}${path}`, init);
+/** an information system on the node's machine calling its client interface */
+const exchange = (id: string, path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${nodes[id].client}${path}`, init);
 
 async function signIn(id: string, filter: (p: { role: string; state: string; language: string }) => boolean) {
   const personas = await json(api(id, '/api/v1/auth/demo-personas'));
@@ -86,12 +89,12 @@ async function signIn(id: string, filter: (p: { role: string; state: string; lan
 let kzCitizen: { token: string; identifier: string };
 let kgOfficer: { token: string; identifier: string };
 const crossBorder = (client = 'KG/GOV/MVD/WORKPERMITS') =>
-  api('KG', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`, {
+  exchange('KG', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`, {
     headers: { 'X-Road-Client': client, 'X-Road-UserId': `KG${kgOfficer.identifier}`, 'X-Road-Issue': 'work permit WP-2026-117' },
   });
 
 beforeAll(async () => {
-  for (const id of ['KZ', 'KG']) nodes[id] = { port: await freePort(), gateway: await freePort(), out: '' };
+  for (const id of ['KZ', 'KG']) nodes[id] = { port: await freePort(), gateway: await freePort(), client: await freePort(), out: '' };
   federation('init', fed);
   federation('add-node', fed, 'KZ', `https://127.0.0.1:${nodes.KZ.gateway}`, 'KZ');
   federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
@@ -111,6 +114,17 @@ beforeAll(async () => {
     body: JSON.stringify({ service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', client: 'KG/GOV/MVD/WORKPERMITS' }),
   });
   expect(granted.status).toBe(201);
+  // Two more systems registered on the Kyrgyz node: one that Kazakhstan has granted nothing, and one that names a
+  // member of the Kazakh node (which the Kyrgyz node does not speak for).
+  const kgOperator = await signIn('KG', (p) => p.role === 'operator');
+  for (const client of ['KG/GOV/DRNAGS/CIVIL', 'KZ/GOV/MVD/ANYTHING']) {
+    const registered = await api('KG', '/api/v1/exchange/clients', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kgOperator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client, connectionType: 'HTTP' }),
+    });
+    expect(registered.status).toBe(201);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -149,18 +163,25 @@ describe('two nodes of a federation', () => {
     expect(asked).toContainEqual(expect.objectContaining({ role: 'user', service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', requestId }));
   });
 
+  it('are closed to strangers: the gateway is not on the public port, and an unregistered system is served nothing', async () => {
+    const anonymous = await api('KG', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`, { headers: { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' } });
+    expect(anonymous.status).toBe(404);
+    expect(anonymous.headers.get('x-road-error')).toBeNull();
+  });
+
   it('answer the caller\'s own mistakes with Client.* errors, each logged', async () => {
     const records = `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/${kzCitizen.identifier}`;
     const cases: [string, Record<string, string>, string][] = [
       [records, {}, 'Client.InvalidClientIdentifier'],
       [records, { 'X-Road-Client': 'KG/GOV' }, 'Client.InvalidClientIdentifier'],
       ['/r1/KZ/GOV/LEGAL%2FSTAT/REGISTRIES/criminal-records/records/1', { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' }, 'Client.InvalidServiceIdentifier'],
-      [records, { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS', 'X-Road-UserId': 'not a person' }, 'Client.InvalidUserId'],
+      [records, { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS', 'X-Road-UserId': 'x'.repeat(10_000) }, 'Client.InvalidUserId'],
+      [records, { 'X-Road-Client': 'KG/GOV/MVD/UNREGISTERED' }, 'Server.ClientProxy.UnknownMember'],
       ['/r1/UZ/GOV/NOSUCH/REGISTRIES/population/persons/1', { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' }, 'Server.ClientProxy.UnknownService'],
     ];
     const kg = await signIn('KG', (p) => p.role === 'operator');
     for (const [path, headers, type] of cases) {
-      const res = await api('KG', path, { headers });
+      const res = await exchange('KG', path, { headers });
       expect([res.status, res.headers.get('x-road-error')]).toEqual([type.startsWith('Client.') ? 400 : 500, type]);
       expect(await res.json()).toMatchObject({ type, message: expect.any(String) });
       const log = (await json(api('KG', `/api/v1/exchange/message-log?requestId=${res.headers.get('x-road-request-id')}`, { headers: { authorization: `Bearer ${kg.token}` } }))).items;
@@ -219,10 +240,11 @@ describe('two nodes of a federation', () => {
       xRoadId: 'x', requestId: 'r', userId: null, issue: null, requestHash: 'h', body: '', from: 'KG',
     };
     const post = (body: string) =>
-      new Promise<{ status: number; type: string | undefined }>((resolve, reject) => {
+      new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
         const req = request({ hostname: '127.0.0.1', port: nodes.KZ.gateway, path: '/exchange/v1/messages', method: 'POST', key, cert, ca }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['x-road-error'] as string | undefined }));
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['x-road-error'] as string | undefined, text }));
         });
         req.on('error', reject);
         req.end(body);
@@ -238,6 +260,18 @@ describe('two nodes of a federation', () => {
     const [h, , sig] = genuine.split('.');
     const altered = Buffer.from(JSON.stringify({ ...message, path: '/records/000000000000' })).toString('base64url');
     expect(await post(`${h}.${altered}.${sig}`)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
+    // signed by KG and well formed, but claiming a request hash of its own: the provider signs the hash it computed
+    // from the request it received (PR-REST §4.3, computed here by hand), never the one claimed
+    const kgKey = await importPKCS8(key, 'ES256');
+    const path = `/records/${kzCitizen.identifier}`;
+    const claim = { ...message, requestId: 'claimed-hash-1', path, headers: [['x-road-client', 'KG/GOV/MVD/WORKPERMITS'], ['x-road-request-id', 'claimed-hash-1']], requestHash: 'NOT-A-HASH-OF-ANYTHING' };
+    const signedClaim = await new CompactSign(new TextEncoder().encode(JSON.stringify(claim))).setProtectedHeader({ alg: 'ES256', typ: 'ortak-message+jws' }).sign(kgKey);
+    const answered = await post(signedClaim);
+    expect(answered.status).toBe(200);
+    const answer = JSON.parse(Buffer.from(answered.text.split('.')[1], 'base64url').toString('utf8'));
+    const { createHash } = await import('node:crypto');
+    const lines = ['GET', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records${path}`, 'x-road-client:KG/GOV/MVD/WORKPERMITS', 'x-road-request-id:claimed-hash-1'];
+    expect(answer.requestHash).toBe(createHash('sha512').update(lines.map((l) => `${l}\r\n`).join('')).digest('base64'));
     // a client certificate not under the anchor does not get through the handshake at all
     const { generateKeyPairSync } = await import('node:crypto');
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -254,7 +288,7 @@ describe('two nodes of a federation', () => {
     const { generateIdentifier } = await import('../../src/identity/index.js');
     const { seededRandom } = await import('../../src/demo/names.js');
     const child = generateIdentifier('KZ', 'person', seededRandom(7), { birthDate: '2026-11-20', sex: 'female' });
-    const reported = await api('KZ', '/r1/KZ/GOV/CIVILREG/EVENTS/births', {
+    const reported = await exchange('KZ', '/r1/KZ/GOV/CIVILREG/EVENTS/births', {
       method: 'POST',
       headers: { 'X-Road-Client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' },
       body: JSON.stringify({ mother: kzCitizen.identifier, child: { identifier: child, birthDate: '2026-11-20', sex: 'female' }, hospital: 'Perinatal centre', registryOffice: 'Алматы қаласы Алмалы ауданының АХАТ бөлімі' }),

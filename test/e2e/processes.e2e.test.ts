@@ -41,7 +41,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ORTAK_PROCESSES: '2', ORTAK_STATES: 'KZ', ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), ORTAK_CLIENT_PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ORTAK_PROCESSES: '2', ORTAK_STATES: 'KZ', ORTAK_DEMO_HISTORY: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));
@@ -122,7 +122,7 @@ describe.skipIf(!reachable && !process.env.CI)('ORTAK_PROCESSES=2 over one Postg
   it('stops with the reason, and starts no process to serve, when the database cannot be prepared', async () => {
     const port = await freePort();
     const unreachable = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, ORTAK_PROCESSES: '2', ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), ORTAK_CLIENT_PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, ORTAK_PROCESSES: '2', ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let said = '';

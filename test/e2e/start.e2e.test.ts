@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { freePort } from '../support/ports.js';
 const main = join(paths.root, 'dist', 'src', 'main.js');
 let child: ChildProcess;
 let base: string;
+let clientPort: number;
 let dataDir: string;
 let output = '';
 
@@ -20,10 +21,11 @@ const json = async (res: Response | Promise<Response>): Promise<any> => (await r
 beforeAll(async () => {
   if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` (npm test does) first');
   const port = await freePort();
+  clientPort = await freePort();
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'ortak-e2e-'));
   child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: String(port), ORTAK_CLIENT_PORT: String(clientPort), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));
@@ -88,6 +90,27 @@ describe('a started node, over HTTP', () => {
     expect(detail.history).toHaveLength(1);
     const mine = await json(fetch(`${base}/api/v1/applications`, { headers: { authorization: `Bearer ${token}` } }));
     expect(mine.items).toHaveLength(1);
+  });
+
+  it('is closed to strangers: the exchange is not on the public port, and serves only registered systems on its own', async () => {
+    // the request of the security test, with curl itself: anyone who reached the port read a criminal record
+    const curl = (url: string, ...headers: string[]) =>
+      execFileSync('curl', ['-s', '-i', url, ...headers.flatMap((h) => ['-H', h])], { encoding: 'utf8' }).replace(/\r/g, '');
+    const records = '/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records/records/871103379671';
+    const publicPort = curl(`${base}${records}`, 'X-Road-Client: KZ/GOV/KGD/X');
+    expect(publicPort).toMatch(/^HTTP\/1\.1 404/);
+    expect(publicPort).not.toContain('"found"');
+    const invented = curl(`http://127.0.0.1:${clientPort}${records}`, 'X-Road-Client: KZ/GOV/KGD/X');
+    expect(invented).toMatch(/^HTTP\/1\.1 500/);
+    expect(invented).toMatch(/^x-road-error: Server\.ClientProxy\.UnknownMember$/m);
+    expect(invented).not.toContain('"found"');
+    // a demo system, registered as plain HTTP from loopback, is served
+    const registered = curl(`http://127.0.0.1:${clientPort}${records}`, 'X-Road-Client: KZ/GOV/LEGALSTAT/CASES');
+    expect(registered).toMatch(/^HTTP\/1\.1 200/);
+    expect(registered).toMatch(/^x-road-request-hash: [A-Za-z0-9+/]{86}==$/m);
+    // errors in XML when the client asks for XML
+    const xml = curl(`http://127.0.0.1:${clientPort}/r1/KZ/GOV`, 'X-Road-Client: KZ/GOV/LEGALSTAT/CASES', 'Accept: application/xml');
+    expect(xml).toMatch(/<error><type>Client\.InvalidServiceIdentifier<\/type><message>[^<]+<\/message><detail>[0-9a-f-]{36}<\/detail><\/error>$/);
   });
 
   it('keeps national identifiers and tokens out of its logs', async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inject, type InjectOptions } from 'light-my-request';
+import { clientInterfaceHandler } from '../../src/exchange/index.js';
 import { CompactSign, importJWK, type JWK } from 'jose';
 import { buildApp } from '../../src/http/app.js';
 import { listDemoPersonas, type DemoPersona } from '../../src/demo/seed.js';
@@ -23,6 +25,11 @@ export interface TestNode {
   /** runs every job and timer that is due on the test's clock */
   runJobs(): Promise<number>;
   submit(token: string, persona: DemoPersona, service: string, data: unknown, idempotencyKey?: string, lang?: string): Promise<LightMyRequestResponse>;
+  /**
+   * A request to the exchange's client interface (its handler, without a socket), as an information system makes it:
+   * plain HTTP from 127.0.0.1 unless `remoteAddress` says otherwise.
+   */
+  exchange(options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
       t.app = app;
     },
     runJobs: () => t.node.jobs.runDue(),
+    exchange: (request) => inject(clientInterfaceHandler(t.node.gateway, { maxBodyBytes: config.exchangeMaxBodyBytes }), request) as Promise<LightMyRequestResponse>,
     close: async () => {
       await t.app.close();
       await test.drop();

@@ -21,6 +21,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 export interface PortalNode {
   base: string;
+  /** the exchange's client interface (plain HTTP from loopback for the demo's registered systems) */
+  clientBase: string;
   browser: Browser;
   /** a browser context at the node: the locale sets the browser's languages; CSP bypassed for axe only */
   newContext(locale: string, viewport?: { width: number; height: number }): Promise<BrowserContext>;
@@ -37,11 +39,12 @@ export async function startPortalNode(env: Record<string, string> = {}): Promise
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does)`);
   mkdirSync(screenshots, { recursive: true });
   const port = await freePort();
+  const clientPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ortak-portal-'));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ORTAK_DEMO_HISTORY: '0', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORTAK_CLIENT_PORT: String(clientPort), ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ORTAK_DEMO_HISTORY: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));
@@ -62,6 +65,7 @@ export async function startPortalNode(env: Record<string, string> = {}): Promise
   ]);
   return {
     base,
+    clientBase: `http://127.0.0.1:${clientPort}`,
     browser,
     newContext: (locale, viewport = { width: 1280, height: 900 }) =>
       browser.newContext({ baseURL: base, locale, viewport, bypassCSP: true, reducedMotion: 'reduce' }),

@@ -233,9 +233,43 @@ export interface LedgerEntriesTable {
 
 export interface AccessRightsTable {
   service_id: string;
-  client_id: string;
+  subject_type: Generated<'SUBSYSTEM' | 'LOCALGROUP' | 'GLOBALGROUP'>;
+  subject_id: string;
+  method: Generated<string>;
+  path: Generated<string>;
   granted_at: Date;
   granted_by: string | null;
+}
+
+export interface ExchangeClientsTable {
+  client_id: string;
+  connection_type: 'HTTP' | 'HTTPS_NO_AUTH' | 'HTTPS';
+  allowed_addresses: Generated<string[]>;
+  rate_per_minute: number | null;
+  registered_at: Date;
+  registered_by: string | null;
+}
+
+export interface ExchangeClientCertificatesTable {
+  client_id: string;
+  fingerprint: string;
+  certificate: string;
+  not_after: Date;
+  added_at: Date;
+}
+
+export interface ExchangeLocalGroupsTable {
+  owner: string;
+  code: string;
+  description: Generated<string>;
+  created_at: Date;
+}
+
+export interface ExchangeLocalGroupMembersTable {
+  owner: string;
+  code: string;
+  client_id: string;
+  added_at: Date;
 }
 
 export interface MessageLogTable {
@@ -369,6 +403,10 @@ export interface Tables {
   payment_attempts: PaymentAttemptsTable;
   ledger_entries: LedgerEntriesTable;
   access_rights: AccessRightsTable;
+  exchange_clients: ExchangeClientsTable;
+  exchange_client_certificates: ExchangeClientCertificatesTable;
+  exchange_local_groups: ExchangeLocalGroupsTable;
+  exchange_local_group_members: ExchangeLocalGroupMembersTable;
   message_log: MessageLogTable;
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;

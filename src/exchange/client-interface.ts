@@ -1,0 +1,122 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { clientError, ExchangeError } from './errors.js';
+import type { Transport } from './clients.js';
+import { type GatewayDeps, handleGatewayRequest } from './gateway.js';
+
+/**
+ * The client interface: where the information systems registered on this node call the exchange, as X-Road's
+ * Security Server's client proxy. One port speaks both plain HTTP and HTTPS (the first byte of a connection tells a
+ * TLS handshake from an HTTP request); whether that connection authenticates the client it names is decided per
+ * registered subsystem (clients.ts). It is not the portal's port: by default it listens on loopback only.
+ */
+export interface ClientInterfaceOptions {
+  /** the largest request body, in bytes; above it an X-Road error, the body unread */
+  maxBodyBytes: number;
+}
+
+/** The transport a request came by: plain or TLS, the peer's address and, with mutual TLS, its certificate. */
+export function transportOf(req: IncomingMessage): Transport {
+  const socket = req.socket as Socket & Partial<TLSSocket>;
+  const remoteAddress = socket.remoteAddress ?? '';
+  if (!socket.encrypted || typeof socket.getPeerCertificate !== 'function') return { kind: 'http', remoteAddress };
+  const peer = socket.getPeerCertificate();
+  if (!peer?.raw) return { kind: 'https', remoteAddress };
+  return { kind: 'https', remoteAddress, peerCertificate: { fingerprint: peer.fingerprint256.replace(/:/g, '').toLowerCase(), validTo: new Date(peer.valid_to) } };
+}
+
+// Every value of every header, in order (a header sent twice is two values; Node would join some with commas).
+function headersOf(req: IncomingMessage): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) (headers[req.rawHeaders[i].toLowerCase()] ??= []).push(req.rawHeaders[i + 1]);
+  return headers;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The client interface's request handler (a plain node:http handler, so tests can inject requests into it). */
+export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfaceOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void (async () => {
+      const body = await readBody(req, options.maxBodyBytes);
+      // A request over the limit is refused, and logged, like any other the gateway refuses; its body is not read.
+      const refusal = body === undefined ? new ExchangeError('Client.RequestTooLarge', `The request body is larger than ${options.maxBodyBytes} bytes`, 413) : undefined;
+      const answer = await handleGatewayRequest(deps, {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: headersOf(req),
+        body: body ?? Buffer.alloc(0),
+        transport: transportOf(req),
+        refusal,
+      });
+      if (refusal) answer.headers.connection = 'close';
+      res.writeHead(answer.status, answer.headers);
+      res.end(Buffer.from(answer.body));
+    })().catch((error: unknown) => {
+      const e = error instanceof ExchangeError ? error : clientError('InternalError', 'The gateway failed to process the request');
+      if (!(error instanceof ExchangeError)) console.error('client interface:', error);
+      if (!res.headersSent) res.writeHead(e.status === 400 ? 400 : 500, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type });
+      res.end(JSON.stringify(e.body()));
+    });
+  };
+}
+
+export interface ClientInterface {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port for both HTTP and HTTPS (the node's internal TLS certificate; client certificates asked, not required). */
+export function startClientInterface(
+  options: { host: string; port: number; tls: { keyPem: string; certPem: string } },
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<ClientInterface> {
+  const http = createHttpServer({ requestTimeout: 60_000 }, handler);
+  // Client certificates are pinned per subsystem, not chained to a CA (an information system's is often self-signed),
+  // so the handshake accepts any and the gateway compares it with the subsystem's.
+  const tls = createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
+  tls.on('secureConnection', (socket) => http.emit('connection', socket));
+  tls.on('tlsClientError', (_error, socket) => socket.destroy());
+  const server: NetServer = createNetServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first) => {
+      socket.pause();
+      socket.unshift(first);
+      // 0x16: a TLS handshake record
+      (first[0] === 0x16 ? tls : http).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : options.port,
+        close: () =>
+          new Promise((done) => {
+            http.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

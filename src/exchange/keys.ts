@@ -1,0 +1,40 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db/index.js';
+import { loadSigningKey, type NodeCa, privateKeyToJwk } from '../pki/index.js';
+import { createInternalTlsCertificate, type KeyAndCertificate } from './federation-admin.js';
+import type { GatewaySigner } from './signing.js';
+
+const KEY_NAME = 'client-interface-tls';
+
+/**
+ * The client interface's TLS key and certificate: the operator's files when given (ORTAK_CLIENT_TLS_KEY and
+ * ORTAK_CLIENT_TLS_CERT), else one the node made on its first start and keeps in its database, like its CA.
+ */
+export async function loadInternalTls(db: Db, clock: Clock, files: { keyFile?: string; certFile?: string }, hosts: string[]): Promise<KeyAndCertificate> {
+  if (files.keyFile && files.certFile) return { keyPem: readFileSync(files.keyFile, 'utf8'), certPem: readFileSync(files.certFile, 'utf8') };
+  let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirst();
+  if (!row) {
+    const made = await createInternalTlsCertificate(hosts, clock.now());
+    const jwk = createPrivateKey(made.keyPem).export({ format: 'jwk' });
+    await db
+      .insertInto('pki_keys')
+      .values({ name: KEY_NAME, private_jwk: JSON.stringify(jwk), certificate_pem: made.certPem, created_at: clock.now() })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
+  }
+  const keyPem = createPrivateKey({ key: row.private_jwk as never, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return { keyPem, certPem: row.certificate_pem };
+}
+
+/**
+ * The key that signs the exchange's messages on a node outside a federation (in one, its gateway certificate under the
+ * trust anchor signs them): a key of the node's CA, kept in its database.
+ */
+export async function loadGatewaySigner(db: Db, ca: NodeCa, clock: Clock): Promise<GatewaySigner> {
+  const key = await loadSigningKey(db, ca, clock, 'exchange-gateway', 'CN=Ortak exchange gateway, O=Ortak node');
+  const keyPem = createPrivateKey({ key: (await privateKeyToJwk(key.privateKey)) as never, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return { keyPem, certPem: key.certificate.toString('pem') };
+}
