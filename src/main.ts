@@ -111,6 +111,7 @@ async function serve(config: Config): Promise<void> {
         creds: node.federation.creds,
         view: node.federation.view,
         provider: node.gateway,
+        maxBodyBytes: config.exchangeMaxBodyBytes,
       })
     : undefined;
   node.federation?.view.start(config.federation!.refreshSeconds);

@@ -84,6 +84,11 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       timeoutMs: config.exchangeTimeoutMs,
       remote: federation?.remote,
       fullLogging: fullLogging(config),
+      // Instances and member classes: the federation's configuration's, or on a node of its own its states' with the
+      // configured classes.
+      knowsMember: federation
+        ? (instance: string, memberClass: string) => federation.view.knowsMember(instance, memberClass)
+        : (instance: string, memberClass: string) => config.states.includes(instance) && config.memberClasses.includes(memberClass),
       globalGroupsOf: federation ? (clientId: string) => federation.view.globalGroupsOf(clientId) : undefined,
       rateLimiter: new ClientRateLimiter(config.clientInterface.ratePerMinute),
       signer: federation ? { keyPem: federation.creds.keyPem, certPem: federation.creds.certPem } : await loadGatewaySigner(database.db, ca, clock),

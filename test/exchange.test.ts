@@ -59,6 +59,10 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
       [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'KZ/NOPE/X' }, 400, 'Client.InvalidClientIdentifier'],
       [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'KZ/GOV/%ZZ' }, 400, 'Client.InvalidClientIdentifier'],
       ['/r1/KZ/GOV', { 'x-road-client': CLIENT }, 400, 'Client.InvalidServiceIdentifier'],
+      ['/r2/KZ/GOV/MVD/REGISTRIES/population/persons/1', { 'x-road-client': CLIENT }, 400, 'Client.InvalidProtocolVersion'],
+      // instances and member classes come from the configuration: this node's own are its states', GOV, COM and NGO
+      [`${POPULATION}/persons/${citizen.identifier}`, { 'x-road-client': 'EE/GOV/70000562/RIHA' }, 400, 'Client.InvalidClientIdentifier'],
+      ['/r1/KZ/BIZ/MVD/REGISTRIES/population/persons/1', { 'x-road-client': CLIENT }, 400, 'Client.InvalidServiceIdentifier'],
       // (dot segments are refused by the path parser, see src/exchange/identifiers.test.ts; the in-process HTTP
       // injector used here resolves them before the gateway sees the URL, as curl does without --path-as-is)
       [`${POPULATION}/persons/a%2Fb`, { 'x-road-client': CLIENT }, 400, 'Client.InvalidServiceIdentifier'],

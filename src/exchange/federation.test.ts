@@ -47,4 +47,20 @@ describe('the federation configuration', async () => {
       expect.objectContaining({ type: 'Server.ClientProxy.OutdatedGlobalConf' }),
     );
   });
+
+  it('names the instances, member classes and global groups identifiers may use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ortak-fed-'));
+    const file = join(dir, 'config.jws');
+    const withGroups: FederationConfig = {
+      ...config('2026-06-02T00:00:00Z'),
+      instances: [{ id: 'KZ', memberClasses: ['GOV', 'COM'] }, { id: 'EE', memberClasses: ['GOV'] }],
+      globalGroups: [{ id: 'KZ/security-agencies', members: ['KZ/GOV/KNB/CASES', 'EE/GOV/70000562/RIHA'] }],
+    };
+    writeFileSync(file, await signFederationConfig(withGroups, anchor.keyPem, anchor.certPem));
+    const view = new FederationView(file, anchor.certPem, new ManualClock(now), 'KZ');
+    await view.refresh();
+    expect([view.knowsMember('EE', 'GOV'), view.knowsMember('KZ', 'COM'), view.knowsMember('KZ', 'NGO'), view.knowsMember('UZ', 'GOV')]).toEqual([true, true, false, false]);
+    expect(view.globalGroupsOf('EE/GOV/70000562/RIHA')).toEqual(['KZ/security-agencies']);
+    expect(view.globalGroupsOf('KZ/GOV/MVD/CASES')).toEqual([]);
+  });
 });

@@ -30,10 +30,18 @@ export interface GlobalGroup {
   members: string[];
 }
 
+/** An X-Road instance of the federation and its member classes (X-Road's global configuration holds these). */
+export interface FederationInstance {
+  id: string;
+  memberClasses: string[];
+}
+
 export interface FederationConfig {
   version: 1;
   issuedAt: string;
   expiresAt: string;
+  /** the instances and member classes identifiers may name; a configuration without them names its nodes' own */
+  instances?: FederationInstance[];
   nodes: FederationNode[];
   globalGroups?: GlobalGroup[];
 }
@@ -132,6 +140,14 @@ export class FederationView {
 
   node(id: string): FederationNode | undefined {
     return this.current()?.nodes.find((n) => n.id === id);
+  }
+
+  /** Whether the configuration in force knows this instance and member class. */
+  knowsMember(instance: string, memberClass: string): boolean {
+    const config = this.current();
+    if (!config) return false;
+    if (config.instances) return config.instances.some((i) => i.id === instance && i.memberClasses.includes(memberClass));
+    return config.nodes.some((n) => [...n.members, ...n.subsystems].some((m) => m.startsWith(`${instance}/${memberClass}/`)));
   }
 
   /** The global groups of the configuration in force that list this subsystem. */

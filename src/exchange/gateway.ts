@@ -26,6 +26,8 @@ export interface GatewayAnswer {
 
 /** How the client's gateway reaches a service on another node (mutual TLS, signed messages): see federation. */
 export interface RemoteProviders {
+  /** whether the federation's configuration is in force: without it the node serves no exchange, local or not */
+  configurationValid(): boolean;
   /** the node that provides a service, if the federation has one, else undefined */
   locate(serviceId: ServiceId): string | undefined;
   /** whether a member has a subsystem of that code, by the federation's configuration */
@@ -37,6 +39,8 @@ export interface GatewayDeps extends ProviderDeps {
   remote?: RemoteProviders;
   /** per-client rate limits of the client interface */
   rateLimiter?: ClientRateLimiter;
+  /** whether the configuration (the federation's, or the node's own) knows an instance and member class */
+  knowsMember: (instance: string, memberClass: string) => boolean;
 }
 
 // A header sent more than once counts by its last value (PR-REST: several X-Road-Client headers, the last counts).
@@ -87,8 +91,13 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     rawPath,
     (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) || !!deps.remote?.isSubsystem(i, c, m, code),
   );
+  if (!parsed && /^\/r\d+(\/|$)/.test(rawPath) && !rawPath.startsWith('/r1/')) failure ??= clientError('InvalidProtocolVersion', 'This gateway speaks version r1 of the Message Protocol for REST');
   if (!parsed) failure ??= clientError('InvalidServiceIdentifier', 'The request is not /r1/INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/SERVICE[/path] with each part percent-encoded');
   else ({ service, path } = parsed);
+  // X-Road's Security Server refuses every message once its global configuration has expired, its own clients' too.
+  if (deps.remote && !deps.remote.configurationValid()) failure ??= clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
+  if (client && !deps.knowsMember(client.instance, client.memberClass)) failure ??= clientError('InvalidClientIdentifier', `The configuration has no instance ${client.instance} with member class ${client.memberClass}`);
+  if (service && !deps.knowsMember(service.instance, service.memberClass)) failure ??= clientError('InvalidServiceIdentifier', `The configuration has no instance ${service.instance} with member class ${service.memberClass}`);
   if (!failure && userIdHeader !== undefined && !USER_ID.test(userIdHeader)) {
     failure = clientError('InvalidUserId', 'X-Road-UserId must be 1 to 255 characters without control characters (an ISO country code first is recommended, e.g. KZ870412300416)');
   }

@@ -8,16 +8,21 @@ describe('X-Road identifiers', () => {
   it('parse clients with and without a subsystem, and refuse anything else', () => {
     expect(parseClientId('KZ/GOV/MVD/REGISTRIES')).toEqual({ instance: 'KZ', memberClass: 'GOV', memberCode: 'MVD', subsystem: 'REGISTRIES' });
     expect(parseClientId('TR/COM/12345')).toEqual({ instance: 'TR', memberClass: 'COM', memberCode: '12345' });
-    for (const bad of ['', 'KZ', 'KZ/GOV', 'XX/GOV/MVD', 'KZ/BIZ/MVD', 'KZ/GOV/MVD/A/B', 'KZ/GOV//A', 'KZ/GOV/%E0%A4%A', 'KZ/GOV/a%3Bb', 'KZ/GOV/ a']) {
+    // (which instances and member classes exist is the configuration's to say: any of the right form parses)
+    expect(parseClientId('EE/GOV/70000562/RIHA')).toEqual({ instance: 'EE', memberClass: 'GOV', memberCode: '70000562', subsystem: 'RIHA' });
+    for (const bad of ['', 'KZ', 'KZ/GOV', 'KZ/GOV/MVD/A/B', 'KZ/GOV//A', 'KZ/GOV/%E0%A4%A', 'KZ/GOV/a%3Bb', 'KZ/GOV/ a', 'KZ/GOV/..', `KZ/GOV/${'a'.repeat(256)}`]) {
       expect(parseClientId(bad), bad).toBeUndefined();
     }
   });
 
-  it('percent-decode each part on its own and encode it back the same way', () => {
-    const id = parseClientId('KZ/GOV/%D0%9C%D0%92%D0%94/SUB%20SYSTEM')!;
-    expect(id.memberCode).toBe('МВД');
-    expect(id.subsystem).toBe('SUB SYSTEM');
-    expect(formatClientId(id)).toBe('KZ/GOV/%D0%9C%D0%92%D0%94/SUB%20SYSTEM');
+  it('allow in a part only the characters of PR-REST §4.8, percent-encoded or not', () => {
+    const id = parseClientId("KZ/GOV/MVD-1/Sub'(x)+,.=%3F")!;
+    expect(id).toMatchObject({ memberCode: 'MVD-1', subsystem: "Sub'(x)+,.=?" });
+    expect(parseClientId(formatClientId(id))).toEqual(id);
+    // no separator, space, underscore, non-ASCII letter or control character hides in a part
+    for (const bad of ['KZ/GOV/a%2Fb', 'KZ/GOV/SUB%20SYSTEM', 'KZ/GOV/a_b', 'KZ/GOV/%D0%9C%D0%92%D0%94', 'KZ/GOV/a%00b', 'KZ/GOV/a:b', 'KZ/GOV/a%25b']) {
+      expect(parseClientId(bad), bad).toBeUndefined();
+    }
   });
 
   it('split a request path into the service and the provider\'s path, with the subsystem optional', () => {

@@ -1,9 +1,8 @@
 /**
  * X-Road identifiers. A client is INSTANCE/CLASS/MEMBER[/SUBSYSTEM]; a service is INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/
- * SERVICE. In a URL or header each part is percent-encoded on its own, so a part may itself hold "/" as %2F.
+ * SERVICE. In a URL or header each part is percent-encoded on its own. Which instances and member classes exist is
+ * the configuration's to say (the federation's, or the node's own), not this module's: here only the form is checked.
  */
-export const INSTANCES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'] as const;
-export const MEMBER_CLASSES = ['GOV', 'COM', 'NGO'] as const;
 
 export interface ClientId {
   instance: string;
@@ -16,8 +15,9 @@ export interface ServiceId extends ClientId {
   service: string;
 }
 
-// X-Road's identifier character restrictions: no separators, escapes or control characters in a part.
-const FORBIDDEN = /[\u0000-\u001f\u007f:;%\\/]/;
+// PR-REST §4.8: an identifier part is made of A–Z, a–z, 0–9 and ' ( ) + , - . = ? only (so no separator, escape or
+// control character can hide in one), at most 255 of them.
+const ALLOWED = /^[A-Za-z0-9'()+,\-.=?]+$/;
 const MAX_PART = 255;
 
 /** Decodes one percent-encoded part strictly; undefined when it is malformed or holds a forbidden character. */
@@ -29,15 +29,11 @@ export function decodePart(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (part.length > MAX_PART || FORBIDDEN.test(part) || part.trim() !== part || part === '.' || part === '..') return undefined;
+  if (part.length > MAX_PART || !ALLOWED.test(part) || part === '.' || part === '..') return undefined;
   return part;
 }
 
 const encodePart = (part: string) => encodeURIComponent(part);
-
-function validMember(instance: string, memberClass: string): boolean {
-  return (INSTANCES as readonly string[]).includes(instance) && (MEMBER_CLASSES as readonly string[]).includes(memberClass);
-}
 
 /** Parses the X-Road-Client header. */
 export function parseClientId(header: string | undefined): ClientId | undefined {
@@ -47,7 +43,6 @@ export function parseClientId(header: string | undefined): ClientId | undefined 
   const parts = raw.map(decodePart);
   if (parts.some((p) => p === undefined)) return undefined;
   const [instance, memberClass, memberCode, subsystem] = parts as string[];
-  if (!validMember(instance, memberClass)) return undefined;
   return { instance, memberClass, memberCode, ...(subsystem !== undefined ? { subsystem } : {}) };
 }
 
@@ -73,7 +68,7 @@ export function parseGlobalGroupId(text: string): string | undefined {
   const raw = text.split('/');
   if (raw.length !== 2) return undefined;
   const parts = raw.map(decodePart);
-  if (parts.some((p) => p === undefined) || !(INSTANCES as readonly string[]).includes(parts[0]!)) return undefined;
+  if (parts.some((p) => p === undefined)) return undefined;
   return parts.map((p) => encodePart(p!)).join('/');
 }
 
@@ -99,7 +94,6 @@ export function parseServicePath(rawPath: string, isSubsystem: (instance: string
   const head = raw.slice(0, 5).map(decodePart);
   if (head.slice(0, 4).some((p) => p === undefined)) return undefined;
   const [instance, memberClass, memberCode, fourth, fifth] = head;
-  if (!validMember(instance!, memberClass!)) return undefined;
   const withSubsystem = fifth !== undefined && isSubsystem(instance!, memberClass!, memberCode!, fourth!);
   const consumed = withSubsystem ? 5 : 4;
   const rest = raw.slice(consumed);

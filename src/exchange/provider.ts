@@ -119,7 +119,7 @@ export const sealAnswer = (answer: ProviderAnswer, requestId: string, keyPem: st
   signMessage({ status: answer.status, headers: answer.headers, errorType: answer.errorType, body: Buffer.from(answer.body).toString('base64'), requestId, requestHash: answer.requestHash! } satisfies SignedAnswer, keyPem);
 
 /** A message as it is signed by the client's side (the body in base64), between nodes with the sender's id. */
-export type SignedRequest = Omit<ProviderMessage, 'body' | 'signature'> & { body: string; from?: string };
+export type SignedRequest = Omit<ProviderMessage, 'body' | 'signature'> & { body: string; from?: string; sentAt?: string };
 
 export const wireOf = (m: ProviderMessage, from?: string): SignedRequest => {
   const { signature: _signature, body, ...rest } = m;

@@ -53,6 +53,7 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
     return agent;
   };
   return {
+    configurationValid: () => view.current() !== undefined,
     locate(service: ServiceId) {
       if (!view.current()) throw clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
       const subsystem = service.subsystem !== undefined ? formatClientId(service) : undefined;
@@ -67,7 +68,7 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
       const node = view.node(nodeId);
       if (!view.current()) throw clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
       if (!node) throw clientProxyError('UnknownService', `Node ${nodeId} is no longer in the federation`);
-      const signed = signMessage(wireOf(message, creds.id), creds.keyPem);
+      const signed = signMessage({ ...wireOf(message, creds.id), sentAt: new Date().toISOString() }, creds.keyPem);
       const url = new URL(MESSAGES_PATH, node.address);
       const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = httpsRequest(
@@ -123,6 +124,25 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
   };
 }
 
+/**
+ * The requests a provider's gateway has served lately, by sender and request id: a message is accepted only within
+ * MESSAGE_WINDOW_MS of the time its sender signed it, and only once within that window (per node process).
+ */
+const MESSAGE_WINDOW_MS = 5 * 60_000;
+class RecentRequests {
+  private readonly seen = new Map<string, number>();
+
+  /** Why the message must be refused, or undefined when it is fresh and new (it is then remembered). */
+  check(key: string, sentAt: string | undefined, now = Date.now()): string | undefined {
+    const sent = sentAt ? Date.parse(sentAt) : NaN;
+    if (!(Math.abs(now - sent) <= MESSAGE_WINDOW_MS)) return 'The message was not signed within the last five minutes (or its time is missing)';
+    if (this.seen.has(key)) return 'The message has already been served (a replay)';
+    if (this.seen.size > 100_000 || this.seen.size % 1000 === 0) for (const [k, until] of this.seen) if (until < now) this.seen.delete(k);
+    this.seen.set(key, now + 2 * MESSAGE_WINDOW_MS);
+    return undefined;
+  }
+}
+
 /** The fields a signed request must have, each of its type (a node's signature does not make a message well formed). */
 function wellFormed(w: SignedRequest): boolean {
   const strings = [w.method, w.serviceId, w.clientId, w.path, w.xRoadId, w.requestId, w.body];
@@ -149,8 +169,11 @@ function peerFingerprint(socket: TLSSocket): string | undefined {
  * anchor, and only nodes the current configuration lists; each message must be signed by the node that sent it
  * and speak for one of its own members. The answer is signed with this node's key.
  */
-export function startGatewayServer(options: { port: number; host: string; creds: NodeCredentials; view: FederationView; provider: ProviderDeps }): Promise<Server> {
+export function startGatewayServer(options: { port: number; host: string; creds: NodeCredentials; view: FederationView; provider: ProviderDeps; maxBodyBytes: number }): Promise<Server> {
   const { creds, view, provider } = options;
+  const recent = new RecentRequests();
+  // a signed message carries its body in base64 (a third more) beside a few kilobytes of metadata
+  const maxMessageBytes = Math.ceil((options.maxBodyBytes * 4) / 3) + 64 * 1024;
   const refuse = (res: import('node:http').ServerResponse, error: ExchangeError) => {
     res.writeHead(error.status === 400 ? 400 : 403, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type });
     res.end(JSON.stringify(error.body()));
@@ -158,13 +181,15 @@ export function startGatewayServer(options: { port: number; host: string; creds:
   const server = createServer({ key: creds.keyPem, cert: creds.certPem, ca: creds.anchorPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 15 * 1024 * 1024) req.destroy();
+      if (size > maxMessageBytes) tooLarge = true;
       else chunks.push(c);
     });
     req.on('end', async () => {
       try {
+        if (tooLarge) throw serverProxyError('RequestTooLarge', `The message is larger than this node accepts (${options.maxBodyBytes} bytes of body)`);
         if (req.method !== 'POST' || req.url !== MESSAGES_PATH) throw new ExchangeError('Server.ServerProxy.BadRequest', 'Not an exchange message', 400);
         const fingerprint = peerFingerprint(req.socket as TLSSocket);
         const sender = fingerprint ? view.nodeByCertificate(fingerprint) : undefined;
@@ -174,6 +199,10 @@ export function startGatewayServer(options: { port: number; host: string; creds:
         const wire = verifyMessage<SignedRequest>(signedRequest, sender.certificate);
         if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
         if (!wellFormed(wire)) throw serverProxyError('InvalidMessage', 'The message is not an exchange request');
+        // A message signed by a node is served once, and only while fresh: a replay of one (even by its own sender)
+        // is refused.
+        const replay = recent.check(`${sender.id} ${wire.requestId}`, wire.sentAt);
+        if (replay) throw serverProxyError('InvalidMessage', replay);
         const member = memberOf(wire.clientId);
         if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
         const { from: _from, ...message } = wire;

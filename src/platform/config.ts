@@ -57,6 +57,8 @@ export interface Config {
     /** requests per minute per client subsystem, unless its registration says otherwise */
     ratePerMinute: number;
   };
+  /** member classes of this node's own instances (its states) when it is not in a federation */
+  memberClasses: string[];
   /** the largest exchange message body, in bytes, on the client interface and between nodes */
   exchangeMaxBodyBytes: number;
   /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsCertFile: env.ORTAK_CLIENT_TLS_CERT || undefined,
       ratePerMinute: positiveInteger(env, 'ORTAK_CLIENT_RATE_LIMIT', 60_000),
     },
+    memberClasses: (env.ORTAK_MEMBER_CLASSES ?? 'GOV,COM,NGO').split(',').map((s) => s.trim()).filter(Boolean),
     exchangeMaxBodyBytes: positiveInteger(env, 'ORTAK_EXCHANGE_MAX_BODY', 10 * 1024 * 1024),
     fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     federation: env.ORTAK_NODE_ID

@@ -23,7 +23,10 @@ function federation(...args: string[]) {
 }
 
 async function startConfigServer() {
-  configServer.child = spawn(process.execPath, [dist('cli/federation.js'), 'serve', fed, String(configServer.port), '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // signed afresh every second here (60 s by default), valid for X-Road's default 600 s
+  configServer.child = spawn(process.execPath, [dist('cli/federation.js'), 'serve', fed, String(configServer.port), '127.0.0.1', '--interval', '1', '--validity', '600'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => configServer.child!.stdout!.once('data', resolve));
 }
 
@@ -33,7 +36,7 @@ async function stopConfigServer() {
   await new Promise((r) => configServer.child!.once('exit', r));
 }
 
-async function startNode(id: string, state: string) {
+async function startNode(id: string, state: string, configSource = `http://127.0.0.1:${configServer.port}/federation/config`) {
   const n = nodes[id];
   n.out = '';
   n.child = spawn(process.execPath, [dist('main.js')], {
@@ -50,7 +53,7 @@ async function startNode(id: string, state: string) {
       ORTAK_NODE_KEY: join(fed, 'nodes', `${id}.key.pem`),
       ORTAK_NODE_CERT: join(fed, 'nodes', `${id}.cert.pem`),
       ORTAK_FEDERATION_ANCHOR: join(fed, 'anchor.cert.pem'),
-      ORTAK_FEDERATION_CONFIG: `http://127.0.0.1:${configServer.port}/federation/config`,
+      ORTAK_FEDERATION_CONFIG: configSource,
       ORTAK_FEDERATION_REFRESH_SECONDS: '1',
       ORTAK_EXCHANGE_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'warn',
@@ -210,13 +213,29 @@ describe('two nodes of a federation', () => {
     expect((await crossBorder()).status).toBe(200);
   });
 
+  it('are served a configuration signed afresh every interval, with its lifetime', async () => {
+    const read = async () => JSON.parse(Buffer.from((await (await fetch(`http://127.0.0.1:${configServer.port}/federation/config`)).text()).split('.')[1], 'base64url').toString('utf8'));
+    const first = await read();
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await read();
+    expect(Date.parse(second.issuedAt)).toBeGreaterThan(Date.parse(first.issuedAt));
+    expect(Date.parse(second.expiresAt) - Date.parse(second.issuedAt)).toBe(600_000);
+    expect(second.instances.map((i: { id: string }) => i.id)).toEqual(['KZ', 'AZ', 'KG', 'TR', 'UZ']);
+  });
+
   it('keep the last good configuration when a new one is not signed under the anchor', async () => {
-    const { writeFileSync } = await import('node:fs');
-    copyFileSync(join(fed, 'config.jws'), join(root, 'good.jws'));
-    writeFileSync(join(fed, 'config.jws'), 'eyJhbGciOiJFUzI1NiJ9.e30.forged');
-    await new Promise((r) => setTimeout(r, 2500));
-    expect((await crossBorder()).status).toBe(200);
-    copyFileSync(join(root, 'good.jws'), join(fed, 'config.jws'));
+    // the operator's address answers a forged document for a while
+    await stopConfigServer();
+    const { createServer } = await import('node:http');
+    const forger = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/jose' }).end('eyJhbGciOiJFUzI1NiJ9.e30.forged')).listen(configServer.port, '127.0.0.1');
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await crossBorder()).status).toBe(200);
+      expect((await json(api('KG', '/health'))).federation).toMatchObject({ valid: true, problem: expect.stringMatching(/^(malformed|signature)$/) });
+    } finally {
+      await new Promise((r) => forger.close(r));
+      await startConfigServer();
+    }
   });
 
   it('keep the configuration in force while the operator\'s server is down, and take new ones when it is back', async () => {
@@ -264,14 +283,19 @@ describe('two nodes of a federation', () => {
     // from the request it received (PR-REST §4.3, computed here by hand), never the one claimed
     const kgKey = await importPKCS8(key, 'ES256');
     const path = `/records/${kzCitizen.identifier}`;
-    const claim = { ...message, requestId: 'claimed-hash-1', path, headers: [['x-road-client', 'KG/GOV/MVD/WORKPERMITS'], ['x-road-request-id', 'claimed-hash-1']], requestHash: 'NOT-A-HASH-OF-ANYTHING' };
-    const signedClaim = await new CompactSign(new TextEncoder().encode(JSON.stringify(claim))).setProtectedHeader({ alg: 'ES256', typ: 'ortak-message+jws' }).sign(kgKey);
+    const claim = { ...message, requestId: 'claimed-hash-1', path, headers: [['x-road-client', 'KG/GOV/MVD/WORKPERMITS'], ['x-road-request-id', 'claimed-hash-1']], requestHash: 'NOT-A-HASH-OF-ANYTHING', sentAt: new Date().toISOString() };
+    const signAsKg = (payload: object) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', typ: 'ortak-message+jws' }).sign(kgKey);
+    const signedClaim = await signAsKg(claim);
     const answered = await post(signedClaim);
     expect(answered.status).toBe(200);
     const answer = JSON.parse(Buffer.from(answered.text.split('.')[1], 'base64url').toString('utf8'));
     const { createHash } = await import('node:crypto');
     const lines = ['GET', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records${path}`, 'x-road-client:KG/GOV/MVD/WORKPERMITS', 'x-road-request-id:claimed-hash-1'];
     expect(answer.requestHash).toBe(createHash('sha512').update(lines.map((l) => `${l}\r\n`).join('')).digest('base64'));
+    // the same signed message again (a replay), and one signed an hour ago, are not served
+    expect(await post(signedClaim)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidMessage' });
+    const stale = await signAsKg({ ...claim, requestId: 'stale-1', sentAt: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(await post(stale)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidMessage' });
     // a client certificate not under the anchor does not get through the handshake at all
     const { generateKeyPairSync } = await import('node:crypto');
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -335,13 +359,16 @@ describe('two nodes of a federation', () => {
     }
   });
 
-  it('refuse to call across nodes once the configuration has expired', async () => {
+  it('refuse every exchange, local ones included, once the configuration has expired', async () => {
+    // (a node may read its configuration from a file, too: here one that expired an hour ago)
     federation('publish', fed, '-1');
     await stopNode('KG');
-    await startNode('KG', 'KG');
+    await startNode('KG', 'KG', join(fed, 'config.jws'));
     kgOfficer = await signIn('KG', (p) => p.role === 'officer' && p.state === 'KG');
     const res = await crossBorder();
     expect(res.status).toBe(500);
     expect(res.headers.get('x-road-error')).toBe('Server.ClientProxy.OutdatedGlobalConf');
+    const local = await exchange('KG', '/r1/KG/GOV/DRNAGS/REGISTRIES/population/persons/1', { headers: { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' } });
+    expect(local.headers.get('x-road-error')).toBe('Server.ClientProxy.OutdatedGlobalConf');
   });
 });
