@@ -77,6 +77,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       ...(options.extraServices ?? []),
     ];
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
+    const clients = config.clientInterface;
+    const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
     const gateway = {
       db: database.db,
       clock,
@@ -91,6 +93,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         : (instance: string, memberClass: string) => config.states.includes(instance) && config.memberClasses.includes(memberClass),
       globalGroupsOf: federation ? (clientId: string) => federation.view.globalGroupsOf(clientId) : undefined,
       rateLimiter: new ClientRateLimiter(config.clientInterface.ratePerMinute),
+      clientTls: clientInterfaceTls,
+      maxBodyBytes: config.exchangeMaxBodyBytes,
       signer: federation ? { keyPem: federation.creds.keyPem, certPem: federation.creds.certPem } : await loadGatewaySigner(database.db, ca, clock),
     };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
@@ -107,8 +111,6 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(REFUND_QUEUE, (tx, job, now) => refundApplicationFee(tx, String(job.payload.applicationId), now));
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
-    const clients = config.clientInterface;
-    const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
     const auditSealer = new AuditSealer(database.db, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
     return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls };
   } catch (error) {

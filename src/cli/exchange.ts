@@ -7,11 +7,13 @@
 //   npm run exchange -- access grant|revoke SERVICE SUBJECT [METHOD [PATH]]
 //        SUBJECT: a subsystem INSTANCE/CLASS/MEMBER/SUBSYSTEM, local:CODE (a local group) or global:INSTANCE/CODE
 //   npm run exchange -- groups list | groups set OWNER CODE [MEMBER...] | groups delete OWNER CODE
+//   npm run exchange -- services list | services add SERVICE URL [--timeout MS] [--ca FILE.pem] [--no-verify] [--openapi FILE.json]
+//                       | services remove SERVICE      (a service provided from an agency's own REST system)
 //   npm run exchange -- tls-certificate          the client interface's certificate, for information systems to pin
 //   npm run exchange -- verify-log               the message log's hash chains (exit 1 naming the first broken row)
 import { readFileSync } from 'node:fs';
 import {
-  addClientCertificate, deleteLocalGroup, formatClientId, formatServiceId, grantAccess, type Grant, listAccessRights, listClients, listLocalGroups,
+  addClientCertificate, deleteLocalGroup, listExternalServices, registerExternalService, removeExternalService, formatServiceId, grantAccess, type Grant, listAccessRights, listClients, listLocalGroups,
   loadInternalTls, registerClient, removeClient, removeClientCertificate, revokeAccess, saveLocalGroup, verifyMessageLog, type ConnectionType,
 } from '../exchange/index.js';
 import { loadConfig } from '../platform/config.js';
@@ -31,9 +33,14 @@ const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const now = new Date();
 
-/** The services this node provides, as the node itself lists them. */
-function providedServices() {
-  return [...registryServices(config.states), ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : [])];
+/** The services this node hosts itself, as the node lists them. */
+function builtInServices() {
+  return [...registryServices(config.states), ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : [])].map((s) => formatServiceId(s.id));
+}
+
+/** Every service this node provides: its own, and those of agencies' systems registered on it. */
+async function providedServices(db: Parameters<typeof listExternalServices>[0]) {
+  return [...builtInServices(), ...(await listExternalServices(db)).map((s) => s.serviceId)];
 }
 
 function subjectOf(text: string): Pick<Grant, 'subjectType' | 'subject'> {
@@ -42,16 +49,18 @@ function subjectOf(text: string): Pick<Grant, 'subjectType' | 'subject'> {
   return { subjectType: 'SUBSYSTEM', subject: text };
 }
 
-function options(list: string[]): { positional: string[]; addresses: string[]; rate?: number } {
-  const positional: string[] = [];
-  const addresses: string[] = [];
-  let rate: number | undefined;
+function options(list: string[]) {
+  const o: { positional: string[]; addresses: string[]; rate?: number; timeout?: number; ca?: string; noVerify?: boolean; openapi?: string } = { positional: [], addresses: [] };
   for (let i = 0; i < list.length; i++) {
-    if (list[i] === '--address') addresses.push(list[++i]);
-    else if (list[i] === '--rate') rate = Number(list[++i]);
-    else positional.push(list[i]);
+    if (list[i] === '--address') o.addresses.push(list[++i]);
+    else if (list[i] === '--rate') o.rate = Number(list[++i]);
+    else if (list[i] === '--timeout') o.timeout = Number(list[++i]);
+    else if (list[i] === '--ca') o.ca = list[++i];
+    else if (list[i] === '--openapi') o.openapi = list[++i];
+    else if (list[i] === '--no-verify') o.noVerify = true;
+    else o.positional.push(list[i]);
   }
-  return { positional, addresses, rate };
+  return o;
 }
 
 async function run(): Promise<number> {
@@ -77,17 +86,31 @@ async function run(): Promise<number> {
   } else if (command === 'access' && (sub === 'grant' || sub === 'revoke') && args.length >= 2 && args.length <= 4) {
     const grant: Grant = { service: args[0], ...subjectOf(args[1]), method: args[2], path: args[3] };
     if (sub === 'grant') {
-      const r = await grantAccess(db, providedServices().map((s) => formatServiceId(s.id)), grant, now, null);
+      const r = await grantAccess(db, await providedServices(db), grant, now, null);
       console.log(`granted: ${r.subjectType} ${r.subject} may call ${r.method} ${r.path} of ${r.serviceId}`);
     } else console.log((await revokeAccess(db, grant, now, null)) ? 'revoked' : 'there was no such grant');
   } else if (command === 'groups' && sub === 'list') {
     for (const g of await listLocalGroups(db)) console.log(`${g.owner}\t${g.code}\t${g.members.join(',') || '-'}\t${g.description}`);
   } else if (command === 'groups' && sub === 'set' && args.length >= 2) {
-    const providers = [...new Set(providedServices().map((s) => formatClientId(s.id)))];
+    const providers = [...new Set((await providedServices(db)).map((s) => s.split('/').slice(0, 4).join('/')))];
     const g = await saveLocalGroup(db, providers, { owner: args[0], code: args[1], members: args.slice(2) }, now, null);
     console.log(`local group ${g.code} of ${g.owner}: ${g.members.length} members`);
   } else if (command === 'groups' && sub === 'delete' && args.length === 2) {
     console.log((await deleteLocalGroup(db, args[0], args[1], now, null)) ? 'deleted' : 'there was no such group');
+  } else if (command === 'services' && sub === 'list') {
+    for (const x of await listExternalServices(db)) console.log(`${x.serviceId}\t${x.url}\t${x.timeoutMs} ms\t${x.tlsVerify ? 'verify' : 'no-verify'}${x.tlsCa ? ' (own CA)' : ''}`);
+  } else if (command === 'services' && sub === 'add' && args.length >= 2) {
+    const o = options(args);
+    const x = await registerExternalService(
+      db,
+      { service: o.positional[0], url: o.positional[1], timeoutMs: o.timeout, tlsVerify: !o.noVerify, tlsCa: o.ca ? readFileSync(o.ca, 'utf8') : null, openapi: o.openapi ? JSON.parse(readFileSync(o.openapi, 'utf8')) : null },
+      builtInServices(),
+      now,
+      null,
+    );
+    console.log(`provided: ${x.serviceId} from ${x.url} (${x.timeoutMs} ms)`);
+  } else if (command === 'services' && sub === 'remove' && args.length === 1) {
+    console.log((await removeExternalService(db, args[0], now, null)) ? 'removed' : 'there was no such service');
   } else if (command === 'tls-certificate') {
     const c = config.clientInterface;
     process.stdout.write((await loadInternalTls(db, systemClock, { keyFile: c.tlsKeyFile, certFile: c.tlsCertFile }, [c.host])).certPem);

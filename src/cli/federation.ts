@@ -2,6 +2,7 @@
 //   npm run federation -- init DIR                                 trust anchor (DIR/anchor.key.pem stays with the operator)
 //   npm run federation -- add-node DIR ID https://HOST:PORT STATES  a node's gateway key and certificate (DIR/nodes/ID.*)
 //   npm run federation -- remove-node DIR ID
+//   npm run federation -- add-subsystem DIR NODE SUBSYSTEM          a provider subsystem served by a node (an agency's own system)
 //   npm run federation -- add-instance DIR ID CLASSES               an X-Road instance and its member classes (GOV,COM,NGO)
 //   npm run federation -- add-global-group DIR INSTANCE/CODE [SUBSYSTEM...]   a global group and its members
 //   npm run federation -- publish DIR [HOURS]                       publishes DIR/federation.json (DIR/published.json),
@@ -67,6 +68,18 @@ async function main(): Promise<number> {
     draft.nodes = draft.nodes.filter((n) => n.id !== args[0]);
     writeDraft(draft);
     console.log(`node ${args[0]} removed; publish to make it take effect`);
+    return 0;
+  }
+  if (command === 'add-subsystem' && args.length === 2) {
+    const [id, subsystem] = args;
+    const draft = readDraft();
+    const node = draft.nodes.find((n) => n.id === id);
+    if (!node || subsystem.split('/').length !== 4) return usage();
+    node.subsystems = [...new Set([...node.subsystems, subsystem])];
+    const member = subsystem.split('/').slice(0, 3).join('/');
+    node.members = [...new Set([...node.members, member])];
+    writeDraft(draft);
+    console.log(`node ${id} provides ${subsystem}; publish to make it take effect`);
     return 0;
   }
   if (command === 'add-instance' && args.length === 2) {
@@ -146,7 +159,7 @@ async function serveConfiguration(port: number, host: string, intervalSeconds: n
 
 function usage(): number {
   console.error(
-    'usage: npm run federation -- init DIR | add-node DIR ID https://HOST:PORT STATES | remove-node DIR ID | add-instance DIR ID CLASSES | add-global-group DIR INSTANCE/CODE [SUBSYSTEM...] | publish DIR [HOURS] | serve DIR [PORT] [HOST] [--interval S] [--validity S]',
+    'usage: npm run federation -- init DIR | add-node DIR ID https://HOST:PORT STATES | remove-node DIR ID | add-subsystem DIR NODE SUBSYSTEM | add-instance DIR ID CLASSES | add-global-group DIR INSTANCE/CODE [SUBSYSTEM...] | publish DIR [HOURS] | serve DIR [PORT] [HOST] [--interval S] [--validity S]',
   );
   return 2;
 }

@@ -19,6 +19,19 @@ export class ExchangeError extends Error {
     this.detail = randomUUID();
   }
 
+  /** An X-Road error as another gateway wrote it ({type, message, detail}), its detail kept. */
+  static fromBody(body: Uint8Array, status: number): ExchangeError {
+    let parsed: { type?: unknown; message?: unknown; detail?: unknown } = {};
+    try {
+      parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+    } catch {
+      // (not JSON: the type below says what is known)
+    }
+    const error = new ExchangeError(typeof parsed.type === 'string' ? parsed.type : 'Server.ServerProxy.InternalError', typeof parsed.message === 'string' ? parsed.message : '', status === 400 ? 400 : 500);
+    if (typeof parsed.detail === 'string') (error as { detail: string }).detail = parsed.detail;
+    return error;
+  }
+
   body(): { type: string; message: string; detail: string } {
     return { type: this.type, message: this.message, detail: this.detail };
   }

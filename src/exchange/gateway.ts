@@ -4,6 +4,7 @@ import { type ClientId, formatClientId, formatServiceId, parseClientId, parseSer
 import { localService, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveInNode } from './provider.js';
 import { forwardedHeaders, requestHash } from './signing.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
+import { externalServices } from './external.js';
 import { authenticateClient, type ClientRateLimiter, type Transport } from './clients.js';
 
 export interface GatewayRequest {
@@ -87,9 +88,13 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   let failure: ExchangeError | undefined = request.refusal;
   if (!clientHeader) failure ??= clientError('InvalidClientIdentifier', 'The X-Road-Client header is missing');
   else if (!(client = parseClientId(clientHeader))) failure ??= clientError('InvalidClientIdentifier', 'The X-Road-Client header is not INSTANCE/CLASS/MEMBER[/SUBSYSTEM]');
+  const systems = await externalServices(deps.db);
   const parsed = parseServicePath(
     rawPath,
-    (i, c, m, code) => deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) || !!deps.remote?.isSubsystem(i, c, m, code),
+    (i, c, m, code) =>
+      deps.services.some((s) => s.id.instance === i && s.id.memberClass === c && s.id.memberCode === m && s.id.subsystem === code) ||
+      [...systems.keys()].some((id) => id.startsWith(`${formatClientId({ instance: i, memberClass: c, memberCode: m, subsystem: code })}/`)) ||
+      !!deps.remote?.isSubsystem(i, c, m, code),
   );
   if (!parsed && /^\/r\d+(\/|$)/.test(rawPath) && !rawPath.startsWith('/r1/')) failure ??= clientError('InvalidProtocolVersion', 'This gateway speaks version r1 of the Message Protocol for REST');
   if (!parsed) failure ??= clientError('InvalidServiceIdentifier', 'The request is not /r1/INSTANCE/CLASS/MEMBER[/SUBSYSTEM]/SERVICE[/path] with each part percent-encoded');
@@ -124,7 +129,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     if (request.transport.kind !== 'internal') deps.rateLimiter?.take(clientId, registered.ratePerMinute);
     const { keepBody: _keepBody, ...fields } = base;
     const message: ProviderMessage = { ...fields, headers: forwarded, body: request.body };
-    const local = localService(deps.services, serviceId) !== undefined;
+    const local = localService(deps.services, serviceId) !== undefined || systems.has(serviceId);
     const node = local ? undefined : deps.remote?.locate(service!);
     if (!local && !node) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
     const provided = local ? await serveInNode(deps, message) : await deps.remote!.send(node!, message);
@@ -132,7 +137,8 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     responseSignature = provided.signature ?? null;
     if (provided.requestHash !== hash) throw clientProxyError('InconsistentResponse', 'Response message hash does not match request message');
     served = !provided.errorType;
-    answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
+    // the provider's side's own refusal is re-written in the format the client asked for (JSON or XML)
+    answer = provided.errorType ? errorAnswer(ExchangeError.fromBody(provided.body, provided.status), header(request.headers, 'accept')) : { status: provided.status, headers: { ...provided.headers }, body: provided.body };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     answer = errorAnswer(error, header(request.headers, 'accept'));

@@ -16,3 +16,4 @@ export { formatClientId, formatServiceId, parseClientId, parseServicePath, parse
 export { listMessageLog, verifyMessageLog, type MessageLogEntry, type MessageLogFilter } from './message-log.js';
 export { certificateFingerprint, FederationView, signFederationConfig, verifyFederationConfig, type FederationConfig, type FederationNode, type GlobalGroup } from './federation.js';
 export { remoteProviders, startGatewayServer, type NodeCredentials } from './remote.js';
+export { callExternal, externalServices, listExternalServices, registerExternalService, removeExternalService, type ExternalRegistration, type ExternalService } from './external.js';

@@ -7,6 +7,7 @@ import { isGranted } from './access.js';
 import { formatServiceId, parseClientId } from './identifiers.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
 import { type GatewaySigner, requestHash, signatureOf, signMessage, verifyMessage } from './signing.js';
+import { callExternal, externalServices } from './external.js';
 
 /** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
 export interface ProviderMessage {
@@ -51,6 +52,10 @@ export interface ProviderDeps {
   signer: GatewaySigner;
   /** the federation's global groups a client subsystem belongs to (INSTANCE/CODE) */
   globalGroupsOf?: (clientId: string) => string[];
+  /** the certificate the node presents to agencies' own systems over https (its client interface's) */
+  clientTls: { keyPem: string; certPem: string };
+  /** the largest body, in bytes, that passes through the exchange either way */
+  maxBodyBytes: number;
 }
 
 // The node's services by their formatted identifier, built once per list (the list is fixed when the node starts):
@@ -77,19 +82,26 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];
   try {
-    const target = localService(deps.services, m.serviceId);
-    if (!target || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
+    const register = localService(deps.services, m.serviceId);
+    const system = register ? undefined : (await externalServices(deps.db)).get(m.serviceId);
+    if ((!register && !system) || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
     const granted = await isGranted(deps.db, m.serviceId, client, { method: m.method, path }, deps.globalGroupsOf);
     if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.method} ${path} of ${m.serviceId}`);
-    const result = await withTimeout(target.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs, () =>
-      serverProxyError('ServiceTimeout', `The service did not answer within ${deps.timeoutMs} ms`),
-    ).catch((error) => {
-      if (error instanceof ExchangeError) throw error;
-      throw serverProxyError('ServiceFailed', 'The service failed to answer');
-    });
-    subjects = result.subjects;
-    answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null, requestHash: hash };
+    if (system) {
+      // an agency's own system: everything passes through, both ways
+      const called = await callExternal(system, { method: m.method, path: m.path, headers: m.headers, body: m.body }, { clientTls: deps.clientTls, maxBodyBytes: deps.maxBodyBytes });
+      answer = { status: called.status, headers: called.headers, body: called.body, errorType: null, requestHash: hash };
+    } else {
+      const result = await withTimeout(register!.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs, () =>
+        serverProxyError('ServiceTimeout', `The service did not answer within ${deps.timeoutMs} ms`),
+      ).catch((error) => {
+        if (error instanceof ExchangeError) throw error;
+        throw serverProxyError('ServiceFailed', 'The service failed to answer');
+      });
+      subjects = result.subjects;
+      answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null, requestHash: hash };
+    }
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type, requestHash: hash };

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import {
-  addClientCertificate, dataAccessOf, deleteLocalGroup, formatClientId, formatServiceId, grantAccess, listAccessRights, listClients, listLocalGroups,
+  addClientCertificate, dataAccessOf, listExternalServices, registerExternalService, removeExternalService, deleteLocalGroup, formatClientId, formatServiceId, grantAccess, listAccessRights, listClients, listLocalGroups,
   listMessageLog, registerClient, removeClient, removeClientCertificate, revokeAccess, saveLocalGroup, type Grant, type MessageLogFilter,
 } from '../../exchange/index.js';
 import type { Node } from '../../node.js';
@@ -54,8 +54,10 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
   const { gateway } = node;
   const { services } = gateway;
   const serviceIds = services.map((s) => formatServiceId(s.id));
-  const providerIds = [...new Set(services.map((s) => formatClientId({ ...s.id })))];
   const now = () => node.clock.now();
+  // the services this node provides, and their subsystems: the registers, and agencies' own systems as registered now
+  const knownServices = async () => [...serviceIds, ...(await listExternalServices(db)).map((s) => s.serviceId)];
+  const knownProviders = async () => [...new Set([...services.map((s) => formatClientId({ ...s.id })), ...(await listExternalServices(db)).map((s) => s.serviceId.split('/').slice(0, 4).join('/'))])];
 
   // The gateway itself (/r1) is not served here: information systems call it on the client interface, its own port
   // (src/exchange/client-interface.ts), where only registered subsystems are served.
@@ -69,7 +71,64 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
         response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), registry: Type.String(), state: Type.String(), openapi: Type.Record(Type.String(), Type.Unknown()) })) }) },
       },
     },
-    async () => ({ items: services.map((s) => ({ id: formatServiceId(s.id), registry: s.registry, state: s.state, openapi: s.openapi })) }),
+    async () => ({
+      items: [
+        ...services.map((s) => ({ id: formatServiceId(s.id), registry: s.registry, state: s.state, openapi: s.openapi })),
+        // (an agency's own system: its id and description, never its address)
+        ...(await listExternalServices(db)).map((s) => ({ id: s.serviceId, registry: 'external', state: s.serviceId.split('/')[0], openapi: s.openapi ?? {} })),
+      ],
+    }),
+  );
+
+  const External = Type.Object({
+    serviceId: Type.String(),
+    url: Type.String(),
+    timeoutMs: Type.Integer(),
+    tlsVerify: Type.Boolean(),
+    tlsCa: Type.Union([Type.String(), Type.Null()]),
+    openapi: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    registeredAt: Type.String({ format: 'date-time' }),
+  });
+  app.get(
+    '/api/v1/exchange/external-services',
+    { schema: { tags: ['exchange'], summary: "Operator: services provided from agencies' own REST systems, with their addresses", response: { 200: Type.Object({ items: Type.Array(External) }), ...problems(401, 403) } } },
+    async (request) => {
+      requireActor(request, 'operator');
+      return { items: await listExternalServices(db) };
+    },
+  );
+  app.post(
+    '/api/v1/exchange/external-services',
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: "Operator: register (or change) a service provided from an agency's own REST system",
+        body: Type.Object(
+          {
+            service: Id,
+            url: Type.String({ minLength: 1, maxLength: 2000, description: "the system's base address, http or https" }),
+            timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, description: 'time limit for an answer (30,000 by default)' })),
+            tlsVerify: Type.Optional(Type.Boolean({ description: "https: check the system's certificate (default true)" })),
+            tlsCa: Type.Optional(Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()], { description: "PEM: the CA or certificate the system's must chain to" })),
+            openapi: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: "the service's OpenAPI 3 description" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: External, ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'operator');
+      return reply.code(201).send(await registerExternalService(db, request.body as never, serviceIds, now(), actor.accountId));
+    },
+  );
+  app.delete(
+    '/api/v1/exchange/external-services',
+    { schema: { tags: ['exchange'], summary: 'Operator: stop providing an external service', body: Type.Object({ service: Id }, { additionalProperties: false }), response: { 200: Type.Object({ removed: Type.Boolean() }), ...problems(400, 401, 403) } } },
+    async (request) => {
+      const actor = requireActor(request, 'operator');
+      return { removed: await removeExternalService(db, (request.body as { service: string }).service, now(), actor.accountId) };
+    },
   );
 
   app.get(
@@ -100,7 +159,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
     },
     async (request, reply) => {
       const actor = requireActor(request, 'operator');
-      return reply.code(201).send(await grantAccess(db, serviceIds, grantOf(request.body as GrantInput), now(), actor.accountId));
+      return reply.code(201).send(await grantAccess(db, await knownServices(), grantOf(request.body as GrantInput), now(), actor.accountId));
     },
   );
   app.delete(
@@ -221,7 +280,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
     },
     async (request) => {
       const actor = requireActor(request, 'operator');
-      return saveLocalGroup(db, providerIds, request.body as never, now(), actor.accountId);
+      return saveLocalGroup(db, await knownProviders(), request.body as never, now(), actor.accountId);
     },
   );
   app.delete(

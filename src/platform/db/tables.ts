@@ -258,6 +258,17 @@ export interface ExchangeClientCertificatesTable {
   added_at: Date;
 }
 
+export interface ExchangeServicesTable {
+  service_id: string;
+  url: string;
+  timeout_ms: number;
+  tls_verify: Generated<boolean>;
+  tls_ca: string | null;
+  openapi: Json<Record<string, unknown>> | null;
+  registered_at: Date;
+  registered_by: string | null;
+}
+
 export interface ExchangeLocalGroupsTable {
   owner: string;
   code: string;
@@ -406,6 +417,7 @@ export interface Tables {
   exchange_clients: ExchangeClientsTable;
   exchange_client_certificates: ExchangeClientCertificatesTable;
   exchange_local_groups: ExchangeLocalGroupsTable;
+  exchange_services: ExchangeServicesTable;
   exchange_local_group_members: ExchangeLocalGroupMembersTable;
   message_log: MessageLogTable;
   data_access_log: DataAccessLogTable;
