@@ -14,3 +14,6 @@ CREATE TABLE exchange_services (
   registered_at  timestamptz NOT NULL,
   registered_by  uuid REFERENCES accounts (id)
 );
+
+-- The party a client says it acts for (X-Road-Represented-Party, [CLASS/]CODE), kept with each message.
+ALTER TABLE message_log ADD COLUMN represented_party text;

@@ -2,7 +2,8 @@ import { AuditSealer } from './audit/index.js';
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
-import { ClientRateLimiter, FederationView, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
+import { ClientRateLimiter, directoryOf, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
+import { LANGUAGE_OF_STATE } from './catalog/index.js';
 import { birthEventsService } from './proactive/index.js';
 import { keepIdentityReads } from './identity/index.js';
 import { type RegistryService, registryServices } from './registries/index.js';
@@ -93,6 +94,20 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
         : (instance: string, memberClass: string) => config.states.includes(instance) && config.memberClasses.includes(memberClass),
       globalGroupsOf: federation ? (clientId: string) => federation.view.globalGroupsOf(clientId) : undefined,
       rateLimiter: new ClientRateLimiter(config.clientInterface.ratePerMinute),
+      // (a node of its own answers to the server code "local")
+      nodeId: config.federation?.nodeId ?? 'local',
+      directory: () =>
+        directoryOf({
+          db: database.db,
+          federation: federation?.view,
+          names: new Map(catalog.agencies.map((a) => [a.member, a.name[LANGUAGE_OF_STATE[a.state]] ?? a.name.en ?? a.code])),
+          localIds: async () => [
+            ...exchangeServices.map((s) => formatClientId(s.id)),
+            ...catalog.agencies.flatMap((a) => [a.member, `${a.member}/SERVICES`]),
+            ...(await listClients(database.db)).map((c) => c.clientId),
+            ...(await listExternalServices(database.db)).map((s) => s.serviceId.split('/').slice(0, 4).join('/')),
+          ],
+        }),
       clientTls: clientInterfaceTls,
       maxBodyBytes: config.exchangeMaxBodyBytes,
       signer: federation ? { keyPem: federation.creds.keyPem, certPem: federation.creds.certPem } : await loadGatewaySigner(database.db, ca, clock),

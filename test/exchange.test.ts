@@ -83,6 +83,20 @@ describe('the exchange gateway (X-Road Message Protocol for REST)', () => {
     }
   });
 
+  it('validates and honours X-Road-Represented-Party and X-Road-Security-Server', async () => {
+    const url = `${POPULATION}/persons/${citizen.identifier}`;
+    const represented = await call(url, { 'x-road-client': CLIENT, 'x-road-represented-party': 'COM/123456789012' });
+    expect(represented.statusCode).toBe(200);
+    const logged = await t.node.database.db.selectFrom('message_log').select(['side', 'represented_party']).where('request_id', '=', String(represented.headers['x-road-request-id'])).execute();
+    expect(logged.map((r) => r.represented_party)).toEqual(['COM/123456789012', 'COM/123456789012', 'COM/123456789012', 'COM/123456789012']);
+    expect((await call(url, { 'x-road-client': CLIENT, 'x-road-represented-party': 'A/B/C' })).headers['x-road-error']).toBe('Client.InvalidRepresentedParty');
+    // this node on its own answers to the server code "local"
+    expect((await call(url, { 'x-road-client': CLIENT, 'x-road-security-server': 'KZ/GOV/MVD/local' })).statusCode).toBe(200);
+    expect((await call(url, { 'x-road-client': CLIENT, 'x-road-security-server': 'KZ/GOV/MVD/SS2' })).headers['x-road-error']).toBe('Server.ClientProxy.InvalidSecurityServer');
+    expect((await call(url, { 'x-road-client': CLIENT, 'x-road-security-server': 'KZ/GOV/MVD' })).headers['x-road-error']).toBe('Client.InvalidSecurityServer');
+    expect(await verifyMessageLog(t.node.database.db)).toMatchObject({ ok: true });
+  });
+
   it('lets the operator grant and revoke access, and the provider enforces it', async () => {
     const operator = await t.signIn(t.persona({ role: 'operator' }));
     const client = 'UZ/COM/305123456/HRPORTAL';

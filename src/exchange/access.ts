@@ -90,6 +90,11 @@ const localGroupsOf = (db: Db, owner: string) =>
     return groups;
   });
 
+/** The local groups of a provider subsystem that list a client. */
+export async function localGroupsContaining(db: Db, owner: string, clientId: string): Promise<string[]> {
+  return [...(await localGroupsOf(db, owner)).entries()].filter(([, members]) => members.has(clientId)).map(([code]) => code);
+}
+
 /**
  * Whether a client subsystem may call this endpoint of a service: a right names the subsystem itself, a local group
  * of the provider it belongs to, or a global group the federation lists it in, and covers the method and path.

@@ -4,6 +4,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { clientError, ExchangeError } from './errors.js';
 import type { Transport } from './clients.js';
 import { type GatewayDeps, handleGatewayRequest } from './gateway.js';
+import { listClientsAnswer } from './metaservices.js';
 
 /**
  * The client interface: where the information systems registered on this node call the exchange, as X-Road's
@@ -15,6 +16,9 @@ export interface ClientInterfaceOptions {
   /** the largest request body, in bytes; above it an X-Road error, the body unread */
   maxBodyBytes: number;
 }
+
+// PR-META's listClients is served beside /r1, outside it
+const LIST_CLIENTS = /^\/listClients(\?|$)/;
 
 /** The transport a request came by: plain or TLS, the peer's address and, with mutual TLS, its certificate. */
 export function transportOf(req: IncomingMessage): Transport {
@@ -56,6 +60,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfaceOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
+      if (req.method === 'GET' && LIST_CLIENTS.test(req.url ?? '')) {
+        const answer = listClientsAnswer(await deps.directory(), req.headers.accept, new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
+        res.writeHead(answer.status, answer.headers);
+        return void res.end(answer.body);
+      }
       const body = await readBody(req, options.maxBodyBytes);
       // A request over the limit is refused, and logged, like any other the gateway refuses; its body is not read.
       const refusal = body === undefined ? new ExchangeError('Client.RequestTooLarge', `The request body is larger than ${options.maxBodyBytes} bytes`, 413) : undefined;

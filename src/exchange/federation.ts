@@ -150,6 +150,12 @@ export class FederationView {
     return config.nodes.some((n) => [...n.members, ...n.subsystems].some((m) => m.startsWith(`${instance}/${memberClass}/`)));
   }
 
+  /** Every member and subsystem the configuration in force names, for listClients. */
+  members(): string[] {
+    const config = this.current();
+    return [...(config?.nodes ?? []).flatMap((n) => [...n.members, ...n.subsystems]), ...(config?.globalGroups ?? []).flatMap((g) => g.members)];
+  }
+
   /** The global groups of the configuration in force that list this subsystem. */
   globalGroupsOf(clientId: string): string[] {
     return (this.current()?.globalGroups ?? []).filter((g) => g.members.includes(clientId)).map((g) => g.id);

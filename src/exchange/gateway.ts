@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { clientError, clientProxyError, ExchangeError } from './errors.js';
-import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
-import { localService, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveInNode } from './provider.js';
+import { type ClientId, formatClientId, formatServiceId, parseClientId, parseRepresentedParty, parseSecurityServer, parseServicePath, parseUserId, type ServiceId } from './identifiers.js';
+import { localService, metaserviceOf, type ProviderAnswer, type ProviderDeps, type ProviderMessage, serveInNode } from './provider.js';
 import { forwardedHeaders, requestHash } from './signing.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
 import { externalServices } from './external.js';
+import type { DirectoryEntry } from './metaservices.js';
 import { authenticateClient, type ClientRateLimiter, type Transport } from './clients.js';
 
 export interface GatewayRequest {
@@ -40,6 +41,10 @@ export interface GatewayDeps extends ProviderDeps {
   remote?: RemoteProviders;
   /** per-client rate limits of the client interface */
   rateLimiter?: ClientRateLimiter;
+  /** the members and subsystems listClients names: the federation's, or this node's own */
+  directory: () => Promise<DirectoryEntry[]>;
+  /** this node's id: its server code in X-Road-Security-Server (the federation's node id) */
+  nodeId: string;
   /** whether the configuration (the federation's, or the node's own) knows an instance and member class */
   knowsMember: (instance: string, memberClass: string) => boolean;
 }
@@ -107,6 +112,13 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     failure = clientError('InvalidUserId', 'X-Road-UserId must be 1 to 255 characters without control characters (an ISO country code first is recommended, e.g. KZ870412300416)');
   }
   if (!failure && xRoadId.length > 255) failure = clientError('BadRequest', 'X-Road-Id is longer than 255 characters');
+  // PR-REST's extensions: the party the client acts for, [CLASS/]CODE, and the provider's security server it wants
+  const representedHeader = header(request.headers, 'x-road-represented-party');
+  const representedParty = representedHeader === undefined ? undefined : parseRepresentedParty(representedHeader);
+  if (representedHeader !== undefined && !representedParty) failure ??= clientError('InvalidRepresentedParty', 'X-Road-Represented-Party is [MEMBERCLASS/]MEMBERCODE');
+  const serverHeader = header(request.headers, 'x-road-security-server');
+  const securityServer = serverHeader === undefined ? undefined : parseSecurityServer(serverHeader);
+  if (serverHeader !== undefined && !securityServer) failure ??= clientError('InvalidSecurityServer', 'X-Road-Security-Server is INSTANCE/MEMBERCLASS/MEMBERCODE/SERVERCODE');
 
   const clientId = client ? formatClientId(client) : (clientHeader ?? '').slice(0, 255);
   const serviceId = service ? formatServiceId(service) : rawPath.slice(0, 255);
@@ -116,7 +128,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   const path1 = `/r1/${serviceId}${path}${rawQuery ? `?${rawQuery}` : ''}`;
   const hash = requestHash(request.method, path1, forwarded, request.body);
   const full = deps.fullLogging?.(clientId) ?? false;
-  const base = { xRoadId, requestId, clientId, serviceId, userId: userIdHeader ?? null, issue: issue ?? null, method: request.method, path: `${path}${rawQuery ? `?${rawQuery}` : ''}`, keepBody: full };
+  const base = { xRoadId, requestId, clientId, serviceId, userId: userIdHeader ?? null, issue: issue ?? null, representedParty: representedParty ?? null, method: request.method, path: `${path}${rawQuery ? `?${rawQuery}` : ''}`, keepBody: full };
   const log: LoggedMessage[] = [{ ...base, at, side: 'client', direction: 'request', requestHash: hash, body: request.body }];
 
   let answer: GatewayAnswer;
@@ -127,11 +139,15 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     // Only registered information systems, each over the connection it was registered with.
     const registered = await authenticateClient(deps.db, clientId, request.transport);
     if (request.transport.kind !== 'internal') deps.rateLimiter?.take(clientId, registered.ratePerMinute);
-    const { keepBody: _keepBody, ...fields } = base;
+    const { keepBody: _keepBody, representedParty: _representedParty, ...fields } = base;
     const message: ProviderMessage = { ...fields, headers: forwarded, body: request.body };
-    const local = localService(deps.services, serviceId) !== undefined || systems.has(serviceId);
+    const local = localService(deps.services, serviceId) !== undefined || systems.has(serviceId) || metaserviceOf(deps, systems, serviceId) !== undefined;
     const node = local ? undefined : deps.remote?.locate(service!);
     if (!local && !node) throw clientProxyError('UnknownService', `No node in the federation provides ${serviceId}`);
+    // a client that names the provider's security server is served by that one or not at all
+    if (securityServer && (securityServer.serverCode !== (node ?? deps.nodeId) || securityServer.instance !== service!.instance)) {
+      throw clientProxyError('InvalidSecurityServer', `${serverHeader} does not serve ${serviceId}`);
+    }
     const provided = local ? await serveInNode(deps, message) : await deps.remote!.send(node!, message);
     log[0].signature = provided.requestSignature ?? null;
     responseSignature = provided.signature ?? null;

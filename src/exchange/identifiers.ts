@@ -122,3 +122,21 @@ export function parseUserId(header: string | undefined): { state: string; value:
   if (!match) return undefined;
   return { state: match[1], value: match[2] };
 }
+
+/** X-Road-Represented-Party: [MEMBERCLASS/]MEMBERCODE, each part as an identifier part. Answers it formatted. */
+export function parseRepresentedParty(header: string): string | undefined {
+  const raw = header.split('/');
+  if (raw.length > 2) return undefined;
+  const parts = raw.map(decodePart);
+  return parts.some((p) => p === undefined) ? undefined : parts.map((p) => encodePart(p!)).join('/');
+}
+
+/** X-Road-Security-Server: INSTANCE/MEMBERCLASS/MEMBERCODE/SERVERCODE. */
+export function parseSecurityServer(header: string): { instance: string; memberClass: string; memberCode: string; serverCode: string } | undefined {
+  const raw = header.split('/');
+  if (raw.length !== 4) return undefined;
+  const parts = raw.map(decodePart);
+  if (parts.some((p) => p === undefined)) return undefined;
+  const [instance, memberClass, memberCode, serverCode] = parts as string[];
+  return { instance, memberClass, memberCode, serverCode };
+}

@@ -17,3 +17,4 @@ export { listMessageLog, verifyMessageLog, type MessageLogEntry, type MessageLog
 export { certificateFingerprint, FederationView, signFederationConfig, verifyFederationConfig, type FederationConfig, type FederationNode, type GlobalGroup } from './federation.js';
 export { remoteProviders, startGatewayServer, type NodeCredentials } from './remote.js';
 export { callExternal, externalServices, listExternalServices, registerExternalService, removeExternalService, type ExternalRegistration, type ExternalService } from './external.js';
+export { directoryOf, endpointsOf, listClientsAnswer, type DirectoryEntry } from './metaservices.js';

@@ -12,6 +12,8 @@ export interface LoggedMessage {
   serviceId: string;
   userId?: string | null;
   issue?: string | null;
+  /** X-Road-Represented-Party, [CLASS/]CODE */
+  representedParty?: string | null;
   method: string;
   path: string;
   status?: number | null;
@@ -49,6 +51,8 @@ function metadata(m: LoggedMessage, chain: string | null) {
     requestHash: m.requestHash ?? null,
     signature: m.signature ?? null,
     bodySha512: createHash('sha512').update(m.body).digest('base64'),
+    // (hashed only when there is one, so that rows from before it was kept keep their hashes)
+    ...(m.representedParty ? { representedParty: m.representedParty } : {}),
   };
 }
 
@@ -122,7 +126,7 @@ class MessageLogWriter {
       const rows = records.flatMap((r) => r.messages).map((message) => {
         const meta = metadata(message, this.chain);
         const hash = rowHash(prev, meta);
-        const row = { ...meta, bodyHex: message.keepBody ? Buffer.from(message.body).toString('hex') : null, prev, hash };
+        const row = { ...meta, representedParty: message.representedParty ?? null, bodyHex: message.keepBody ? Buffer.from(message.body).toString('hex') : null, prev, hash };
         prev = hash;
         return row;
       });
@@ -138,15 +142,15 @@ class MessageLogWriter {
           SELECT * FROM unnest(${a('personState')}::text[], ${a('personId')}::text[], ${a('role')}::text[], ${a('at')}::timestamptz[], ${a('clientId')}::text[],
                                ${a('serviceId')}::text[], ${a('userId')}::text[], ${a('issue')}::text[], ${a('requestId')}::text[]))
         INSERT INTO message_log (at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-                                 request_hash, signature, body_sha512, body, chain, prev_hash, hash)
+                                 request_hash, signature, body_sha512, body, represented_party, chain, prev_hash, hash)
         SELECT at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-               request_hash, signature, body_sha512, decode(body_hex, 'hex'), ${this.chain}, prev_hash, hash
+               request_hash, signature, body_sha512, decode(body_hex, 'hex'), represented_party, ${this.chain}, prev_hash, hash
         FROM unnest(${m('at')}::timestamptz[], ${m('side')}::text[], ${m('direction')}::text[], ${m('xRoadId')}::text[], ${m('requestId')}::text[],
                     ${m('clientId')}::text[], ${m('serviceId')}::text[], ${m('userId')}::text[], ${m('issue')}::text[], ${m('method')}::text[], ${m('path')}::text[],
                     ${m('status')}::int[], ${m('errorType')}::text[], ${m('requestHash')}::text[], ${m('signature')}::text[], ${m('bodySha512')}::text[],
-                    ${m('bodyHex')}::text[], ${m('prev')}::text[], ${m('hash')}::text[])
+                    ${m('bodyHex')}::text[], ${m('representedParty')}::text[], ${m('prev')}::text[], ${m('hash')}::text[])
           WITH ORDINALITY AS m(at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-                               request_hash, signature, body_sha512, body_hex, prev_hash, hash, ord)
+                               request_hash, signature, body_sha512, body_hex, represented_party, prev_hash, hash, ord)
         ORDER BY ord`.execute(this.db);
       this.last = prev;
     } catch (error) {
@@ -206,6 +210,7 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
         at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
         serviceId: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
         requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512,
+        ...(r.represented_party ? { representedParty: r.represented_party } : {}),
       };
       // A chain's first row follows nothing (the log was empty) or a row already passed; later rows, their chain's last.
       const follows = tails.has(r.chain) ? r.prev_hash === tails.get(r.chain) : r.prev_hash === null || seen.has(r.prev_hash);

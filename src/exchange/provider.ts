@@ -3,11 +3,12 @@ import type { Db } from '../platform/db/index.js';
 import { withTimeout } from '../platform/timeout.js';
 import type { RegistryService } from '../registries/index.js';
 import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
-import { isGranted } from './access.js';
-import { formatServiceId, parseClientId } from './identifiers.js';
+import { isGranted, localGroupsContaining } from './access.js';
+import { answerMetaservice, type DescribedService, METASERVICES, rightsOfClient } from './metaservices.js';
+import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServiceId } from './identifiers.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
 import { type GatewaySigner, requestHash, signatureOf, signMessage, verifyMessage } from './signing.js';
-import { callExternal, externalServices } from './external.js';
+import { callExternal, type ExternalService, externalServices } from './external.js';
 
 /** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
 export interface ProviderMessage {
@@ -77,15 +78,28 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
   const client = parseClientId(m.clientId);
   // The hash is this side's own, from the request as received; whatever the caller claimed does not count.
   const hash = requestHash(m.method, `/r1/${m.serviceId}${m.path}`, m.headers, m.body);
-  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, method: m.method, path: m.path, requestHash: hash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
+  const representedParty = m.headers.findLast(([name]) => name === 'x-road-represented-party')?.[1] ?? null;
+  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, representedParty, method: m.method, path: m.path, requestHash: hash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
   const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', signature: m.signature ?? null, body: m.body }];
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];
   try {
-    const register = localService(deps.services, m.serviceId);
-    const system = register ? undefined : (await externalServices(deps.db)).get(m.serviceId);
-    if ((!register && !system) || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
+    const systems = await externalServices(deps.db);
+    const meta = metaserviceOf(deps, systems, m.serviceId);
+    if (meta && client) {
+      // X-Road's metaservices: answered for any client, without an access check
+      const { provider, described } = meta;
+      const owner = formatClientId(provider);
+      const groups = await localGroupsContaining(deps.db, owner, m.clientId);
+      const global = deps.globalGroupsOf?.(m.clientId) ?? [];
+      const called = await answerMetaservice(meta.code, provider, described, { method: m.method, query: new URLSearchParams(query) }, (serviceId) => rightsOfClient(deps.db, serviceId, m.clientId, groups, global));
+      answer = { ...called, errorType: null, requestHash: hash };
+      return await finish();
+    }
+    const register = localService(deps.services, m.serviceId);
+    const system = register ? undefined : systems.get(m.serviceId);
+    if ((!register && !system) || !client) throw serverProxyError('UnknownService', `This node does not provide ${m.serviceId}`);
     const granted = await isGranted(deps.db, m.serviceId, client, { method: m.method, path }, deps.globalGroupsOf);
     if (!granted) throw serverProxyError('AccessDenied', `${m.clientId} has not been granted ${m.method} ${path} of ${m.serviceId}`);
     if (system) {
@@ -106,15 +120,36 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     if (!(error instanceof ExchangeError)) throw error;
     answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type, requestHash: hash };
   }
-  // The answer is signed (with the request hash) before it is logged, so the log holds the signature that was sent.
-  answer.sealed = seal(answer);
-  answer.signature = signatureOf(answer.sealed);
-  log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, signature: answer.signature ?? null, body: answer.body });
-  await recordExchange(deps.db, {
-    messages: log,
-    accesses: subjects.map((s) => ({ personState: s.state, personId: s.id, role: 'subject' as const, at, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, requestId: m.requestId })),
-  });
-  return answer;
+  return finish();
+
+  async function finish(): Promise<ProviderAnswer> {
+    // The answer is signed (with the request hash) before it is logged, so the log holds the signature that was sent.
+    answer.sealed = seal(answer);
+    answer.signature = signatureOf(answer.sealed);
+    log.push({ ...base, at: deps.clock.now(), side: 'provider', direction: 'response', status: answer.status, errorType: answer.errorType, signature: answer.signature ?? null, body: answer.body });
+    await recordExchange(deps.db, {
+      messages: log,
+      accesses: subjects.map((s) => ({ personState: s.state, personId: s.id, role: 'subject' as const, at, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, requestId: m.requestId })),
+    });
+    return answer;
+  }
+}
+
+/**
+ * Whether a service id names a metaservice of a provider subsystem this node serves: its code, the subsystem, and
+ * the services the node provides (registers and agencies' systems) with their descriptions.
+ */
+export function metaserviceOf(deps: Pick<ProviderDeps, 'services'>, systems: Map<string, ExternalService>, serviceId: string) {
+  const id = parseServiceId(serviceId);
+  if (!id || !METASERVICES.has(id.service) || id.subsystem === undefined) return undefined;
+  const provider: ClientId = { instance: id.instance, memberClass: id.memberClass, memberCode: id.memberCode, subsystem: id.subsystem };
+  const described: DescribedService[] = [
+    ...deps.services.map((s) => ({ id: s.id, openapi: s.openapi })),
+    ...[...systems.values()].map((x) => ({ id: parseServiceId(x.serviceId)!, openapi: x.openapi })),
+  ];
+  const owner = formatClientId(provider);
+  if (!described.some((s) => formatClientId(s.id) === owner)) return undefined;
+  return { code: id.service, provider, described };
 }
 
 /** An answer as it is signed: what the client's side verifies, the request hash included. */

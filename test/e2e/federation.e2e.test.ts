@@ -144,6 +144,20 @@ describe('two nodes of a federation', () => {
     expect(res.headers.get('x-road-request-hash')).toMatch(/^[A-Za-z0-9+/]{86}==$/);
   });
 
+  it('answer the metaservices across nodes: the provider node lists its methods and what this client may call', async () => {
+    const meta = (path: string) => exchange('KG', path, { headers: { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS' } });
+    const listed = await json(meta('/r1/KZ/GOV/LEGALSTAT/REGISTRIES/listMethods'));
+    expect(listed.service.map((s: { service_code: string }) => s.service_code)).toEqual(['criminal-records']);
+    const allowed = await json(meta('/r1/KZ/GOV/LEGALSTAT/REGISTRIES/allowedMethods'));
+    expect(allowed.service).toEqual([expect.objectContaining({ xroad_instance: 'KZ', service_code: 'criminal-records', endpoint_list: expect.arrayContaining([{ method: '*', path: '**' }]) })]);
+    expect((await json(meta('/r1/KZ/GOV/MVD/REGISTRIES/allowedMethods'))).service).toEqual([]);
+    const openapi = await json(meta('/r1/KZ/GOV/LEGALSTAT/REGISTRIES/getOpenAPI?serviceCode=criminal-records'));
+    expect(openapi.paths['/records/{id}']).toBeTruthy();
+    // and listClients names the federation's members, the other node's included
+    const clients = await json(exchange('KG', '/listClients?xRoadInstance=KZ', { headers: { Accept: 'application/json' } }));
+    expect(clients.member).toContainEqual(expect.objectContaining({ id: expect.objectContaining({ member_code: 'LEGALSTAT', subsystem_code: 'REGISTRIES', object_type: 'SUBSYSTEM' }) }));
+  });
+
   it('log it on both sides, and show it in the Kazakh citizen\'s data tracker on the Kazakh node', async () => {
     const res = await crossBorder();
     const requestId = res.headers.get('x-road-request-id')!;

@@ -302,6 +302,8 @@ export interface MessageLogTable {
   signature: string | null;
   body_sha512: string | null;
   body: Uint8Array | null;
+  /** X-Road-Represented-Party, when the client named one */
+  represented_party: string | null;
   /** the gateway process's chain (NULL: rows from before chains had names) */
   chain: string | null;
   prev_hash: string | null;
