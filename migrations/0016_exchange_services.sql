@@ -17,3 +17,16 @@ CREATE TABLE exchange_services (
 
 -- The party a client says it acts for (X-Road-Represented-Party, [CLASS/]CODE), kept with each message.
 ALTER TABLE message_log ADD COLUMN represented_party text;
+
+-- The message log's time-stamps (RFC 3161), in batches: each stamps the last row of every chain written since the
+-- one before (a row's chain leads to its stamped head), over the SHA-256 of those heads.
+CREATE TABLE message_log_timestamps (
+  id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at       timestamptz NOT NULL,
+  -- the greatest row id among the heads (for finding the stamps of a range of rows)
+  last_id  bigint NOT NULL UNIQUE,
+  heads    jsonb NOT NULL,
+  digest   text NOT NULL,
+  token    bytea NOT NULL,
+  tsa      text NOT NULL
+);

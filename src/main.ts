@@ -86,6 +86,7 @@ async function serve(config: Config): Promise<void> {
     node.federation?.view.stop();
     await node.jobs.stop();
     await node.auditSealer.stop();
+    await node.timestamper.stop();
     await node.database.close();
     process.exit(0);
   }
@@ -103,6 +104,7 @@ async function serve(config: Config): Promise<void> {
   });
   node.jobs.start();
   node.auditSealer.start();
+  node.timestamper.start();
   // The gateway for other nodes of the federation: its own port, mutual TLS.
   const gatewayServer = node.federation
     ? await startGatewayServer({

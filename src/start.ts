@@ -2,7 +2,7 @@ import { AuditSealer } from './audit/index.js';
 import { loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
-import { ClientRateLimiter, directoryOf, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
+import { ClientRateLimiter, directoryOf, loadOwnTsa, MessageLogTimestamper, ownTsaStamper, urlStamper, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
 import { LANGUAGE_OF_STATE } from './catalog/index.js';
 import { birthEventsService } from './proactive/index.js';
 import { keepIdentityReads } from './identity/index.js';
@@ -11,7 +11,7 @@ import { type PaymentEvent, refundApplicationFee, REFUND_QUEUE, sendDemoWebhook,
 import { ISSUE_QUEUE, issueDocument } from './documents/index.js';
 import { loadNodeCa } from './pki/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
-import { type Config, fullLogging } from './platform/config.js';
+import { type Config, logsBodies } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
@@ -77,6 +77,15 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       ...(config.states.includes('KZ') ? [birthEventsService('KZ', 'CIVILREG')] : []),
       ...(options.extraServices ?? []),
     ];
+    // The message log's time-stamps: the configured authority, or the node's own (a key of its CA for time-stamping).
+    const stamps = config.timestamps;
+    const timestamper = new MessageLogTimestamper(
+      database.db,
+      stamps.tsaUrl ? urlStamper(stamps.tsaUrl, readFileSync(stamps.tsaCertFile!, 'utf8')) : ownTsaStamper(await loadOwnTsa(database.db, ca, clock), () => clock.now()),
+      stamps.tsaUrl ?? 'own',
+      clock,
+      { intervalMs: stamps.intervalSeconds * 1000, failureMs: stamps.failureSeconds * 1000, log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) },
+    );
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
     const clients = config.clientInterface;
     const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
@@ -86,7 +95,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       services: exchangeServices,
       timeoutMs: config.exchangeTimeoutMs,
       remote: federation?.remote,
-      fullLogging: fullLogging(config),
+      logBodies: logsBodies(config),
+      timestampsRefusing: () => timestamper.refusing(),
       // Instances and member classes: the federation's configuration's, or on a node of its own its states' with the
       // configured classes.
       knowsMember: federation
@@ -127,7 +137,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
     const auditSealer = new AuditSealer(database.db, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
-    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls };
+    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -106,6 +106,8 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   else ({ service, path } = parsed);
   // X-Road's Security Server refuses every message once its global configuration has expired, its own clients' too.
   if (deps.remote && !deps.remote.configurationValid()) failure ??= clientProxyError('OutdatedGlobalConf', 'The federation configuration has expired or was never loaded');
+  // and stops when its message log has gone without time-stamps for longer than it may
+  if (deps.timestampsRefusing?.()) failure ??= clientProxyError('TimestampingFailed', 'The message log could not be time-stamped for too long: messaging is stopped until it is');
   if (client && !deps.knowsMember(client.instance, client.memberClass)) failure ??= clientError('InvalidClientIdentifier', `The configuration has no instance ${client.instance} with member class ${client.memberClass}`);
   if (service && !deps.knowsMember(service.instance, service.memberClass)) failure ??= clientError('InvalidServiceIdentifier', `The configuration has no instance ${service.instance} with member class ${service.memberClass}`);
   if (!failure && userIdHeader !== undefined && !USER_ID.test(userIdHeader)) {
@@ -127,7 +129,7 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
   const forwarded = forwardedHeaders(request.headers, requestId, xRoadId);
   const path1 = `/r1/${serviceId}${path}${rawQuery ? `?${rawQuery}` : ''}`;
   const hash = requestHash(request.method, path1, forwarded, request.body);
-  const full = deps.fullLogging?.(clientId) ?? false;
+  const full = deps.logBodies?.(clientId, serviceId) ?? true;
   const base = { xRoadId, requestId, clientId, serviceId, userId: userIdHeader ?? null, issue: issue ?? null, representedParty: representedParty ?? null, method: request.method, path: `${path}${rawQuery ? `?${rawQuery}` : ''}`, keepBody: full };
   const log: LoggedMessage[] = [{ ...base, at, side: 'client', direction: 'request', requestHash: hash, body: request.body }];
 

@@ -9,7 +9,9 @@ export {
 export { clientInterfaceHandler, startClientInterface, type ClientInterface } from './client-interface.js';
 export { ExchangeError } from './errors.js';
 export { handleGatewayRequest, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
-export { loadGatewaySigner, loadInternalTls } from './keys.js';
+export { loadGatewaySigner, loadInternalTls, loadOwnTsa } from './keys.js';
+export { headsDigest, MessageLogTimestamper, type ChainHead } from './log-timestamps.js';
+export { answerTimestampRequest, ownTsaStamper, readTimestampResponse, requestTimestamp, timestampRequest, urlStamper, verifyToken, type OwnTsa, type Stamper, type Timestamp } from './timestamps.js';
 export { forwardedHeaders, requestHash, type GatewaySigner } from './signing.js';
 export { serveProviderRequest, type ProviderAnswer, type ProviderDeps, type ProviderMessage } from './provider.js';
 export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, providerOf, type ClientId, type ServiceId } from './identifiers.js';

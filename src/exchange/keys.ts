@@ -5,6 +5,7 @@ import type { Db } from '../platform/db/index.js';
 import { loadSigningKey, type NodeCa, privateKeyToJwk } from '../pki/index.js';
 import { createInternalTlsCertificate, type KeyAndCertificate } from './federation-admin.js';
 import type { GatewaySigner } from './signing.js';
+import type { OwnTsa } from './timestamps.js';
 
 const KEY_NAME = 'client-interface-tls';
 
@@ -37,4 +38,10 @@ export async function loadGatewaySigner(db: Db, ca: NodeCa, clock: Clock): Promi
   const key = await loadSigningKey(db, ca, clock, 'exchange-gateway', 'CN=Ortak exchange gateway, O=Ortak node');
   const keyPem = createPrivateKey({ key: (await privateKeyToJwk(key.privateKey)) as never, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
   return { keyPem, certPem: key.certificate.toString('pem') };
+}
+
+/** The node's own time-stamping authority: a key of its CA with a certificate for id-kp-timeStamping only. */
+export async function loadOwnTsa(db: Db, ca: NodeCa, clock: Clock): Promise<OwnTsa> {
+  const key = await loadSigningKey(db, ca, clock, 'exchange-tsa', 'CN=Ortak time-stamping authority, O=Ortak node', ['1.3.6.1.5.5.7.3.8']);
+  return { certPem: key.certificate.toString('pem'), privateKey: key.privateKey };
 }

@@ -48,7 +48,10 @@ export interface ProviderDeps {
   clock: Clock;
   services: RegistryService[];
   timeoutMs: number;
-  fullLogging?: (clientId: string) => boolean;
+  /** whether a message's body is logged (else only its hash): every one, unless the operator chose otherwise */
+  logBodies?: (clientId: string, serviceId: string) => boolean;
+  /** whether the message log has gone unstamped for too long: then nothing is exchanged */
+  timestampsRefusing?: () => boolean;
   /** the gateway's signing key: messages inside the node are signed as between nodes */
   signer: GatewaySigner;
   /** the federation's global groups a client subsystem belongs to (INSTANCE/CODE) */
@@ -79,7 +82,7 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
   // The hash is this side's own, from the request as received; whatever the caller claimed does not count.
   const hash = requestHash(m.method, `/r1/${m.serviceId}${m.path}`, m.headers, m.body);
   const representedParty = m.headers.findLast(([name]) => name === 'x-road-represented-party')?.[1] ?? null;
-  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, representedParty, method: m.method, path: m.path, requestHash: hash, keepBody: deps.fullLogging?.(m.clientId) ?? false };
+  const base = { xRoadId: m.xRoadId, requestId: m.requestId, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, representedParty, method: m.method, path: m.path, requestHash: hash, keepBody: deps.logBodies?.(m.clientId, m.serviceId) ?? true };
   const log: LoggedMessage[] = [{ ...base, at, side: 'provider', direction: 'request', signature: m.signature ?? null, body: m.body }];
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];

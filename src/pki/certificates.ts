@@ -76,6 +76,8 @@ export interface IssueParams {
   notAfter: Date;
   /** digitalSignature for persons and agencies' document signing */
   usage?: x509.KeyUsageFlags;
+  /** extended key usages (OIDs), marked critical: a time-stamping authority's certificate has only id-kp-timeStamping */
+  extendedKeyUsage?: string[];
 }
 
 export async function issueCertificate(p: IssueParams): Promise<Certificate> {
@@ -92,6 +94,7 @@ export async function issueCertificate(p: IssueParams): Promise<Certificate> {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(p.usage ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
       await x509.AuthorityKeyIdentifierExtension.create(p.issuer, false),
+      ...(p.extendedKeyUsage ? [new x509.ExtendedKeyUsageExtension(p.extendedKeyUsage, true)] : []),
     ],
   });
 }

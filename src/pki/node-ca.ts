@@ -15,7 +15,7 @@ import {
 /** The node's certificate authority: it issues the sign-in and signing certificates of persons and agencies. */
 export interface NodeCa {
   certificate: Certificate;
-  issue(subject: string, publicKey: CryptoKey, notBefore: Date, years: number): Promise<Certificate>;
+  issue(subject: string, publicKey: CryptoKey, notBefore: Date, years: number, extendedKeyUsage?: string[]): Promise<Certificate>;
 }
 
 const KEY_NAME = 'node-ca';
@@ -45,10 +45,10 @@ export async function loadNodeCa(db: Db, clock: Clock, commonName: string): Prom
   const key = await privateKeyFromJwk(row.private_jwk as JWK);
   return {
     certificate,
-    issue: (subject, publicKey, notBefore, years) => {
+    issue: (subject, publicKey, notBefore, years, extendedKeyUsage) => {
       const notAfter = new Date(notBefore);
       notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years);
-      return issueCertificate({ issuer: certificate, issuerKey: key, subject, publicKey, notBefore, notAfter });
+      return issueCertificate({ issuer: certificate, issuerKey: key, subject, publicKey, notBefore, notAfter, extendedKeyUsage });
     },
   };
 }
@@ -64,12 +64,12 @@ export interface SigningKey {
  * A named signing key of the node (an agency's document-signing key), with a certificate issued by the node's CA.
  * Created on first use; concurrent first uses settle on one key.
  */
-export async function loadSigningKey(db: Db, ca: NodeCa, clock: Clock, name: string, subject: string): Promise<SigningKey> {
+export async function loadSigningKey(db: Db, ca: NodeCa, clock: Clock, name: string, subject: string, extendedKeyUsage?: string[]): Promise<SigningKey> {
   let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirst();
   if (!row) {
     const now = clock.now();
     const keys = await generateKeyPair();
-    const cert = await ca.issue(subject, keys.publicKey, new Date(now.getTime() - 60_000), 5);
+    const cert = await ca.issue(subject, keys.publicKey, new Date(now.getTime() - 60_000), 5, extendedKeyUsage);
     await db
       .insertInto('pki_keys')
       .values({ name, private_jwk: JSON.stringify(await privateKeyToJwk(keys.privateKey)), certificate_pem: cert.toString('pem'), created_at: now })

@@ -62,7 +62,10 @@ export interface Config {
   /** the largest exchange message body, in bytes, on the client interface and between nodes */
   exchangeMaxBodyBytes: number;
   /** client subsystems whose messages are logged with their bodies, not only metadata and hashes ('*' for all) */
-  fullLoggingClients: string[];
+  /** subsystems (clients or providers) whose messages are logged without their bodies; every other body is kept */
+  metadataOnlyLogging: string[];
+  /** the message log's time-stamps: an RFC 3161 authority at a URL (with the certificate to trust), else the node's own */
+  timestamps: { tsaUrl?: string; tsaCertFile?: string; intervalSeconds: number; failureSeconds: number };
   /** membership of a federation: all of these, or none (a node on its own) */
   federation?: {
     nodeId: string;
@@ -94,6 +97,12 @@ function portNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${value}`);
   return n;
+}
+
+function requiredWith(env: NodeJS.ProcessEnv, name: string, other: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set when ${other} is`);
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -146,7 +155,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     memberClasses: (env.ORTAK_MEMBER_CLASSES ?? 'GOV,COM,NGO').split(',').map((s) => s.trim()).filter(Boolean),
     exchangeMaxBodyBytes: positiveInteger(env, 'ORTAK_EXCHANGE_MAX_BODY', 10 * 1024 * 1024),
-    fullLoggingClients: (env.ORTAK_FULL_LOGGING ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    metadataOnlyLogging: (env.ORTAK_MESSAGE_LOG_METADATA_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    timestamps: {
+      tsaUrl: env.ORTAK_TSA_URL || undefined,
+      tsaCertFile: env.ORTAK_TSA_URL ? requiredWith(env, 'ORTAK_TSA_CERT', 'ORTAK_TSA_URL') : undefined,
+      intervalSeconds: positiveInteger(env, 'ORTAK_TIMESTAMP_INTERVAL_SECONDS', 60),
+      // X-Road's acceptable time-stamp failure period
+      failureSeconds: positiveInteger(env, 'ORTAK_TIMESTAMP_FAILURE_SECONDS', 14_400),
+    },
     federation: env.ORTAK_NODE_ID
       ? {
           nodeId: env.ORTAK_NODE_ID,
@@ -183,9 +199,12 @@ function trustedProxies(value: string | undefined): string[] | number | false {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Whether a client's messages are logged with their bodies (ORTAK_FULL_LOGGING). */
-export function fullLogging(config: Pick<Config, 'fullLoggingClients'>): (clientId: string) => boolean {
-  const all = config.fullLoggingClients.includes('*');
-  const set = new Set(config.fullLoggingClients);
-  return (clientId) => all || set.has(clientId);
+/**
+ * Whether a message is logged with its body: yes, unless its client or its provider subsystem is one the operator
+ * set to metadata only (ORTAK_MESSAGE_LOG_METADATA_ONLY; '*' for all), as X-Road allows per subsystem.
+ */
+export function logsBodies(config: Pick<Config, 'metadataOnlyLogging'>): (clientId: string, serviceId: string) => boolean {
+  const all = config.metadataOnlyLogging.includes('*');
+  const set = new Set(config.metadataOnlyLogging);
+  return (clientId, serviceId) => !all && !set.has(clientId) && !set.has(serviceId.split('/').slice(0, 4).join('/'));
 }

@@ -269,6 +269,16 @@ export interface ExchangeServicesTable {
   registered_by: string | null;
 }
 
+export interface MessageLogTimestampsTable {
+  id: Generated<number>;
+  at: Date;
+  last_id: number;
+  heads: Json<{ chain: string | null; id: number; hash: string }[]>;
+  digest: string;
+  token: Uint8Array;
+  tsa: string;
+}
+
 export interface ExchangeLocalGroupsTable {
   owner: string;
   code: string;
@@ -420,6 +430,7 @@ export interface Tables {
   exchange_client_certificates: ExchangeClientCertificatesTable;
   exchange_local_groups: ExchangeLocalGroupsTable;
   exchange_services: ExchangeServicesTable;
+  message_log_timestamps: MessageLogTimestampsTable;
   exchange_local_group_members: ExchangeLocalGroupMembersTable;
   message_log: MessageLogTable;
   data_access_log: DataAccessLogTable;
