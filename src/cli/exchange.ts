@@ -11,10 +11,13 @@
 //                       | services remove SERVICE      (a service provided from an agency's own REST system)
 //   npm run exchange -- tls-certificate          the client interface's certificate, for information systems to pin
 //   npm run exchange -- verify-log               the message log's hash chains (exit 1 naming the first broken row)
-import { readFileSync } from 'node:fs';
+//   npm run exchange -- archive FILE [--after ID]  the time-stamped message log rows (after row ID) into a signed ASiC-E file
+//   npm run exchange -- verify-archive FILE CERT.pem   checks an archive offline against the certificate that signed it
+//                                                      (or its CA: the node's CA, or the federation's trust anchor)
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   addClientCertificate, deleteLocalGroup, listExternalServices, registerExternalService, removeExternalService, formatServiceId, grantAccess, type Grant, listAccessRights, listClients, listLocalGroups,
-  loadInternalTls, registerClient, removeClient, removeClientCertificate, revokeAccess, saveLocalGroup, verifyMessageLog, type ConnectionType,
+  archiveMessageLog, loadGatewaySigner, loadInternalTls, loadOwnTsa, verifyArchive, registerClient, removeClient, removeClientCertificate, revokeAccess, saveLocalGroup, verifyMessageLog, type ConnectionType,
 } from '../exchange/index.js';
 import { loadConfig } from '../platform/config.js';
 import { systemClock } from '../platform/clock.js';
@@ -24,11 +27,24 @@ import { migrate } from '../platform/db/migrate.js';
 import { paths } from '../platform/paths.js';
 import { registryServices } from '../registries/index.js';
 import { birthEventsService } from '../proactive/index.js';
+import { loadNodeCa } from '../pki/index.js';
 import { translate } from '../i18n/index.js';
 
 const [command, sub, ...args] = process.argv.slice(2);
-const usage = `usage: npm run exchange -- clients list|add|remove|cert-add|cert-remove … | access list|grant|revoke … | groups list|set|delete … | tls-certificate | verify-log
+const usage = `usage: npm run exchange -- clients list|add|remove|cert-add|cert-remove … | access list|grant|revoke … | groups list|set|delete … | services list|add|remove … | tls-certificate | verify-log | archive FILE [--after ID] | verify-archive FILE CERT.pem
   (see the head of src/cli/exchange.ts, or the README, for the arguments)`;
+// An archive is verified offline: with the file and the certificate to trust, and no node or database.
+if (command === 'verify-archive') {
+  if (!sub || args.length !== 1) {
+    console.error(usage);
+    process.exit(2);
+  }
+  const check = await verifyArchive(readFileSync(sub), readFileSync(args[0], 'utf8')).catch((error: Error) => ({ ok: false, rows: 0, stamps: 0, problem: error.message }));
+  if (check.ok) console.log(`archive verifies: ${check.rows} rows, ${check.stamps} time-stamps`);
+  else console.error(`archive does not verify: ${check.problem}`);
+  process.exit(check.ok ? 0 : 1);
+}
+
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const now = new Date();
@@ -114,6 +130,15 @@ async function run(): Promise<number> {
   } else if (command === 'tls-certificate') {
     const c = config.clientInterface;
     process.stdout.write((await loadInternalTls(db, systemClock, { keyFile: c.tlsKeyFile, certFile: c.tlsCertFile }, [c.host])).certPem);
+  } else if (command === 'archive' && args.length === 0 && sub) {
+    const after = process.argv.includes('--after') ? Number(process.argv[process.argv.indexOf('--after') + 1]) : 0;
+    const ca = await loadNodeCa(db, systemClock, 'Ortak Node CA');
+    const f = config.federation;
+    const signer = f ? { keyPem: readFileSync(f.keyFile, 'utf8'), certPem: readFileSync(f.certFile, 'utf8') } : await loadGatewaySigner(db, ca, systemClock);
+    const tsaCert = config.timestamps.tsaCertFile ? readFileSync(config.timestamps.tsaCertFile, 'utf8') : (await loadOwnTsa(db, ca, systemClock)).certPem;
+    const archive = await archiveMessageLog(db, signer, tsaCert, now, after);
+    writeFileSync(sub, archive.file);
+    console.log(`archived ${archive.rows} rows (to row ${archive.lastId}) and ${archive.stamps} time-stamps into ${sub}`);
   } else if (command === 'verify-log') {
     const check = await verifyMessageLog(db);
     if (!check.ok) {

@@ -20,3 +20,4 @@ export { certificateFingerprint, FederationView, signFederationConfig, verifyFed
 export { remoteProviders, startGatewayServer, type NodeCredentials } from './remote.js';
 export { callExternal, externalServices, listExternalServices, registerExternalService, removeExternalService, type ExternalRegistration, type ExternalService } from './external.js';
 export { directoryOf, endpointsOf, listClientsAnswer, type DirectoryEntry } from './metaservices.js';
+export { archiveMessageLog, verifyArchive, type ArchiveCheck } from './archive.js';

@@ -26,7 +26,7 @@ export interface LoggedMessage {
   keepBody: boolean;
 }
 
-function rowHash(prev: string | null, row: Record<string, unknown>): string {
+export function rowHash(prev: string | null, row: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson({ prev, ...row })).digest('hex');
 }
 
@@ -53,6 +53,21 @@ function metadata(m: LoggedMessage, chain: string | null) {
     bodySha512: createHash('sha512').update(m.body).digest('base64'),
     // (hashed only when there is one, so that rows from before it was kept keep their hashes)
     ...(m.representedParty ? { representedParty: m.representedParty } : {}),
+  };
+}
+
+/** What a stored row's hash covers, from its columns (the message log's verification, and its archives'). */
+export function storedMetadata(r: {
+  chain: string | null; at: Date; side: string; direction: string; x_road_id: string; request_id: string; client_id: string; service_id: string; user_id: string | null;
+  issue: string | null; method: string; path: string; status: number | null; error_type: string | null; request_hash: string | null; signature: string | null;
+  body_sha512: string | null; represented_party: string | null;
+}): Record<string, unknown> {
+  return {
+    ...(r.chain === null ? {} : { chain: r.chain }),
+    at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
+    serviceId: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
+    requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512,
+    ...(r.represented_party ? { representedParty: r.represented_party } : {}),
   };
 }
 
@@ -205,13 +220,7 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
     if (page.length === 0) return { ok: true, rows };
     for (const r of page) {
       rows += 1;
-      const meta = {
-        ...(r.chain === null ? {} : { chain: r.chain }),
-        at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
-        serviceId: r.service_id, userId: r.user_id, issue: r.issue, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
-        requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512,
-        ...(r.represented_party ? { representedParty: r.represented_party } : {}),
-      };
+      const meta = storedMetadata(r);
       // A chain's first row follows nothing (the log was empty) or a row already passed; later rows, their chain's last.
       const follows = tails.has(r.chain) ? r.prev_hash === tails.get(r.chain) : r.prev_hash === null || seen.has(r.prev_hash);
       const bodyTampered = r.body !== null && createHash('sha512').update(r.body).digest('base64') !== r.body_sha512;

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/platform/paths.js';
+import { archiveMessageLog, loadOwnTsa } from '../../src/exchange/index.js';
+import { createTestNode } from '../support/node.js';
 
 // `npm run exchange -- …` is this command after a build, on the node's own database (PGlite in a folder here).
 const cli = join(paths.root, 'dist', 'src', 'cli', 'exchange.js');
@@ -39,5 +41,31 @@ describe('npm run exchange', () => {
     const pem = run('tls-certificate');
     expect(pem).toMatchObject({ status: 0, out: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
     expect(run('clients', 'remove', 'KZ/GOV/MVD/HR')).toMatchObject({ status: 0, out: expect.stringContaining('removed') });
+  }, 120_000);
+
+  it('archives the message log into a signed file, and verifies an archive offline', async () => {
+    // an archive with rows, made by a node of this test's own (its database is its own: one process per database)
+    const t = await createTestNode();
+    const file = join(dataDir, 'log.asice');
+    const ca = join(dataDir, 'ca.pem');
+    try {
+      const person = t.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
+      await t.exchange({ url: `/r1/KZ/GOV/MVD/REGISTRIES/population/persons/${person.identifier}`, headers: { 'x-road-client': 'KZ/GOV/LEGALSTAT/CASES' } });
+      await t.node.timestamper.runOnce();
+      const archive = await archiveMessageLog(t.node.database.db, t.node.gateway.signer, (await loadOwnTsa(t.node.database.db, t.node.ca, t.clock)).certPem, t.clock.now());
+      writeFileSync(file, archive.file);
+      writeFileSync(ca, t.node.ca.certificate.toString('pem'));
+    } finally {
+      await t.close();
+    }
+    expect(run('verify-archive', file, ca)).toMatchObject({ status: 0, out: expect.stringContaining('archive verifies: 4 rows, 1 time-stamps') });
+    const changed = readFileSync(file);
+    changed[Math.floor(changed.length / 2)] ^= 1;
+    writeFileSync(file, changed);
+    expect(run('verify-archive', file, ca)).toMatchObject({ status: 1, out: expect.stringContaining('archive does not verify') });
+    // the command that writes one, on the node's own database (no row time-stamped there yet: an empty archive)
+    const own = join(dataDir, 'own.asice');
+    expect(run('archive', own)).toMatchObject({ status: 0, out: expect.stringContaining('archived 0 rows') });
+    expect(run('tls-certificate').status).toBe(0);
   }, 120_000);
 });
