@@ -132,6 +132,25 @@ describe('the client interface', () => {
     expect((await call({ headers: { 'X-Road-Client': 'KZ/GOV/LEGALSTAT/CASES' } })).status).toBe(200);
   });
 
+  it('refuses headers over the limit, and what is not HTTP, with X-Road errors', async () => {
+    const big = await call({ headers: { 'X-Road-Client': 'KZ/GOV/LEGALSTAT/CASES', 'X-Custom': 'x'.repeat(40_000) } });
+    expect([big.status, big.headers['x-road-error']]).toEqual([431, 'Client.RequestHeadersTooLarge']);
+    const logged = await t.node.database.db.selectFrom('message_log').select('error_type').where('request_id', '=', String(big.headers['x-road-request-id'])).where('direction', '=', 'response').execute();
+    expect(logged).toEqual([{ error_type: 'Client.RequestHeadersTooLarge' }]);
+    // past what the HTTP parser reads at all: still X-Road's error (there is no request to log then)
+    const huge = await call({ headers: { 'X-Road-Client': 'KZ/GOV/LEGALSTAT/CASES', 'X-Custom': 'x'.repeat(100_000) } });
+    expect([huge.status, huge.headers['x-road-error']]).toEqual([431, 'Client.RequestHeadersTooLarge']);
+    const { connect } = await import('node:net');
+    const raw = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('x-road-error: Client.BadRequest');
+  });
+
   it('refuses a body over the limit with an X-Road error, unread, and logs it', async () => {
     const headers = { 'X-Road-Client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' };
     const path = '/r1/KZ/GOV/CIVILREG/EVENTS/births';

@@ -19,6 +19,9 @@ export interface ClientInterfaceOptions {
 
 // PR-META's listClients is served beside /r1, outside it
 const LIST_CLIENTS = /^\/listClients(\?|$)/;
+// Headers past this many bytes are refused as an X-Road error, and logged; past twice as many the HTTP parser itself
+// refuses them (still as an X-Road error, but there is then no request to log).
+export const MAX_HEADER_BYTES = 32 * 1024;
 
 /** The transport a request came by: plain or TLS, the peer's address and, with mutual TLS, its certificate. */
 export function transportOf(req: IncomingMessage): Transport {
@@ -65,9 +68,15 @@ export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfa
         res.writeHead(answer.status, answer.headers);
         return void res.end(answer.body);
       }
-      const body = await readBody(req, options.maxBodyBytes);
-      // A request over the limit is refused, and logged, like any other the gateway refuses; its body is not read.
-      const refusal = body === undefined ? new ExchangeError('Client.RequestTooLarge', `The request body is larger than ${options.maxBodyBytes} bytes`, 413) : undefined;
+      const headerBytes = req.rawHeaders.reduce((n, h) => n + Buffer.byteLength(h) + 2, 0);
+      const body = headerBytes > MAX_HEADER_BYTES ? Buffer.alloc(0) : await readBody(req, options.maxBodyBytes);
+      // A request over the limits is refused, and logged, like any other the gateway refuses; its body is not read.
+      const refusal =
+        headerBytes > MAX_HEADER_BYTES
+          ? new ExchangeError('Client.RequestHeadersTooLarge', `The request's headers are larger than ${MAX_HEADER_BYTES} bytes`, 431)
+          : body === undefined
+            ? new ExchangeError('Client.RequestTooLarge', `The request body is larger than ${options.maxBodyBytes} bytes`, 413)
+            : undefined;
       const answer = await handleGatewayRequest(deps, {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
@@ -98,7 +107,15 @@ export function startClientInterface(
   options: { host: string; port: number; tls: { keyPem: string; certPem: string } },
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<ClientInterface> {
-  const http = createHttpServer({ requestTimeout: 60_000 }, handler);
+  const http = createHttpServer({ requestTimeout: 60_000, maxHeaderSize: 2 * MAX_HEADER_BYTES }, handler);
+  // What the HTTP parser refuses before there is a request (malformed, or headers past its limit): an X-Road error too.
+  http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const e = tooLarge ? new ExchangeError('Client.RequestHeadersTooLarge', 'The request\'s headers are too large', 431) : clientError('BadRequest', 'The request is not well-formed HTTP/1.1');
+    const body = JSON.stringify(e.body());
+    socket.end(`HTTP/1.1 ${e.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nx-road-error: ${e.type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   // Client certificates are pinned per subsystem, not chained to a CA (an information system's is often self-signed),
   // so the handshake accepts any and the gateway compares it with the subsystem's.
   const tls = createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' });

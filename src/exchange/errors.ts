@@ -13,7 +13,7 @@ export class ExchangeError extends Error {
   constructor(
     readonly type: string,
     message: string,
-    readonly status: 400 | 413 | 429 | 500 = type.startsWith('Client.') ? 400 : 500,
+    readonly status: 400 | 413 | 429 | 431 | 500 = type.startsWith('Client.') ? 400 : 500,
   ) {
     super(message);
     this.detail = randomUUID();
