@@ -64,7 +64,7 @@ describe('an archive of the message log', () => {
     expect(undetected).toEqual([]);
     const other = await createTestNode();
     try {
-      expect(await verifyArchive(archive.file, other.node.ca.certificate.toString('pem'))).toMatchObject({ ok: false, problem: expect.stringContaining('not signed by the trusted') });
+      expect(await verifyArchive(archive.file, other.node.ca.certificate.toString('pem'))).toMatchObject({ ok: false, problem: expect.stringContaining('not signed by the trusted certificate') });
     } finally {
       await other.close();
     }

@@ -1,8 +1,9 @@
-import { createHash, createPrivateKey, verify as cryptoVerify, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import * as pkijs from 'pkijs';
 import type { Db } from '../platform/db/index.js';
+import { OID, signCms, verifyCms } from './cms.js';
 import { type ChainHead, headsDigest } from './log-timestamps.js';
 import { rowHash, storedMetadata } from './message-log.js';
 import type { GatewaySigner } from './signing.js';
@@ -87,33 +88,10 @@ const manifest = (files: Record<string, Uint8Array>) =>
 
 /** A detached CMS SignedData (DER) over `content`, by the signer's key, its certificate included. */
 async function detachedSignature(content: Uint8Array, signer: GatewaySigner, at: Date): Promise<Buffer> {
-  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
-  const certDer = new X509Certificate(signer.certPem).raw;
-  const cert = pkijs.Certificate.fromBER(certDer.buffer.slice(certDer.byteOffset, certDer.byteOffset + certDer.byteLength) as ArrayBuffer);
   const jwk = createPrivateKey(signer.keyPem).export({ format: 'jwk' });
-  const key = await webcrypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-  const digest = createHash('sha256').update(content).digest();
-  const signed = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: '1.2.840.113549.1.7.1' }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.7.1' })] }),
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.5', values: [new asn1js.UTCTime({ valueDate: at })] }),
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength) as ArrayBuffer })] }),
-          ],
-        }),
-      }),
-    ],
-    certificates: [cert],
-  });
-  await signed.sign(key, 0, 'SHA-256');
-  return Buffer.from(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: signed.toSchema(true) }).toSchema().toBER(false));
+  const privateKey = await webcrypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const signingTime = new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: at })] });
+  return signCms({ content, contentType: OID.data, detached: true, certPem: signer.certPem, privateKey, attributes: [signingTime] });
 }
 
 /**
@@ -151,23 +129,6 @@ export interface ArchiveCheck {
   problem?: string;
 }
 
-/** Checks the CMS signature over the manifest and that its signer is the trusted certificate or issued by it. */
-function signatureHolds(p7s: Uint8Array, content: Uint8Array, trusted: X509Certificate): string | undefined {
-  const info = pkijs.ContentInfo.fromBER(p7s.buffer.slice(p7s.byteOffset, p7s.byteOffset + p7s.byteLength) as ArrayBuffer);
-  const signed = new pkijs.SignedData({ schema: info.content });
-  const signer = signed.signerInfos[0];
-  const cert = (signed.certificates ?? []).find((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  if (!signer?.signedAttrs || !cert || signed.signerInfos.length !== 1) return 'the signature has no signer or certificate';
-  const digest = signer.signedAttrs.attributes.find((a) => a.type === '1.2.840.113549.1.9.4')?.values[0] as asn1js.OctetString | undefined;
-  if (!digest || !Buffer.from(digest.valueBlock.valueHexView).equals(createHash('sha256').update(content).digest())) return 'the manifest is not the one signed';
-  const attrs = Buffer.from(signer.signedAttrs.encodedValue);
-  attrs[0] = 0x31;
-  const certificate = new X509Certificate(Buffer.from(cert.toSchema().toBER(false)));
-  if (!cryptoVerify('sha256', attrs, { key: certificate.publicKey, dsaEncoding: 'der' }, Buffer.from(signer.signature.valueBlock.valueHexView))) return 'the signature does not verify';
-  if (!certificate.raw.equals(trusted.raw) && !(certificate.checkIssued(trusted) && certificate.verify(trusted.publicKey))) return 'the archive is not signed by the trusted certificate';
-  return undefined;
-}
-
 /**
  * Verifies an archive offline: `trustedPem` is the certificate that must have signed it (or issued its signer's);
  * the time-stamps are checked against the TSA certificate the signed archive holds.
@@ -181,8 +142,11 @@ export async function verifyArchive(file: Uint8Array, trustedPem: string): Promi
   const manifestXml = entries['META-INF/ASiCManifest.xml'];
   const p7s = entries['META-INF/signature.p7s'];
   if (!manifestXml || !p7s) return fail('the manifest or its signature is missing');
-  const problem = signatureHolds(p7s, manifestXml, new X509Certificate(trustedPem));
-  if (problem) return fail(problem);
+  try {
+    verifyCms(p7s, OID.data, trustedPem, manifestXml);
+  } catch (error) {
+    return fail(`the signature over the manifest: ${(error as Error).message}`);
+  }
   // every data file listed, with its digest; none unlisted
   const listed = [...strFromU8(manifestXml).matchAll(/<asic:DataObjectReference URI="([^"]+)"[^>]*>.*?<ds:DigestValue>([^<]+)<\/ds:DigestValue>/g)];
   const data = Object.keys(entries).filter((n) => n !== 'mimetype' && !n.startsWith('META-INF/'));

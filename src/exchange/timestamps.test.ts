@@ -60,7 +60,7 @@ describe('the node\'s time-stamping client, against OpenSSL as the TSA', () => {
     const read = await readTimestampResponse(reply, digest, nonce, readFileSync(join(dir, 'tsa.pem'), 'utf8'));
     expect(Math.abs(read.genTime.getTime() - Date.now())).toBeLessThan(60_000);
     openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '1', '-subj', '/CN=Another');
-    await expect(readTimestampResponse(reply, digest, nonce, readFileSync(join(dir, 'other.pem'), 'utf8'))).rejects.toThrow(/trusted TSA/);
+    await expect(readTimestampResponse(reply, digest, nonce, readFileSync(join(dir, 'other.pem'), 'utf8'))).rejects.toThrow(/not signed by the trusted/);
     await expect(readTimestampResponse(reply, digest, Buffer.from('0102030405060708', 'hex'), readFileSync(join(dir, 'tsa.pem'), 'utf8'))).rejects.toThrow(/nonce/);
   });
 });

@@ -348,6 +348,11 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await table.getByRole('link', { name: fill(L.dataAccess.application, { number: app.number, service: s.title }) }).first().waitFor();
   await table.getByText(fill(L.dataAccess.prefill, { service: s.title })).first().waitFor();
   expect(await table.getByText('KZ/GOV/MVD/REGISTRIES/population').count()).toBeGreaterThanOrEqual(2);
+  // a query made at my request names the system that said I was its user (X-Road-UserId is that system's word)
+  const accesses = (await (await context.request.get('/api/v1/me/data-access')).json()).items as { role: string; assertedBy: string | null }[];
+  const asserted = accesses.find((a) => a.role === 'user' && a.assertedBy);
+  expect(asserted).toBeDefined();
+  await table.getByText(fill(L.dataAccess.forYouAsserted, { system: asserted!.assertedBy })).first().waitFor();
   expect(await table.locator('caption').innerText()).toMatch(/\d/);
   await shot(page, 'data-access');
 
@@ -386,10 +391,11 @@ describe('the citizen in the portal, in Chromium', () => {
     const { common: C, citizen: L } = LOCALES.kk;
     const shot = (page: Page, name: string) => audit(page, `kk-citizen-${name}`);
     const mother = citizen('Айгерім');
-    // The maternity hospital's system reports the birth through the exchange: the mother gets an offer.
+    // The maternity hospital's system (registered on the node's client interface, granted POST / of births) reports
+    // the birth through the exchange: the mother gets an offer.
     const rng = seededRandom(7);
     const birthDate = '2026-11-20';
-    const reported = await fetch(`${node.base}/r1/KZ/GOV/CIVILREG/EVENTS/births`, {
+    const reported = await fetch(`${node.clientBase}/r1/KZ/GOV/CIVILREG/EVENTS/births`, {
       method: 'POST',
       headers: { 'x-road-client': 'KZ/GOV/PERINATAL-ALMATY/HIS', 'content-type': 'application/json' },
       body: JSON.stringify({

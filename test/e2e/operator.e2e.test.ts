@@ -8,15 +8,18 @@ import kk from '../../web/src/locales/operator/kk.json' with { type: 'json' };
 import ru from '../../web/src/locales/operator/ru.json' with { type: 'json' };
 
 // The node operator's screens in Debian's Chromium (harness: test/support/portal.ts): the overview, the catalog as
-// loaded, agencies and officers, the exchange's access rights and message log, health and queues; a citizen is
+// loaded, agencies and officers, the exchange's access rights and message log, the information systems registered on
+// the client interface (X-Road calls go there, node.clientBase), local groups, health and queues; a citizen is
 // turned away.
 const POPULATION = 'KZ/GOV/MVD/REGISTRIES/population';
-const CLIENT = 'KG/GOV/MVD/WORKPERMITS';
+const CLIENT = 'KG/GOV/MVD/WORKPERMITS'; // registered in demo mode (plain HTTP from loopback), granted nothing
+const SCHOOLS = 'KZ/GOV/MINEDU/SCHOOLS'; // registered in the portal by the test
 const CRIMINAL_RECORD = 'kz-criminal-record-certificate';
 
 type Messages = typeof en;
 let node: PortalNode;
 let base: string;
+let clientBase: string;
 let personas: DemoPersona[];
 let operator: DemoPersona;
 let operatorToken: string;
@@ -34,7 +37,17 @@ interface LoggedMessage {
   requestId: string;
   errorType: string | null;
 }
-const rights = async (): Promise<{ serviceId: string; clientId: string }[]> => (await api('/api/v1/exchange/access-rights')).body.items;
+interface Right {
+  serviceId: string;
+  subjectType: 'SUBSYSTEM' | 'LOCALGROUP' | 'GLOBALGROUP';
+  subject: string;
+  method: string;
+  path: string;
+}
+const rights = async (): Promise<Right[]> => (await api('/api/v1/exchange/access-rights')).body.items;
+/** an X-Road call on the client interface, as an information system registered there */
+const xroad = (path: string, client: string, init: RequestInit = {}) =>
+  fetch(`${clientBase}/r1/${path}`, { ...init, headers: { 'X-Road-Client': client, ...(init.headers as Record<string, string>) } });
 
 async function signIn(context: BrowserContext, persona: DemoPersona, role: DemoPersona['role']): Promise<void> {
   const res = await context.request.post('/api/v1/auth/demo-login', { data: { identifier: persona.identifier, role } });
@@ -52,6 +65,7 @@ const subnav = (page: Page, m: Messages) => page.getByRole('navigation', { name:
 beforeAll(async () => {
   node = await startPortalNode();
   base = node.base;
+  clientBase = node.clientBase;
   personas = (await node.json('/api/v1/auth/demo-personas')) as DemoPersona[];
   operator = personas.find((p) => p.role === 'operator')!;
   expect(operator).toBeDefined();
@@ -125,9 +139,9 @@ describe("the node operator's screens, in Chromium", () => {
     await subnav(page, en).getByRole('link', { name: en.pages.exchange }).click();
     await h1(page, en.exchange.title);
     await main.getByRole('rowheader', { name: POPULATION, exact: true }).waitFor();
-    expect((await rights()).some((r) => r.clientId === CLIENT)).toBe(false);
+    expect((await rights()).some((r) => r.subject === CLIENT)).toBe(false);
     const service = main.getByLabel(en.exchange.service, { exact: true });
-    const client = main.getByLabel(en.exchange.client, { exact: true });
+    const client = main.getByLabel(en.exchange.subjectLabel.subsystem, { exact: true });
     await service.fill('KZ/GOV/MVD/REGISTRIES/nothing');
     await client.fill(CLIENT);
     await main.getByRole('button', { name: en.exchange.grant }).click();
@@ -141,6 +155,7 @@ describe("the node operator's screens, in Chromium", () => {
     await main.getByRole('button', { name: en.exchange.grant }).click();
     const invalid = await api('/api/v1/exchange/access-rights', { method: 'POST', body: JSON.stringify({ service: POPULATION, client: 'not/an/id/at/all' }) });
     expect(invalid.status).toBe(400);
+    expect(invalid.body.code).toBe('invalid_client_id');
     await main.getByRole('alert').filter({ hasText: invalid.body.detail }).waitFor();
     expect(await client.getAttribute('aria-invalid')).toBe('true');
     expect(await service.getAttribute('aria-invalid')).toBeNull();
@@ -148,14 +163,15 @@ describe("the node operator's screens, in Chromium", () => {
 
     await client.fill(CLIENT);
     await client.press('Enter');
-    await main.getByRole('status').filter({ hasText: fill(en.exchange.granted, { client: CLIENT, service: POPULATION }) }).waitFor();
-    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, clientId: CLIENT }));
+    const whole = { subject: CLIENT, service: POPULATION, endpoint: en.exchange.endpointAll };
+    await main.getByRole('status').filter({ hasText: fill(en.exchange.granted, whole) }).waitFor();
+    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, subjectType: 'SUBSYSTEM', subject: CLIENT, method: '*', path: '**' }));
     await main.getByLabel(en.exchange.filterService).selectOption(POPULATION);
-    const revokeButton = main.getByRole('button', { name: fill(en.exchange.revokeLabel, { client: CLIENT, service: POPULATION }) });
+    const revokeButton = main.getByRole('button', { name: fill(en.exchange.revokeLabel, whole) });
     await revokeButton.waitFor();
 
-    // A registry query by the newly granted client, through the node's gateway; then found in the message log
-    const answer = await fetch(`${base}/r1/${POPULATION}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT, 'X-Road-UserId': 'KG20203198551524' } });
+    // A registry query by the newly granted client, through the client interface; then found in the message log
+    const answer = await xroad(`${POPULATION}/persons/900412473208`, CLIENT, { headers: { 'X-Road-UserId': 'KG20203198551524' } });
     expect(answer.status).toBe(200);
     const requestId = answer.headers.get('x-road-request-id')!;
     expect(requestId).toBeTruthy();
@@ -177,13 +193,13 @@ describe("the node operator's screens, in Chromium", () => {
     // The log's filters, kept in the page's address. More answered calls (to page through), then one the provider
     // refuses: the client has no right to another of this node's services.
     for (let i = 0; i < 6; i++) {
-      const again = await fetch(`${base}/r1/${POPULATION}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT, 'X-Road-UserId': 'KG20203198551524' } });
+      const again = await xroad(`${POPULATION}/persons/900412473208`, CLIENT, { headers: { 'X-Road-UserId': 'KG20203198551524' } });
       expect(again.status).toBe(200);
     }
     const other = ((await api('/api/v1/exchange/services')).body.items as { id: string }[]).find((s) => s.id !== POPULATION)!.id;
-    const refused = await fetch(`${base}/r1/${other}/persons/900412473208`, { headers: { 'X-Road-Client': CLIENT } });
-    expect(refused.status).toBeGreaterThanOrEqual(400);
-    expect(refused.headers.get('x-road-error')).toBeTruthy();
+    const refused = await xroad(`${other}/persons/900412473208`, CLIENT);
+    expect(refused.status).toBe(500);
+    expect(refused.headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
     const logQuery = async (query: Record<string, string | number>): Promise<LoggedMessage[]> => {
       const answer = await api(`/api/v1/exchange/message-log?${new URLSearchParams({ limit: '25', ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) })}`);
       expect(answer.status).toBe(200);
@@ -268,15 +284,15 @@ describe("the node operator's screens, in Chromium", () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: en.exchange.confirmTitle });
     await dialog.waitFor();
-    await dialog.getByText(fill(en.exchange.confirmText, { client: CLIENT, service: POPULATION })).waitFor();
+    await dialog.getByText(fill(en.exchange.confirmText, whole)).waitFor();
     await audit(page, 'en-operator-exchange-confirm');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, clientId: CLIENT }));
+    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, subject: CLIENT }));
     await revokeButton.click();
     await dialog.getByRole('button', { name: en.exchange.confirmRevoke }).click();
-    await main.getByRole('status').filter({ hasText: fill(en.exchange.revoked, { client: CLIENT, service: POPULATION }) }).waitFor();
-    expect((await rights()).some((r) => r.clientId === CLIENT)).toBe(false);
+    await main.getByRole('status').filter({ hasText: fill(en.exchange.revoked, whole) }).waitFor();
+    expect((await rights()).some((r) => r.subject === CLIENT)).toBe(false);
     await revokeButton.waitFor({ state: 'detached' });
     expect(await page.evaluate('document.activeElement?.id')).toBe('op-rights');
 
@@ -295,6 +311,111 @@ describe("the node operator's screens, in Chromium", () => {
     await auto.uncheck();
     await main.getByRole('button', { name: en.health.refresh }).click();
     await audit(page, 'en-operator-health');
+    await context.close();
+  }, 60_000);
+
+  it('registers an information system, pins and unpins a certificate, grants it one endpoint that is then served, and keeps local groups (en)', async () => {
+    const { context, page } = await operatorPage('en-GB');
+    const main = page.getByRole('main');
+    const clients = async (): Promise<{ clientId: string; connectionType: string; certificates: { fingerprint: string }[] }[]> => (await api('/api/v1/exchange/clients')).body.items;
+
+    // The client interface: where systems connect, and its certificate to pin
+    await page.goto('/operator/exchange');
+    await h1(page, en.exchange.title);
+    await subnav(page, en).getByRole('link', { name: en.pages.clients }).click();
+    await h1(page, en.clients.title);
+    const iface = (await api('/api/v1/exchange/client-interface')).body as { host: string; port: number; certificate: string };
+    expect(iface.port).toBe(Number(new URL(clientBase).port));
+    await main.getByText(String(iface.port), { exact: true }).waitFor();
+    await main.getByText(en.clients.interfaceCertificate).click();
+    await main.locator('.op-cert pre').filter({ hasText: '-----BEGIN CERTIFICATE-----' }).waitFor();
+    await main.getByRole('rowheader', { name: CLIENT, exact: true }).waitFor();
+
+    // Register: a whole member is refused at the field; then the subsystem over plain HTTP (loopback)
+    const registerForm = main.locator('section[aria-labelledby="op-register"]');
+    const subsystem = registerForm.getByLabel(en.clients.subsystem, { exact: true });
+    expect(await registerForm.getByLabel(en.clients.connectionType.HTTPS).isChecked()).toBe(true);
+    await subsystem.fill('KZ/GOV/MINEDU');
+    await registerForm.getByLabel(en.clients.connectionType.HTTP).check();
+    await registerForm.getByRole('button', { name: en.clients.register, exact: true }).click();
+    const member = await api('/api/v1/exchange/clients', { method: 'POST', body: JSON.stringify({ client: 'KZ/GOV/MINEDU', connectionType: 'HTTP' }) });
+    expect(member.body.code).toBe('access_subject_not_subsystem');
+    await main.getByRole('alert').filter({ hasText: member.body.detail }).waitFor();
+    expect(await subsystem.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('client');
+    await subsystem.fill(SCHOOLS);
+    await subsystem.press('Enter');
+    await main.getByRole('status').filter({ hasText: fill(en.clients.registered, { client: SCHOOLS }) }).waitFor();
+    expect(await clients()).toContainEqual(expect.objectContaining({ clientId: SCHOOLS, connectionType: 'HTTP', allowedAddresses: [], ratePerMinute: null }));
+    await main.getByRole('rowheader', { name: SCHOOLS, exact: true }).waitFor();
+
+    // Pin a certificate (PEM pasted; here the interface's own, a valid X.509 certificate): not PEM at the field, then pinned, then unpinned
+    const pinForm = main.locator('section[aria-labelledby="op-pin"]');
+    await pinForm.getByLabel(en.clients.subsystem).selectOption(SCHOOLS);
+    const pem = pinForm.getByLabel(en.clients.certificate);
+    await pem.fill('not a certificate');
+    await pinForm.getByRole('button', { name: en.clients.pin }).click();
+    await pinForm.getByRole('alert').waitFor();
+    expect(await pem.getAttribute('aria-invalid')).toBe('true');
+    await pem.fill(iface.certificate);
+    await pinForm.getByRole('button', { name: en.clients.pin }).click();
+    await pinForm.getByRole('status').filter({ hasText: fill(en.clients.pinned, { client: SCHOOLS, subject: '' }).replace(/\.$/, '') }).waitFor();
+    const [pinned] = (await clients()).find((c) => c.clientId === SCHOOLS)!.certificates;
+    expect(pinned.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    await main.getByText(pinned.fingerprint).waitFor();
+    await audit(page, 'en-operator-clients');
+    await main.getByRole('button', { name: fill(en.clients.unpinLabel, { client: SCHOOLS, fingerprint: pinned.fingerprint.slice(0, 16) }) }).click();
+    const unpin = page.getByRole('dialog', { name: en.clients.unpinTitle });
+    await unpin.getByRole('button', { name: en.clients.unpinConfirm }).click();
+    await main.getByRole('status').filter({ hasText: fill(en.clients.unpinned, { client: SCHOOLS }) }).waitFor();
+    expect((await clients()).find((c) => c.clientId === SCHOOLS)!.certificates).toEqual([]);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('op-clients');
+
+    // Grant it one endpoint of the population register: GET /persons/*
+    await subnav(page, en).getByRole('link', { name: en.pages.exchange }).click();
+    await h1(page, en.exchange.title);
+    await main.getByLabel(en.exchange.service, { exact: true }).fill(POPULATION);
+    await main.getByLabel(en.exchange.subjectLabel.subsystem, { exact: true }).fill(SCHOOLS);
+    await main.getByLabel(en.exchange.method, { exact: true }).selectOption('GET');
+    await main.getByLabel(en.exchange.path, { exact: true }).fill('/persons/*');
+    await main.getByRole('button', { name: en.exchange.grant }).click();
+    const endpoint = { subject: SCHOOLS, service: POPULATION, endpoint: 'GET /persons/*' };
+    await main.getByRole('status').filter({ hasText: fill(en.exchange.granted, endpoint) }).waitFor();
+    expect(await rights()).toContainEqual(expect.objectContaining({ serviceId: POPULATION, subjectType: 'SUBSYSTEM', subject: SCHOOLS, method: 'GET', path: '/persons/*' }));
+    await main.getByRole('button', { name: fill(en.exchange.revokeLabel, endpoint) }).waitFor();
+
+    // served on that endpoint; another path of the same service is refused, and so is a subsystem not registered
+    const served = await xroad(`${POPULATION}/persons/900412473208`, SCHOOLS);
+    expect(served.status).toBe(200);
+    const otherPath = await xroad(`${POPULATION}/persons/900412473208/address`, SCHOOLS);
+    expect(otherPath.status).toBe(500);
+    expect(otherPath.headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
+    const stranger = await xroad(`${POPULATION}/persons/900412473208`, 'KZ/GOV/MINEDU/UNKNOWN');
+    expect(stranger.headers.get('x-road-error')).toBe('Server.ClientProxy.UnknownMember');
+    // and not at all on the portal's port
+    expect((await fetch(`${base}/r1/${POPULATION}/persons/900412473208`, { headers: { 'X-Road-Client': SCHOOLS } })).status).toBe(404);
+
+    // Local groups: one deleted after a confirmation, one created
+    const group = { owner: 'KZ/GOV/MVD/REGISTRIES', code: 'schools', members: [SCHOOLS, CLIENT] };
+    expect((await api('/api/v1/exchange/local-groups', { method: 'PUT', body: JSON.stringify({ owner: group.owner, code: 'retired', members: [CLIENT] }) })).status).toBe(200);
+    await subnav(page, en).getByRole('link', { name: en.pages.localGroups }).click();
+    await h1(page, en.groups.title);
+    await main.getByRole('button', { name: fill(en.groups.deleteLabel, { group: 'retired', owner: group.owner }) }).click();
+    const remove = page.getByRole('dialog', { name: en.groups.deleteTitle });
+    await remove.getByText(fill(en.groups.deleteText, { group: 'retired', owner: group.owner })).waitFor();
+    await remove.getByRole('button', { name: en.groups.deleteConfirm }).click();
+    await main.getByRole('status').filter({ hasText: fill(en.groups.deleted, { group: 'retired', owner: group.owner }) }).waitFor();
+    await main.getByText(en.groups.none).waitFor();
+    await main.getByLabel(en.groups.owner).selectOption(group.owner);
+    await main.getByLabel(en.groups.code, { exact: true }).fill(group.code);
+    await main.getByLabel(en.groups.description, { exact: true }).fill('Schools of the city');
+    await main.getByLabel(en.groups.members, { exact: true }).fill(group.members.join('\n'));
+    await main.getByRole('button', { name: en.groups.save }).click();
+    await main.getByRole('status').filter({ hasText: fill(en.groups.saved, { group: group.code, owner: group.owner }) }).waitFor();
+    await main.getByRole('rowheader', { name: group.code }).waitFor();
+    const groups = (await api('/api/v1/exchange/local-groups')).body.items;
+    expect(groups).toEqual([{ owner: group.owner, code: group.code, description: 'Schools of the city', members: [...group.members].sort() }]);
+    await audit(page, 'en-operator-local-groups');
     await context.close();
   }, 60_000);
 
@@ -324,14 +445,29 @@ describe("the node operator's screens, in Chromium", () => {
 
       await subnav(page, m).getByRole('link', { name: m.pages.exchange }).click();
       await h1(page, m.exchange.title);
+      // a whole member named: rights name subsystems only
       await main.getByLabel(m.exchange.service, { exact: true }).fill(POPULATION);
-      await main.getByLabel(m.exchange.client, { exact: true }).fill('KG');
+      await main.getByLabel(m.exchange.subjectLabel.subsystem, { exact: true }).fill('KG/GOV/MVD');
       await main.getByRole('button', { name: m.exchange.grant }).click();
-      const problem = (await api(`/api/v1/exchange/access-rights?lang=${lang}`, { method: 'POST', headers: { 'accept-language': lang }, body: JSON.stringify({ service: POPULATION, client: 'KG' }) })).body;
+      const problem = (await api(`/api/v1/exchange/access-rights?lang=${lang}`, { method: 'POST', headers: { 'accept-language': lang }, body: JSON.stringify({ service: POPULATION, client: 'KG/GOV/MVD' }) })).body;
       expect(problem.status).toBe(400);
+      expect(problem.code).toBe('access_subject_not_subsystem');
       await main.getByRole('alert').filter({ hasText: problem.detail }).waitFor();
+      expect(await main.getByLabel(m.exchange.subjectLabel.subsystem, { exact: true }).getAttribute('aria-invalid')).toBe('true');
       await main.locator('section[aria-labelledby="op-log"] .op-table tbody tr').first().waitFor();
       await check(page, `${lang}-operator-exchange`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.clients }).click();
+      await h1(page, m.clients.title);
+      await main.getByRole('rowheader', { name: CLIENT, exact: true }).waitFor();
+      await main.getByText(m.clients.connectionType.HTTP).first().waitFor();
+      await check(page, `${lang}-operator-clients`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.localGroups }).click();
+      await h1(page, m.groups.title);
+      await main.getByRole('heading', { level: 2, name: m.groups.formTitle }).waitFor();
+      await main.locator('.loading').waitFor({ state: 'detached' });
+      await check(page, `${lang}-operator-local-groups`);
 
       await subnav(page, m).getByRole('link', { name: m.pages.health }).click();
       await h1(page, m.health.title);
@@ -370,6 +506,19 @@ describe("the node operator's screens, in Chromium", () => {
     await main.locator('section[aria-labelledby="op-log"] .op-table tbody tr').first().waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await audit(page, 'en-operator-exchange-390');
+    // the information systems, with the client interface's certificate open
+    await page.goto('/operator/exchange/clients');
+    await h1(page, en.clients.title);
+    // (a stacked row's header is named with its column's name before it)
+    await main.getByRole('rowheader', { name: CLIENT }).waitFor();
+    await main.getByText(en.clients.interfaceCertificate).click();
+    await main.locator('.op-cert pre').waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-operator-clients-390');
+    await page.goto('/operator/exchange/local-groups');
+    await h1(page, en.groups.title);
+    await main.locator('.loading').waitFor({ state: 'detached' });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await context.close();
   }, 30_000);
 });

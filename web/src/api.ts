@@ -40,7 +40,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   /** add `?lang=` (the catalog's routes declare it; cacheable by URL) */
   lang?: boolean;
@@ -219,6 +219,8 @@ export interface DataAccess {
   /** the register asked (X-Road service id) */
   service: string;
   user: string | null;
+  /** entries with role user: the system that said (X-Road-UserId) that I was its user */
+  assertedBy: string | null;
   /** the application or purpose it was for */
   issue: string | null;
   requestId: string;

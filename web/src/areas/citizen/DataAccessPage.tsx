@@ -14,6 +14,8 @@ interface Query {
   client: string;
   service: string;
   user: string | null;
+  /** the system that said I was its user (the X-Road-UserId header is its word, not the node's) */
+  assertedBy: string | null;
   issue: string | null;
   aboutMe: boolean;
   byMe: boolean;
@@ -22,9 +24,12 @@ interface Query {
 function group(items: DataAccess[]): Query[] {
   const byId = new Map<string, Query>();
   for (const i of items) {
-    const q = byId.get(i.requestId) ?? { requestId: i.requestId, at: i.at, client: i.client, service: i.service, user: i.user, issue: i.issue, aboutMe: false, byMe: false };
+    const q = byId.get(i.requestId) ?? { requestId: i.requestId, at: i.at, client: i.client, service: i.service, user: i.user, assertedBy: null, issue: i.issue, aboutMe: false, byMe: false };
     if (i.role === 'subject') q.aboutMe = true;
-    if (i.role === 'user') q.byMe = true;
+    if (i.role === 'user') {
+      q.byMe = true;
+      q.assertedBy = i.assertedBy ?? null;
+    }
     if (i.at > q.at) q.at = i.at;
     byId.set(i.requestId, q);
   }
@@ -103,8 +108,10 @@ export function DataAccessPage() {
                       <div className="muted">
                         {q.user === null
                           ? t('citizen.dataAccess.noUser')
-                          : q.user === myId
-                            ? t('citizen.dataAccess.forYou')
+                          : q.byMe || q.user === myId
+                            ? q.assertedBy
+                              ? t('citizen.dataAccess.forYouAsserted', { system: q.assertedBy })
+                              : t('citizen.dataAccess.forYou')
                             : t('citizen.dataAccess.forUser', { user: q.user })}
                       </div>
                     </td>

@@ -95,10 +95,60 @@ export interface ExchangeService {
   openapi: Record<string, unknown>;
 }
 
+export type SubjectType = 'SUBSYSTEM' | 'LOCALGROUP' | 'GLOBALGROUP';
+export const SUBJECT_TYPES: readonly SubjectType[] = ['SUBSYSTEM', 'LOCALGROUP', 'GLOBALGROUP'];
+
+/** Who may call which endpoint of a service: a subsystem, a local group of the provider, or a global group. */
 export interface AccessRight {
   serviceId: string;
-  clientId: string;
+  subjectType: SubjectType;
+  /** a subsystem (KZ/GOV/MVD/CASES), a local group's code, or a global group (KZ/security-agencies) */
+  subject: string;
+  /** '*' for any method */
+  method: string;
+  /** a path pattern: '**' for any path, '*' within one segment */
+  path: string;
   grantedAt: string;
+}
+
+/** The body's field that names a grant's subject, by its type (POST and DELETE /api/v1/exchange/access-rights). */
+export const SUBJECT_FIELD: Record<SubjectType, 'client' | 'localGroup' | 'globalGroup'> = { SUBSYSTEM: 'client', LOCALGROUP: 'localGroup', GLOBALGROUP: 'globalGroup' };
+
+export type ConnectionType = 'HTTP' | 'HTTPS_NO_AUTH' | 'HTTPS';
+/** HTTPS (mutual TLS) first: the API's default */
+export const CONNECTION_TYPES: readonly ConnectionType[] = ['HTTPS', 'HTTPS_NO_AUTH', 'HTTP'];
+
+export interface ClientCertificate {
+  /** SHA-256 of the certificate, 64 hex digits */
+  fingerprint: string;
+  subject: string;
+  notAfter: string;
+}
+
+/** An information system registered on the client interface, as its subsystem. */
+export interface ExchangeClient {
+  clientId: string;
+  connectionType: ConnectionType;
+  /** addresses or CIDR ranges it may connect from; none: any (plain HTTP: loopback only) */
+  allowedAddresses: string[];
+  ratePerMinute: number | null;
+  certificates: ClientCertificate[];
+  registeredAt: string;
+}
+
+/** Where information systems connect, and the TLS certificate they pin. */
+export interface ClientInterface {
+  host: string;
+  port: number;
+  certificate: string;
+}
+
+export interface LocalGroup {
+  /** the provider subsystem that keeps it, e.g. KZ/GOV/MVD/REGISTRIES */
+  owner: string;
+  code: string;
+  description: string;
+  members: string[];
 }
 
 export interface MessageLogEntry {

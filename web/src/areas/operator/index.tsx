@@ -3,17 +3,22 @@ import type { Area } from '../area';
 import { AgenciesPage } from './pages/Agencies';
 import { CatalogPage } from './pages/Catalog';
 import { ExchangePage } from './pages/Exchange';
+import { ExchangeClientsPage } from './pages/ExchangeClients';
 import { HealthPage } from './pages/Health';
+import { LocalGroupsPage } from './pages/LocalGroups';
 import { OverviewPage } from './pages/Overview';
 import './operator.css';
 
 // The node operator's screens: the node at a glance, the service catalog as loaded, agencies and their officers, the
-// exchange's access rights and message log, and the health of queues, timers and the federation.
+// exchange's access rights and message log, the information systems registered on its client interface, the local
+// groups of its provider subsystems, and the health of queues, timers and the federation.
 const PAGES: Record<string, ComponentType> = {
   '/operator': OverviewPage,
   '/operator/catalog': CatalogPage,
   '/operator/agencies': AgenciesPage,
   '/operator/exchange': ExchangePage,
+  '/operator/exchange/clients': ExchangeClientsPage,
+  '/operator/exchange/local-groups': LocalGroupsPage,
   '/operator/health': HealthPage,
 };
 

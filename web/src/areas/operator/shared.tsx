@@ -13,6 +13,8 @@ export const PAGES = [
   { to: '/operator/catalog', key: 'catalog' },
   { to: '/operator/agencies', key: 'agencies' },
   { to: '/operator/exchange', key: 'exchange' },
+  { to: '/operator/exchange/clients', key: 'clients' },
+  { to: '/operator/exchange/local-groups', key: 'localGroups' },
   { to: '/operator/health', key: 'health' },
 ] as const;
 
@@ -219,3 +221,21 @@ export const byStateOrder = (a: string, b: string) => {
   const [x, y] = [STATE_ORDER.indexOf(a), STATE_ORDER.indexOf(b)];
   return (x < 0 ? 99 : x) - (y < 0 ? 99 : y) || a.localeCompare(b);
 };
+
+/** A link to a section of this page: focus and scroll there, without a navigation (which would focus the page's main). */
+export function JumpLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <a
+      href={`#${to}`}
+      onClick={(e) => {
+        const target = document.getElementById(to);
+        if (!target) return;
+        e.preventDefault();
+        target.focus();
+        target.scrollIntoView({ block: 'start' });
+      }}
+    >
+      {children}
+    </a>
+  );
+}

@@ -4,7 +4,7 @@ import { Loading } from '../../../components';
 import { useLoad, type Loadable } from '../../../hooks';
 import { useI18n } from '../../../i18n';
 import { Link } from '../../../router';
-import { queueWarnings, type AccessRight, type ExchangeService, type NodeHealth, type OperatorAgency, type OperatorCatalog, type OperatorHealth } from '../api';
+import { queueWarnings, type AccessRight, type ExchangeClient, type ExchangeService, type NodeHealth, type OperatorAgency, type OperatorCatalog, type OperatorHealth } from '../api';
 import { OperatorError, OperatorFrame, useDuration } from '../shared';
 
 function Card<T>({ id, title, to, linkText, state, children }: { id: string; title: string; to: string; linkText: string; state: Loadable<T>; children: (data: T) => ReactNode }) {
@@ -48,9 +48,14 @@ function Overview() {
   const agencies = useLoad((signal) => api<{ items: OperatorAgency[] }>('/api/v1/operator/agencies', { signal, lang: true }), [lang]);
   const exchange = useLoad(
     (signal) =>
-      Promise.all([api<{ items: ExchangeService[] }>('/api/v1/exchange/services', { signal }), api<{ items: AccessRight[] }>('/api/v1/exchange/access-rights', { signal })]).then(([services, rights]) => ({
+      Promise.all([
+        api<{ items: ExchangeService[] }>('/api/v1/exchange/services', { signal }),
+        api<{ items: AccessRight[] }>('/api/v1/exchange/access-rights', { signal }),
+        api<{ items: ExchangeClient[] }>('/api/v1/exchange/clients', { signal }),
+      ]).then(([services, rights, clients]) => ({
         services: services.items,
         rights: rights.items,
+        clients: clients.items,
       })),
     [],
   );
@@ -135,7 +140,8 @@ function Overview() {
             <dl className="facts">
               <Fact term={t('operator.exchange.servicesCount')}>{n(x.services.length)}</Fact>
               <Fact term={t('operator.exchange.rightsCount')}>{n(x.rights.length)}</Fact>
-              <Fact term={t('operator.exchange.clientsCount')}>{n(new Set(x.rights.map((r) => r.clientId)).size)}</Fact>
+              <Fact term={t('operator.exchange.subjectsCount')}>{n(new Set(x.rights.map((r) => `${r.subjectType} ${r.subject}`)).size)}</Fact>
+              <Fact term={t('operator.exchange.clientsRegistered')}>{n(x.clients.length)}</Fact>
             </dl>
           )}
         </Card>
