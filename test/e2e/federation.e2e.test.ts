@@ -227,6 +227,24 @@ describe('two nodes of a federation', () => {
     expect((await crossBorder()).status).toBe(200);
   });
 
+  it('let a provider grant a global group of the configuration, whose members on another node then may call', async () => {
+    federation('add-global-group', fed, 'KG/border-agencies', 'KG/GOV/DRNAGS/CIVIL');
+    federation('publish', fed, '24');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await crossBorder('KG/GOV/DRNAGS/CIVIL')).headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
+    const operator = await signIn('KZ', (p) => p.role === 'operator');
+    const grant = (method: string) =>
+      api('KZ', '/api/v1/exchange/access-rights', {
+        method,
+        headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', globalGroup: 'KG/border-agencies', method: 'GET', path: '/records/*' }),
+      });
+    expect((await grant('POST')).status).toBe(201);
+    expect((await crossBorder('KG/GOV/DRNAGS/CIVIL')).status).toBe(200);
+    expect((await grant('DELETE')).status).toBe(200);
+    expect((await crossBorder('KG/GOV/DRNAGS/CIVIL')).headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
+  });
+
   it('are served a configuration signed afresh every interval, with its lifetime', async () => {
     const read = async () => JSON.parse(Buffer.from((await (await fetch(`http://127.0.0.1:${configServer.port}/federation/config`)).text()).split('.')[1], 'base64url').toString('utf8'));
     const first = await read();
