@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId } from './identifiers.js';
+import { formatClientId, formatServiceId, isSafeProviderPath, parseClientId, parseServicePath, parseUserId } from './identifiers.js';
 
 const subsystems = new Set(['KZ/GOV/MVD/REGISTRIES']);
 const isSubsystem = (i: string, c: string, m: string, s: string) => subsystems.has(`${i}/${c}/${m}/${s}`);
@@ -50,6 +50,13 @@ describe('X-Road identifiers', () => {
       `/r1/KZ/GOV/MVD/REGISTRIES/population/${'a'.repeat(2100)}`,
     ]) {
       expect(parseServicePath(bad, isSubsystem), bad).toBeUndefined();
+    }
+  });
+
+  it('check a provider path as another node sends it, as strictly as the client\'s side checks one', () => {
+    for (const good of ['/', '/persons/870412300416', '/items/7?x=1&y=%2F', '/a/b/']) expect(isSafeProviderPath(good), good).toBe(true);
+    for (const bad of ['persons', '/../x', '/a/%2e%2e/x', '/a%2Fb', '/a//b', '/a\r\nHost: evil', '/a b', '/a?x=1 HTTP/1.1', '/a#frag', `/${'a'.repeat(2001)}`]) {
+      expect(isSafeProviderPath(bad), bad).toBe(false);
     }
   });
 

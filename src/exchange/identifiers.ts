@@ -97,22 +97,34 @@ export function parseServicePath(rawPath: string, isSubsystem: (instance: string
   const withSubsystem = fifth !== undefined && isSubsystem(instance!, memberClass!, memberCode!, fourth!);
   const consumed = withSubsystem ? 5 : 4;
   const rest = raw.slice(consumed);
-  // The provider's own path: no empty or dot segments and no encoded separators (path traversal, SSRF).
+  if (!safeSegments(rest)) return undefined;
+  const service: ServiceId = withSubsystem
+    ? { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, subsystem: fourth!, service: fifth! }
+    : { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, service: fourth! };
+  const path = `/${rest.join('/')}`;
+  return { service, path };
+}
+
+// The provider's own path: no empty or dot segments and no encoded separators or control characters (path traversal,
+// SSRF, header injection toward an agency's system).
+function safeSegments(rest: string[]): boolean {
   const segments = rest.at(-1) === '' ? rest.slice(0, -1) : rest;
   for (const segment of segments) {
     let decoded: string;
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      return undefined;
+      return false;
     }
-    if (segment === '' || decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded)) return undefined;
+    if (segment === '' || decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded) || /[\s#]/.test(segment)) return false;
   }
-  const service: ServiceId = withSubsystem
-    ? { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, subsystem: fourth!, service: fifth! }
-    : { instance: instance!, memberClass: memberClass!, memberCode: memberCode!, service: fourth! };
-  const path = `/${rest.join('/')}`;
-  return { service, path };
+  return true;
+}
+
+/** Whether a provider path with its query (as a message between nodes carries it) is one the client's side accepts. */
+export function isSafeProviderPath(pathAndQuery: string): boolean {
+  const [path, query = ''] = pathAndQuery.split(/\?(.*)/s, 2);
+  return path.startsWith('/') && path.length <= 2000 && !/[\s#]/.test(query) && safeSegments(path.slice(1).split('/'));
 }
 
 /** X-Road-UserId: a person, country code first (KZ870412300416). */

@@ -5,7 +5,7 @@ import type { RegistryService } from '../registries/index.js';
 import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
 import { isGranted, localGroupsContaining } from './access.js';
 import { answerMetaservice, type DescribedService, METASERVICES, rightsOfClient } from './metaservices.js';
-import { type ClientId, formatClientId, formatServiceId, parseClientId, parseServiceId } from './identifiers.js';
+import { type ClientId, formatClientId, formatServiceId, isSafeProviderPath, parseClientId, parseServiceId } from './identifiers.js';
 import { type LoggedMessage, recordExchange } from './message-log.js';
 import { type GatewaySigner, requestHash, signatureOf, signMessage, verifyMessage } from './signing.js';
 import { callExternal, type ExternalService, externalServices } from './external.js';
@@ -87,6 +87,8 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
   let answer: ProviderAnswer;
   let subjects: { state: string; id: string }[] = [];
   try {
+    // (a message from another node is signed by it, but its path is still checked as the client's side checks one)
+    if (!isSafeProviderPath(m.path)) throw serverProxyError('InvalidRequest', 'The path is not one the protocol allows');
     const [path, query = ''] = m.path.split(/\?(.*)/s, 2);
     const systems = await externalServices(deps.db);
     const meta = metaserviceOf(deps, systems, m.serviceId);
