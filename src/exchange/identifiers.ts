@@ -94,7 +94,9 @@ export function parseServicePath(rawPath: string, isSubsystem: (instance: string
   const head = raw.slice(0, 5).map(decodePart);
   if (head.slice(0, 4).some((p) => p === undefined)) return undefined;
   const [instance, memberClass, memberCode, fourth, fifth] = head;
-  const withSubsystem = fifth !== undefined && isSubsystem(instance!, memberClass!, memberCode!, fourth!);
+  const withSubsystem = raw.length >= 5 && isSubsystem(instance!, memberClass!, memberCode!, fourth!);
+  // (a service code of the wrong characters after a subsystem is not taken for a path)
+  if (withSubsystem && fifth === undefined) return undefined;
   const consumed = withSubsystem ? 5 : 4;
   const rest = raw.slice(consumed);
   if (!safeSegments(rest)) return undefined;
