@@ -30,3 +30,5 @@ CREATE TABLE message_log_timestamps (
   token    bytea NOT NULL,
   tsa      text NOT NULL
 );
+-- The time-stamper looks for the rows written since its last stamp (a few minutes' worth) by their time.
+CREATE INDEX message_log_at_idx ON message_log (at);
