@@ -149,6 +149,17 @@ describe('the client interface', () => {
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(raw).toContain('x-road-error: Client.BadRequest');
+    // methods: any the protocol has passes (see test/exchange-external.test.ts); CONNECT is answered, not left hanging
+    const connected = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1', () => socket.write('CONNECT /r1/KZ/GOV/MVD/REGISTRIES/population HTTP/1.1\r\nHost: x\r\nX-Road-Client: KZ/GOV/LEGALSTAT/CASES\r\n\r\n'));
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+    });
+    expect(connected).toContain('x-road-error: Client.InvalidHttpMethod');
+    // a request that asks to upgrade the connection is served as the request it is
+    const upgraded = await call({ headers: { 'X-Road-Client': 'KZ/GOV/LEGALSTAT/CASES', Connection: 'Upgrade', Upgrade: 'websocket' } });
+    expect(upgraded.status).toBe(200);
   });
 
   it('refuses a body over the limit with an X-Road error, unread, and logs it', async () => {

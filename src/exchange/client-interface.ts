@@ -116,6 +116,12 @@ export function startClientInterface(
     const body = JSON.stringify(e.body());
     socket.end(`HTTP/1.1 ${e.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nx-road-error: ${e.type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
+  // CONNECT is no method of the protocol (and would otherwise leave the socket unanswered): an X-Road error too.
+  http.on('connect', (_req, socket) => {
+    const e = clientError('InvalidHttpMethod', 'CONNECT is not a method of the Message Protocol for REST');
+    const body = JSON.stringify(e.body());
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\nx-road-error: ${e.type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   // Client certificates are pinned per subsystem, not chained to a CA (an information system's is often self-signed),
   // so the handshake accepts any and the gateway compares it with the subsystem's.
   const tls = createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
