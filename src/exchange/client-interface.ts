@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { clientError, ExchangeError } from './errors.js';
+import { clientError, clientProxyError, ExchangeError } from './errors.js';
 import type { Transport } from './clients.js';
 import { type GatewayDeps, handleGatewayRequest } from './gateway.js';
 import { listClientsAnswer } from './metaservices.js';
@@ -89,9 +89,10 @@ export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfa
       res.writeHead(answer.status, answer.headers);
       res.end(Buffer.from(answer.body));
     })().catch((error: unknown) => {
-      const e = error instanceof ExchangeError ? error : clientError('InternalError', 'The gateway failed to process the request');
+      // (a failure of the node itself, such as its database: the gateway's error, not the client's)
+      const e = error instanceof ExchangeError ? error : clientProxyError('InternalError', 'The gateway failed to process the request');
       if (!(error instanceof ExchangeError)) console.error('client interface:', error);
-      if (!res.headersSent) res.writeHead(e.status === 400 ? 400 : 500, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type });
+      if (!res.headersSent) res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type });
       res.end(JSON.stringify(e.body()));
     });
   };
