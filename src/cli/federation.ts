@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     const hours = Number(args[0] ?? 24);
     const { instances, nodes, globalGroups } = readDraft();
     writeFileSync(publishedFile(), JSON.stringify({ instances, nodes, globalGroups }, null, 2));
-    const config = await signed(new Date(now.getTime() + hours * 3600_000));
+    const config = await signed(now, hours * 3600_000);
     writeFileSync(join(dir, 'config.jws'), config.jws);
     console.log(`published ${nodes.length} nodes, valid until ${config.expiresAt} in config.jws (served signed afresh by serve)`);
     return 0;
@@ -117,10 +117,10 @@ async function main(): Promise<number> {
   return usage();
 }
 
-/** The published configuration, signed under the anchor now, valid until the given time. */
-async function signed(expiresAt: Date): Promise<{ jws: string; expiresAt: string }> {
+/** The published configuration, signed under the anchor, issued at `issuedAt` and valid for `validityMs` from then. */
+async function signed(issuedAt: Date, validityMs: number): Promise<{ jws: string; expiresAt: string }> {
   const published = JSON.parse(readFileSync(publishedFile(), 'utf8')) as Draft;
-  const config: FederationConfig = { version: 1, issuedAt: new Date().toISOString(), expiresAt: expiresAt.toISOString(), ...published };
+  const config: FederationConfig = { version: 1, issuedAt: issuedAt.toISOString(), expiresAt: new Date(issuedAt.getTime() + validityMs).toISOString(), ...published };
   const a = anchor();
   return { jws: await signFederationConfig(config, a.keyPem, a.certPem), expiresAt: config.expiresAt };
 }
@@ -137,7 +137,7 @@ async function serveConfiguration(port: number, host: string, intervalSeconds: n
   const resign = async () => {
     if (!existsSync(publishedFile())) return;
     const published = statSync(publishedFile()).mtimeMs;
-    current = { jws: (await signed(new Date(Date.now() + validitySeconds * 1000))).jws, published };
+    current = { jws: (await signed(new Date(), validitySeconds * 1000)).jws, published };
   };
   await resign();
   setInterval(() => void resign().catch((e: Error) => console.error(`could not sign the configuration: ${e.message}`)), intervalSeconds * 1000);
