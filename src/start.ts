@@ -1,9 +1,11 @@
 import { AuditSealer } from './audit/index.js';
-import { loadCatalog, syncAgencies } from './catalog/index.js';
+import { LANGUAGE_OF_STATE, loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
 import { seedDemo } from './demo/seed.js';
-import { ClientRateLimiter, directoryOf, loadOwnTsa, MessageLogTimestamper, ownTsaStamper, urlStamper, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, remoteProviders } from './exchange/index.js';
-import { LANGUAGE_OF_STATE } from './catalog/index.js';
+import {
+  ClientRateLimiter, directoryOf, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, loadOwnTsa,
+  MessageLogTimestamper, ownTsaStamper, remoteProviders, urlStamper,
+} from './exchange/index.js';
 import { birthEventsService } from './proactive/index.js';
 import { keepIdentityReads } from './identity/index.js';
 import { type RegistryService, registryServices } from './registries/index.js';
