@@ -27,7 +27,7 @@ export async function createTrustAnchor(name: string, now: Date): Promise<KeyAnd
     signingAlgorithm: SIGNING,
     extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
   });
-  return { keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certPem: cert.toString('pem') + '\n' };
+  return keyAndCertificate(keys, cert);
 }
 
 /** A node's gateway key and its certificate under the anchor, for TLS both ways and for signing messages. */
@@ -37,7 +37,6 @@ export async function issueNodeCertificate(anchor: KeyAndCertificate, nodeId: st
   const keys = (await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(now.getUTCFullYear() + 2);
-  const isIp = /^[0-9.]+$|:/.test(host);
   const cert = await x509.X509CertificateGenerator.create({
     subject: `CN=${nodeId}, O=Ortak node`,
     issuer: anchorCert.subject,
@@ -46,15 +45,28 @@ export async function issueNodeCertificate(anchor: KeyAndCertificate, nodeId: st
     notBefore: new Date(now.getTime() - 60_000),
     notAfter,
     signingAlgorithm: SIGNING,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: isIp ? 'ip' : 'dns', value: host }, { type: 'dns', value: 'localhost' }]),
-    ],
+    extensions: tlsEndExtensions([host, 'localhost']),
   });
-  return { keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certPem: cert.toString('pem') + '\n' };
+  return keyAndCertificate(keys, cert);
 }
+
+/**
+ * The extensions of a TLS end's certificate: no CA, signs, serves and is a client (a gateway calls other gateways,
+ * the client interface's certificate calls agencies' own systems), for these names and addresses.
+ */
+function tlsEndExtensions(names: string[]): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: /^[0-9.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }))),
+  ];
+}
+
+const keyAndCertificate = async (keys: webcrypto.CryptoKeyPair, cert: x509.X509Certificate): Promise<KeyAndCertificate> => ({
+  keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+  certPem: cert.toString('pem') + '\n',
+});
 
 /**
  * The client interface's TLS certificate (X-Road's "internal TLS certificate"): self-signed, for the names and
@@ -71,13 +83,7 @@ export async function createInternalTlsCertificate(hosts: string[], now: Date): 
     notBefore: new Date(now.getTime() - 60_000),
     notAfter,
     signingAlgorithm: SIGNING,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      // (also the certificate the node presents to agencies' own systems when it calls them)
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension(names.map((n) => ({ type: /^[0-9.]+$|:/.test(n) ? ('ip' as const) : ('dns' as const), value: n }))),
-    ],
+    extensions: tlsEndExtensions(names),
   });
-  return { keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), certPem: cert.toString('pem') + '\n' };
+  return keyAndCertificate(keys, cert);
 }

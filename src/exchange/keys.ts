@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/index.js';
-import { loadSigningKey, type NodeCa, privateKeyToJwk } from '../pki/index.js';
+import { loadSigningKey, loadStoredKey, type NodeCa, privateKeyToJwk } from '../pki/index.js';
 import { createInternalTlsCertificate, type KeyAndCertificate } from './federation-admin.js';
 import type { GatewaySigner } from './signing.js';
 import type { OwnTsa } from './timestamps.js';
@@ -15,19 +15,12 @@ const KEY_NAME = 'client-interface-tls';
  */
 export async function loadInternalTls(db: Db, clock: Clock, files: { keyFile?: string; certFile?: string }, hosts: string[]): Promise<KeyAndCertificate> {
   if (files.keyFile && files.certFile) return { keyPem: readFileSync(files.keyFile, 'utf8'), certPem: readFileSync(files.certFile, 'utf8') };
-  let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirst();
-  if (!row) {
+  const stored = await loadStoredKey(db, clock, KEY_NAME, async () => {
     const made = await createInternalTlsCertificate(hosts, clock.now());
-    const jwk = createPrivateKey(made.keyPem).export({ format: 'jwk' });
-    await db
-      .insertInto('pki_keys')
-      .values({ name: KEY_NAME, private_jwk: JSON.stringify(jwk), certificate_pem: made.certPem, created_at: clock.now() })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
-  }
-  const keyPem = createPrivateKey({ key: row.private_jwk as never, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
-  return { keyPem, certPem: row.certificate_pem };
+    return { privateJwk: createPrivateKey(made.keyPem).export({ format: 'jwk' }), certificatePem: made.certPem };
+  });
+  const keyPem = createPrivateKey({ key: stored.privateJwk as never, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return { keyPem, certPem: stored.certificatePem };
 }
 
 /**

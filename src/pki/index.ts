@@ -13,5 +13,5 @@ export {
   privateKeyToJwk,
   publicKeyFromPrivateJwk,
 } from './certificates.js';
-export { loadNodeCa, loadSigningKey, type NodeCa, type SigningKey } from './node-ca.js';
+export { loadNodeCa, loadSigningKey, loadStoredKey, type NodeCa, type SigningKey } from './node-ca.js';
 export { readJwsHeader, verifyEs256, verifyJws, type JwsHeader, type JwsProblem } from './jws.js';

@@ -20,29 +20,14 @@ export interface NodeCa {
 
 const KEY_NAME = 'node-ca';
 
-/**
- * Loads the node's CA from the database, creating it on the first start. Two processes starting at once both try
- * to insert; the loser reads the winner's key, so a node never has two CAs.
- */
+/** Loads the node's CA from the database, creating it on the first start (one CA, whoever starts first). */
 export async function loadNodeCa(db: Db, clock: Clock, commonName: string): Promise<NodeCa> {
-  let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirst();
-  if (!row) {
-    const now = clock.now();
-    const { cert, keys } = await createSelfSignedCa(`CN=${commonName}, O=Ortak`, new Date(now.getTime() - 60_000), 20);
-    await db
-      .insertInto('pki_keys')
-      .values({
-        name: KEY_NAME,
-        private_jwk: JSON.stringify(await privateKeyToJwk(keys.privateKey)),
-        certificate_pem: cert.toString('pem'),
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    row = await db.selectFrom('pki_keys').selectAll().where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
-  }
-  const certificate = parseCertificate(row.certificate_pem);
-  const key = await privateKeyFromJwk(row.private_jwk as JWK);
+  const row = await loadStoredKey(db, clock, KEY_NAME, async () => {
+    const { cert, keys } = await createSelfSignedCa(`CN=${commonName}, O=Ortak`, new Date(clock.now().getTime() - 60_000), 20);
+    return { privateJwk: await privateKeyToJwk(keys.privateKey), certificatePem: cert.toString('pem') };
+  });
+  const certificate = parseCertificate(row.certificatePem);
+  const key = await privateKeyFromJwk(row.privateJwk);
   return {
     certificate,
     issue: (subject, publicKey, notBefore, years, extendedKeyUsage) => {
@@ -65,18 +50,31 @@ export interface SigningKey {
  * Created on first use; concurrent first uses settle on one key.
  */
 export async function loadSigningKey(db: Db, ca: NodeCa, clock: Clock, name: string, subject: string, extendedKeyUsage?: string[]): Promise<SigningKey> {
-  let row = await db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!row) {
-    const now = clock.now();
+  const row = await loadStoredKey(db, clock, name, async () => {
     const keys = await generateKeyPair();
-    const cert = await ca.issue(subject, keys.publicKey, new Date(now.getTime() - 60_000), 5, extendedKeyUsage);
+    const cert = await ca.issue(subject, keys.publicKey, new Date(clock.now().getTime() - 60_000), 5, extendedKeyUsage);
+    return { privateJwk: await privateKeyToJwk(keys.privateKey), certificatePem: cert.toString('pem') };
+  });
+  const certificate = parseCertificate(row.certificatePem);
+  return { certificate, privateKey: await privateKeyFromJwk(row.privateJwk), chain: [certificate, ca.certificate] };
+}
+
+/**
+ * A named key of the node and its certificate, kept in its database (`pki_keys`): made by `make` on first use. Two
+ * processes starting at once both try to insert; the loser reads the winner's key, so a name never has two keys.
+ */
+export async function loadStoredKey(db: Db, clock: Clock, name: string, make: () => Promise<{ privateJwk: JWK; certificatePem: string }>): Promise<{ privateJwk: JWK; certificatePem: string }> {
+  const read = () => db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirst();
+  let row = await read();
+  if (!row) {
+    const made = await make();
     await db
       .insertInto('pki_keys')
-      .values({ name, private_jwk: JSON.stringify(await privateKeyToJwk(keys.privateKey)), certificate_pem: cert.toString('pem'), created_at: now })
+      .values({ name, private_jwk: JSON.stringify(made.privateJwk), certificate_pem: made.certificatePem, created_at: clock.now() })
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
-    row = await db.selectFrom('pki_keys').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+    row = await read();
+    if (!row) throw new Error(`the key ${name} could not be stored`);
   }
-  const certificate = parseCertificate(row.certificate_pem);
-  return { certificate, privateKey: await privateKeyFromJwk(row.private_jwk as JWK), chain: [certificate, ca.certificate] };
+  return { privateJwk: row.private_jwk as JWK, certificatePem: row.certificate_pem };
 }

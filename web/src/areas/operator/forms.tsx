@@ -39,6 +39,39 @@ export function problemFields<F extends string>(error: unknown, byField: Record<
 export const firstInvalid = <F extends string>(order: readonly F[], errors: FieldErrors<F>): F | undefined => order.find((f) => errors.fields[f]);
 
 /**
+ * A form's sending: one request at a time (its button stays enabled, a second press waits: a disabled button would
+ * drop the keyboard focus), what it did on the status line, the API's problem at its fields and the focus on the
+ * first of them. `controls` holds the fields' elements, in `order`.
+ */
+export function useProblemForm<F extends string>(order: readonly F[], byField: Record<string, F>, byCode: Record<string, F>) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors<F>>(noErrors);
+  const [done, setDone] = useState('');
+  const controls = useRef<Partial<Record<F, HTMLElement | null>>>({});
+  /** Shows these errors at their fields and moves the focus to the first. */
+  const show = (found: FieldErrors<F>) => {
+    setErrors(found);
+    const first = firstInvalid(order, found);
+    if (first) controls.current[first]?.focus();
+  };
+  /** Runs `work`, which answers what was done; its failure is shown at the fields. */
+  const run = async (work: () => Promise<string>) => {
+    if (busy) return;
+    setBusy(true);
+    setDone('');
+    setErrors(noErrors());
+    try {
+      setDone(await work());
+    } catch (error) {
+      show(problemFields(error, byField, byCode));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, done, setDone, controls, show, run };
+}
+
+/**
  * A labelled field: its hint and its error are its description, the error an alert. `children` renders the control
  * with the props it needs (id, aria-*), so that an input, a textarea or a select fit alike.
  */

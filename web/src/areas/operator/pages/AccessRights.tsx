@@ -7,7 +7,7 @@ import { ErrorNotice, Loading } from '../../../components';
 import { useI18n, type T } from '../../../i18n';
 import { Link } from '../../../router';
 import { SUBJECT_FIELD, SUBJECT_TYPES, type AccessRight, type ExchangeClient, type ExchangeService, type LocalGroup, type SubjectType } from '../api';
-import { ConfirmDialog, DoneStatus, Field, firstInvalid, identifierInput, noErrors, problemFields, useConfirm, type FieldErrors } from '../forms';
+import { ConfirmDialog, DoneStatus, Field, identifierInput, useConfirm, useProblemForm } from '../forms';
 import { DataTable, OperatorError, type Column, type useReload } from '../shared';
 
 type Reloadable<R> = ReturnType<typeof useReload<R>>;
@@ -49,12 +49,9 @@ export function AccessRights({ services, rights, clients, groups }: { services: 
   const { t, fmt } = useI18n();
   const ids = useId();
   const [form, setForm] = useState({ service: '', subjectType: 'SUBSYSTEM' as SubjectType, subject: '', method: '*', path: '' });
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors<FormField>>(noErrors);
-  const [done, setDone] = useState('');
+  const { busy, errors, done, setDone, controls, run } = useProblemForm(ORDER, BY_FIELD, BY_CODE);
   const [filter, setFilter] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
-  const controls = useRef<Partial<Record<FormField, HTMLInputElement | HTMLSelectElement | null>>>({});
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const words = (r: AccessRight) => ({ subject: r.subject, service: r.serviceId, endpoint: endpointText(t, r.method, r.path) });
 
@@ -67,27 +64,15 @@ export function AccessRights({ services, rights, clients, groups }: { services: 
     () => heading.current?.focus(),
   );
 
-  // Buttons stay enabled while a request runs (a disabled button would drop the keyboard focus); a second press waits.
-  const grant = async (e: FormEvent) => {
+  const grant = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setDone('');
-    setErrors(noErrors());
-    try {
+    void run(async () => {
       const body = { service: form.service.trim(), [SUBJECT_FIELD[form.subjectType]]: form.subject.trim(), method: form.method, path: form.path.trim() || undefined };
       const right = await api<AccessRight>('/api/v1/exchange/access-rights', { method: 'POST', body });
-      setDone(t('operator.exchange.granted', words(right)));
       set({ subject: '', path: '' });
       rights.reload();
-    } catch (error) {
-      const found = problemFields(error, BY_FIELD, BY_CODE);
-      setErrors(found);
-      const first = firstInvalid(ORDER, found);
-      if (first) controls.current[first]?.focus();
-    } finally {
-      setBusy(false);
-    }
+      return t('operator.exchange.granted', words(right));
+    });
   };
 
   const provider = form.service.trim().split('/').slice(0, 4).join('/');

@@ -1,11 +1,11 @@
 // The forms of /operator/exchange/clients: register an information system's subsystem (or change its registration),
 // and pin a TLS certificate to one, each with the API's problems at their fields.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../../api';
 import { ErrorNotice } from '../../../components';
 import { useI18n } from '../../../i18n';
 import { CONNECTION_TYPES, type ClientCertificate, type ConnectionType, type ExchangeClient } from '../api';
-import { DoneStatus, Field, firstInvalid, identifierInput, noErrors, problemFields, splitList, type FieldErrors } from '../forms';
+import { DoneStatus, Field, identifierInput, splitList, useProblemForm } from '../forms';
 
 type RegisterField = 'client' | 'connectionType' | 'addresses' | 'rate';
 const REGISTER_ORDER: readonly RegisterField[] = ['client', 'connectionType', 'addresses', 'rate'];
@@ -28,36 +28,24 @@ export function RegisterForm({ initial, onSaved }: { initial: ExchangeClient | n
     addresses: initial?.allowedAddresses.join(' ') ?? '',
     rate: initial?.ratePerMinute === null || initial === null ? '' : String(initial.ratePerMinute),
   });
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors<RegisterField>>(noErrors);
-  const [done, setDone] = useState('');
-  const controls = useRef<Partial<Record<RegisterField, HTMLInputElement | null>>>({});
+  const { busy, errors, done, setDone, controls, show, run } = useProblemForm(REGISTER_ORDER, REGISTER_BY_FIELD, REGISTER_BY_CODE);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
 
   useEffect(() => {
     if (initial) controls.current.client?.focus();
   }, [initial]);
 
-  const focusFirst = (found: FieldErrors<RegisterField>) => {
-    const first = firstInvalid(REGISTER_ORDER, found);
-    if (first) controls.current[first]?.focus();
-  };
-
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
-    setDone('');
     const rate = form.rate.trim();
     // a whole number or nothing: said here in words, rather than as the schema's message
     if (rate && !(/^\d+$/.test(rate) && Number(rate) >= 1 && Number(rate) <= MAX_RATE)) {
-      const found = { fields: { rate: t('operator.clients.rateInvalid', { max: fmt.number(MAX_RATE) }) }, other: null };
-      setErrors(found);
-      focusFirst(found);
+      setDone('');
+      show({ fields: { rate: t('operator.clients.rateInvalid', { max: fmt.number(MAX_RATE) }) }, other: null });
       return;
     }
-    setBusy(true);
-    setErrors(noErrors());
-    try {
+    void run(async () => {
       const body = {
         client: form.client.trim(),
         connectionType: form.connectionType,
@@ -65,15 +53,9 @@ export function RegisterForm({ initial, onSaved }: { initial: ExchangeClient | n
         ratePerMinute: rate ? Number(rate) : null,
       };
       const saved = await api<ExchangeClient>('/api/v1/exchange/clients', { method: 'POST', body });
-      setDone(t('operator.clients.registered', { client: saved.clientId }));
       onSaved();
-    } catch (error) {
-      const found = problemFields(error, REGISTER_BY_FIELD, REGISTER_BY_CODE);
-      setErrors(found);
-      focusFirst(found);
-    } finally {
-      setBusy(false);
-    }
+      return t('operator.clients.registered', { client: saved.clientId });
+    });
   };
 
   return (
@@ -146,33 +128,19 @@ export function PinForm({ clients, onSaved }: { clients: ExchangeClient[]; onSav
   const ids = useId();
   const [client, setClient] = useState('');
   const [certificate, setCertificate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors<PinField>>(noErrors);
-  const [done, setDone] = useState('');
-  const controls = useRef<Partial<Record<PinField, HTMLSelectElement | HTMLTextAreaElement | null>>>({});
+  const { busy, errors, done, controls, run } = useProblemForm(PIN_ORDER, PIN_BY_FIELD, PIN_BY_CODE);
   // the first system that connects with a client certificate until one is chosen (the select shows it), and again
   // when the chosen one is removed
   const chosen = clients.some((c) => c.clientId === client) ? client : ((clients.find((c) => c.connectionType === 'HTTPS') ?? clients[0])?.clientId ?? '');
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setDone('');
-    setErrors(noErrors());
-    try {
+    void run(async () => {
       const pinned = await api<ClientCertificate>('/api/v1/exchange/clients/certificates', { method: 'POST', body: { client: chosen, certificate: certificate.trim() } });
-      setDone(t('operator.clients.pinned', { client: chosen, subject: pinned.subject }));
       setCertificate('');
       onSaved();
-    } catch (error) {
-      const found = problemFields(error, PIN_BY_FIELD, PIN_BY_CODE);
-      setErrors(found);
-      const first = firstInvalid(PIN_ORDER, found);
-      if (first) controls.current[first]?.focus();
-    } finally {
-      setBusy(false);
-    }
+      return t('operator.clients.pinned', { client: chosen, subject: pinned.subject });
+    });
   };
 
   return (

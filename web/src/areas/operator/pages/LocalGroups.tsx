@@ -7,7 +7,7 @@ import { ErrorNotice, Loading } from '../../../components';
 import { useLoad } from '../../../hooks';
 import { useI18n } from '../../../i18n';
 import type { ExchangeService, LocalGroup } from '../api';
-import { ConfirmDialog, DoneStatus, Field, firstInvalid, identifierInput, noErrors, problemFields, splitList, useConfirm, type FieldErrors } from '../forms';
+import { ConfirmDialog, DoneStatus, Field, identifierInput, splitList, useConfirm, useProblemForm } from '../forms';
 import { DataTable, OperatorError, OperatorFrame, useReload, type Column } from '../shared';
 
 export function LocalGroupsPage() {
@@ -139,10 +139,7 @@ function GroupForm({ initial, owners, onSaved }: { initial: LocalGroup | null; o
   const { t } = useI18n();
   const ids = useId();
   const [form, setForm] = useState({ owner: initial?.owner ?? '', code: initial?.code ?? '', description: initial?.description ?? '', members: initial?.members.join('\n') ?? '' });
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors<FormField>>(noErrors);
-  const [done, setDone] = useState('');
-  const controls = useRef<Partial<Record<FormField, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | null>>>({});
+  const { busy, errors, done, controls, run } = useProblemForm(ORDER, BY_FIELD, BY_CODE);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
   const owner = form.owner || owners[0] || '';
 
@@ -150,25 +147,14 @@ function GroupForm({ initial, owners, onSaved }: { initial: LocalGroup | null; o
     if (initial) controls.current.owner?.focus();
   }, [initial]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setDone('');
-    setErrors(noErrors());
-    try {
+    void run(async () => {
       const body = { owner, code: form.code.trim(), description: form.description.trim(), members: splitList(form.members) };
       const saved = await api<LocalGroup>('/api/v1/exchange/local-groups', { method: 'PUT', body });
-      setDone(t('operator.groups.saved', { group: saved.code, owner: saved.owner }));
       onSaved();
-    } catch (error) {
-      const found = problemFields(error, BY_FIELD, BY_CODE);
-      setErrors(found);
-      const first = firstInvalid(ORDER, found);
-      if (first) controls.current[first]?.focus();
-    } finally {
-      setBusy(false);
-    }
+      return t('operator.groups.saved', { group: saved.code, owner: saved.owner });
+    });
   };
 
   return (
