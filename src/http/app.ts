@@ -13,6 +13,8 @@ import { repoRoot } from '../platform/paths.js';
 import type { Node } from '../node.js';
 import { registerAuth } from './auth.js';
 import { frameworkErrorHandler, registerProblemHandlers } from './problems.js';
+import { registerInputGuard } from './input-guard.js';
+import { maskIdentifiers } from './log-masking.js';
 import { ProblemSchema } from './schemas.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
@@ -37,12 +39,12 @@ declare module 'fastify' {
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
- * Log lines never carry secrets or national identifiers: tokens and cookies are redacted by path, and long digit
- * runs (IIN, PINFL, T.C. Kimlik No…) in URLs are masked.
+ * Log lines never carry secrets or national identifiers: tokens and cookies are redacted by path, and identifiers in
+ * URLs are masked (log-masking.ts).
  */
 const logSerializers = {
   req(request: { method: string; url: string; id: string }) {
-    return { id: request.id, method: request.method, url: request.url.replace(/\d{7,}/g, (d) => `${d.slice(0, 2)}…${'*'.repeat(3)}`) };
+    return { id: request.id, method: request.method, url: maskIdentifiers(request.url) };
   },
 };
 
@@ -86,6 +88,7 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
 
   app.addSchema(ProblemSchema);
   registerProblemHandlers(app, node.config.bodyLimitBytes);
+  registerInputGuard(app);
   await app.register(cookie);
   // Security headers on every answer (helmet): nosniff, no framing, same-origin referrer and resource policies, HSTS
   // when the node is served over https. The content security policy is the portal's own, on its HTML

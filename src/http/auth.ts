@@ -13,11 +13,12 @@ declare module 'fastify' {
   }
 }
 
-/** The session token from `Authorization: Bearer …` (API clients) or the HttpOnly cookie (the portal). */
-function tokenOf(request: FastifyRequest): string | null {
+/** The session token from `Authorization: Bearer …` (API clients) or the HttpOnly cookie (the portal), and which. */
+function tokenOf(request: FastifyRequest): { token: string; fromCookie: boolean } | null {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  return request.cookies?.[SESSION_COOKIE] ?? null;
+  if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), fromCookie: false };
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  return cookie ? { token: cookie, fromCookie: true } : null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,11 +45,12 @@ export function registerAuth(app: FastifyInstance, node: Node): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('preHandler', async (request) => {
-    const token = tokenOf(request);
-    if (!token) return;
-    if (!request.headers.authorization && !SAFE_METHODS.has(request.method) && crossSite(request)) throw forbidden();
-    request.sessionToken = token;
-    request.actor = (await resolveSession(node.database.db, token, node.clock.now())) ?? null;
+    const session = tokenOf(request);
+    if (!session) return;
+    // (whatever else the request carries: a cookie session is a browser's, and a cross-site write with it is refused)
+    if (session.fromCookie && !SAFE_METHODS.has(request.method) && crossSite(request)) throw forbidden();
+    request.sessionToken = session.token;
+    request.actor = (await resolveSession(node.database.db, session.token, node.clock.now())) ?? null;
   });
 }
 

@@ -31,6 +31,9 @@ export function problems(...statuses: number[]): Record<number, typeof problemRe
   return Object.fromEntries(statuses.map((s) => [s, problemRef]));
 }
 
+/** A path's record id: a UUID, refused by its format before any lookup (a malformed one is the caller's 400). */
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'the record\'s id (a UUID)' }) });
+
 export const Localized = Type.Record(Type.String(), Type.String());
 
 export const LangQuery = Type.Optional(

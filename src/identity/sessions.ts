@@ -10,11 +10,11 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** Opens a session; the token goes to the client (cookie or bearer), only its hash is stored. */
-export async function openSession(db: Db, accountId: string, now: Date, hours: number): Promise<NewSession> {
+/** Opens a session; the token goes to the client (cookie or bearer), only its hash is stored (with the certificate that opened it). */
+export async function openSession(db: Db, accountId: string, now: Date, hours: number, certificateSerial?: string): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + hours * 3600_000);
-  await db.insertInto('sessions').values({ token_hash: hash(token), account_id: accountId, created_at: now, expires_at: expiresAt }).execute();
+  await db.insertInto('sessions').values({ token_hash: hash(token), account_id: accountId, created_at: now, expires_at: expiresAt, certificate_serial: certificateSerial ?? null }).execute();
   return { token, expiresAt };
 }
 

@@ -87,10 +87,10 @@ export async function demoSignIn(db: Db, identifier: string, now: Date, sessionH
 }
 
 /** Opens a session on the person's account (the role asked for, else their citizen account) and audits it. */
-async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: Record<string, unknown>): Promise<SignInResult> {
+async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: { method: 'signature' | 'demo'; certificate?: string }): Promise<SignInResult> {
   const accountId = await pickAccount(tx, personId, role);
   if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
-  const session = await openSession(tx, accountId, now, sessionHours);
+  const session = await openSession(tx, accountId, now, sessionHours, details.certificate);
   const account = await tx.selectFrom('accounts').select('role').where('id', '=', accountId).executeTakeFirstOrThrow();
   await appendAudit(tx, { at: now, actorAccountId: accountId, action: 'signin', subjectType: 'account', subjectId: accountId, personId, details });
   return { ...session, accountId, role: account.role };

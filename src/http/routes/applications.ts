@@ -7,7 +7,7 @@ import { documentsOfApplication } from '../../documents/index.js';
 import { pickText } from '../../i18n/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
+import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
 
 const Summary = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -69,7 +69,6 @@ const Detail = Type.Object({
   ),
 });
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };

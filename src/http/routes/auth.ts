@@ -80,7 +80,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
     async (request, reply) => {
       requireActor(request);
       await closeSession(db, request.sessionToken!, node.clock.now());
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookies });
       return reply.code(204).send();
     },
   );

@@ -6,7 +6,7 @@ import { pickText, translate, type Language } from '../../i18n/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
+import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
 
 const VerificationSchema = Type.Object({
   documentId: Type.String(),
@@ -129,7 +129,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
 
   app.get(
     '/api/v1/documents/:id/pdf',
-    { schema: { tags: ['documents'], summary: 'Download the document as issued (PDF)', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { ...problems(401, 404) } } },
+    { schema: { tags: ['documents'], summary: 'Download the document as issued (PDF)', params: IdParams, response: { ...problems(401, 404) } } },
     async (request, reply) => {
       const { bytes, fileName } = await documentPdf(deps.db, requireActor(request), (request.params as { id: string }).id, node.clock.now());
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(Buffer.from(bytes));
@@ -143,7 +143,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
         tags: ['documents'],
         summary: 'Officer of the issuing agency: revoke a document, with the reason',
         headers: IdempotencyHeaders,
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ id: Type.String(), revokedAt: Type.String(), reason: Type.String() }), ...problems(400, 401, 403, 404, 409) },
       },

@@ -4,7 +4,7 @@ import { applyPaymentEvent, demoCheckout, ledger, listMyInvoices, type PaymentEv
 import { badRequest } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { idempotencyKey, IdempotencyHeaders, problems } from '../schemas.js';
+import { IdParams, idempotencyKey, IdempotencyHeaders, problems } from '../schemas.js';
 
 const Invoice = Type.Object({
   id: Type.String(),
@@ -32,7 +32,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
         tags: ['payments'],
         summary: 'Start paying an invoice with a payment provider; answers where to enter the card',
         headers: IdempotencyHeaders,
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
         body: Type.Object({ provider: Type.Optional(Type.String({ maxLength: 40, default: 'demo' })) }, { additionalProperties: false }),
         response: { 201: Type.Object({ attemptId: Type.String(), provider: Type.String(), checkoutUrl: Type.String() }), ...problems(400, 401, 403, 404, 409) },
       },
@@ -56,7 +56,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
         schema: {
           tags: ['payments'],
           summary: 'Demo provider: pay by card (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined)',
-          params: Type.Object({ attemptId: Type.String({ maxLength: 64 }) }),
+          params: Type.Object({ attemptId: Type.String({ format: 'uuid' }) }),
           body: Type.Object({ cardNumber: Type.String({ minLength: 1, maxLength: 30 }) }, { additionalProperties: false }),
           response: { 202: Type.Object({ status: Type.Literal('processing') }), ...problems(400, 404) },
         },

@@ -5,7 +5,7 @@ import { acceptBySms, acceptOfferOnce, listOffers } from '../../proactive/index.
 import { unauthenticated } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { idempotencyKey, IdempotencyHeaders, problems } from '../schemas.js';
+import { IdParams, idempotencyKey, IdempotencyHeaders, problems } from '../schemas.js';
 
 const Made = Type.Object({
   offerId: Type.String(),
@@ -48,7 +48,7 @@ export function proactiveRoutes(app: FastifyInstance, node: Node): void {
         tags: ['proactive'],
         summary: 'Consent to an offer: the applications are made for me',
         headers: IdempotencyHeaders,
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
         body: Type.Object({ childGivenName: Type.String({ minLength: 1, maxLength: 100 }), iban: Type.String({ minLength: 15, maxLength: 40 }) }, { additionalProperties: false }),
         response: { 201: Made, ...problems(400, 401, 403, 404, 409, 422) },
       },

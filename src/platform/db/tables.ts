@@ -85,6 +85,8 @@ export interface SessionsTable {
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  /** the certificate whose signature opened it (none for demo sign-in): its revocation ends the session */
+  certificate_serial: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApplicationsTable {
