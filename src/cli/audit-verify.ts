@@ -1,10 +1,10 @@
 // npm run audit:verify: seals what is not yet linked, checks the audit log's hash chain and names the first broken row.
 import { sealAudit, verifyAuditChain } from '../audit/index.js';
 import { loadConfig } from '../platform/config.js';
-import { openDatabase } from '../platform/db/index.js';
+import { openDatabaseOrExit } from './database.js';
 
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabaseOrExit(config);
 let exitCode = 0;
 try {
   // what the node wrote and had not yet linked (e.g. when it stopped abruptly) is sealed first, as the node would

@@ -21,7 +21,7 @@ import {
 } from '../exchange/index.js';
 import { loadConfig } from '../platform/config.js';
 import { systemClock } from '../platform/clock.js';
-import { openDatabase } from '../platform/db/index.js';
+import { openDatabaseOrExit } from './database.js';
 import { DomainError } from '../platform/errors.js';
 import { migrate } from '../platform/db/migrate.js';
 import { paths } from '../platform/paths.js';
@@ -46,7 +46,7 @@ if (command === 'verify-archive') {
 }
 
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabaseOrExit(config);
 const now = new Date();
 
 /** The services this node hosts itself, as the node lists them. */

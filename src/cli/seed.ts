@@ -12,7 +12,10 @@ if (!Number.isInteger(persons) || persons < 0) {
 }
 
 const config = loadConfig();
-const node = await startNode({ ...config, demoMode: true }, { log: (m) => console.log(m) });
+const node = await startNode({ ...config, demoMode: true }, { log: (m) => console.log(m) }).catch((error: Error) => {
+  console.error(`ortak: ${error.message}`);
+  process.exit(1);
+});
 try {
   if (persons > 0) {
     console.log(`adding ${persons.toLocaleString('en')} persons to ${node.database.kind}…`);

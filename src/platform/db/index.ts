@@ -4,6 +4,8 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { type ChangeListener, listenPglite, listenPostgres, type Unlisten } from './listen.js';
 import { PgliteDialect } from './pglite-dialect.js';
+import { lockDataFolder } from './data-lock.js';
+export { DataFolderInUse } from './data-lock.js';
 import type { Tables } from './tables.js';
 
 export type { Tables } from './tables.js';
@@ -118,21 +120,31 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir, {
-    parsers: {
-      [DATE_OID]: (v: string) => v,
-      [INT8_OID]: (v: string) => Number(v),
-      [NUMERIC_OID]: (v: string) => Number(v),
-    },
-  });
-  await pglite.waitReady;
-  const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
-  return databaseOver('pglite', db, (channel, listener) => listenPglite(pglite, channel, listener));
+  let release = () => {};
+  if (!dataDir.includes('://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = await lockDataFolder(dataDir);
+  }
+  try {
+    const pglite = new PGlite(dataDir, {
+      parsers: {
+        [DATE_OID]: (v: string) => v,
+        [INT8_OID]: (v: string) => Number(v),
+        [NUMERIC_OID]: (v: string) => Number(v),
+      },
+    });
+    await pglite.waitReady;
+    const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
+    // (the folder's lock is let go only once the database has written everything back and closed)
+    return databaseOver('pglite', db, (channel, listener) => listenPglite(pglite, channel, listener), release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /** The Database interface over a Kysely instance; its listeners stop when it closes. */
-function databaseOver(kind: Database['kind'], db: Db, openListener: (channel: string, listener: ChangeListener) => Promise<Unlisten>): Database {
+function databaseOver(kind: Database['kind'], db: Db, openListener: (channel: string, listener: ChangeListener) => Promise<Unlisten>, afterClose = () => {}): Database {
   const listening = new Set<Unlisten>();
   return {
     kind,
@@ -149,6 +161,7 @@ function databaseOver(kind: Database['kind'], db: Db, openListener: (channel: st
     close: async () => {
       await Promise.all([...listening].map((unlisten) => unlisten()));
       await db.destroy();
+      afterClose();
     },
   };
 }
