@@ -1,4 +1,6 @@
-export { applyPaymentEvent, cancelOpenInvoice, invoiceWrites, demoCheckout, ledger, listMyInvoices, refundApplicationFee, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
+export { cancelOpenInvoice, invoiceWrites, demoCheckout, ledger, listMyInvoices, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
+export { applyPaymentEvent } from './webhook.js';
+export { refundApplicationFee } from './refunds.js';
 export { DEMO_PROVIDER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WEBHOOK_PATH, type PaymentEvent } from './demo-provider.js';
 export { formatMoney } from './money.js';
 export { REFUND_QUEUE, WEBHOOK_QUEUE } from './queues.js';

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { applyAction, lockApplication } from '../applications/lifecycle.js';
 import { appendAudit } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
-import { notificationWrites, notify } from '../notifications/index.js';
+import { notificationWrites } from '../notifications/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, type Write, transaction } from '../platform/db/index.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { enqueue } from '../platform/jobs.js';
-import { calendarOf, scheduleDeadlineTimers } from '../workflow/engine.js';
-import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { WorkingCalendar } from '../workflow/calendar.js';
 import { chargeCard, DEMO_PROVIDER, type PaymentEvent, providerReference, SIGNATURE_HEADER, signWebhook, WEBHOOK_PATH } from './demo-provider.js';
 import { formatMoney } from './money.js';
@@ -68,11 +65,16 @@ export async function startPayment(deps: PaymentsDeps, actor: Actor, invoiceId: 
   if (provider !== DEMO_PROVIDER || !deps.webhookSecret) throw badRequest('errors.unknown_provider', { provider });
   const now = deps.clock.now();
   return once(deps.db, actor.accountId, key, requestHash(`POST /api/v1/invoices/${invoiceId}/pay`, { provider }), now, async (tx) => {
-    const invoice = /^[0-9a-f-]{36}$/i.test(invoiceId) ? await tx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst() : undefined;
+    const invoice = /^[0-9a-f-]{36}$/i.test(invoiceId) ? await tx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst() : undefined;
     if (!invoice || invoice.payer_person_id !== actor.personId) throw notFound('errors.invoice_not_found');
     if (invoice.status !== 'open') throw conflict('errors.invoice_not_open', { status: invoice.status });
     const attemptId = randomUUID();
+    // One payable attempt at a time: the one before is cancelled; should its payment still arrive, it is refunded.
+    const cancelled = await cancelPendingAttempts(tx, invoiceId, now);
     await tx.insertInto('payment_attempts').values({ id: attemptId, invoice_id: invoiceId, provider, status: 'pending', created_at: now }).execute();
+    if (cancelled.length) {
+      await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'payment.attempt_cancelled', subjectType: 'invoice', subjectId: invoiceId, personId: actor.personId, details: { attempts: cancelled, replacedBy: attemptId } });
+    }
     return { status: 201, body: { attemptId, provider, checkoutUrl: `${deps.publicUrl}/api/v1/payments/demo/checkout/${attemptId}` } };
   });
 }
@@ -91,7 +93,7 @@ export async function demoCheckout(deps: PaymentsDeps, attemptId: string, cardNu
           .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
           .select(['p.id', 'p.status', 'p.invoice_id', 'i.amount', 'i.currency'])
           .where('p.id', '=', attemptId)
-          .forUpdate()
+          .forUpdate('p') // the attempt only: starting another locks the invoice, then the attempts
           .executeTakeFirst()
       : undefined;
     if (!attempt || attempt.status !== 'pending') throw notFound('errors.payment_attempt_not_found');
@@ -117,56 +119,6 @@ export async function sendDemoWebhook(deps: PaymentsDeps, send: WebhookSender, e
   if (status < 200 || status >= 300) throw new Error(`the node answered the webhook with ${status}`);
 }
 
-/**
- * A verified event from the provider, applied once (the provider's reference is unique in the ledger): a payment
- * marks the invoice paid and starts the application's legal term and workflow; a failure is recorded and told.
- */
-export async function applyPaymentEvent(deps: PaymentsDeps, event: PaymentEvent): Promise<void> {
-  const now = deps.clock.now();
-  await transaction(deps.db, async (tx) => {
-    const invoice = await tx.selectFrom('invoices').selectAll().where('id', '=', event.invoiceId).forUpdate().executeTakeFirst();
-    if (!invoice) throw notFound('errors.invoice_not_found');
-    const attempt = await tx.selectFrom('payment_attempts').select(['status']).where('id', '=', event.attemptId).where('invoice_id', '=', invoice.id).executeTakeFirst();
-    if (!attempt) throw notFound('errors.payment_attempt_not_found');
-    if (attempt.status !== 'pending') return; // a repeated delivery of an event already applied
-    const app = (await lockApplication(tx, invoice.application_id))!;
-    const def = deps.catalog.get(app.serviceCode)!;
-    const amount = formatMoney(Number(invoice.amount), invoice.currency);
-
-    if (event.type === 'payment.failed') {
-      await tx.updateTable('payment_attempts').set({ status: 'failed', failure_reason: event.reason ?? null, provider_ref: event.providerRef, completed_at: now }).where('id', '=', event.attemptId).execute();
-      await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_failed', applicationId: app.id, params: { number: app.number, amount, reason: event.reason ?? '' } }, now);
-      return;
-    }
-    if (event.amount !== Number(invoice.amount) || event.currency !== invoice.currency) throw badRequest('errors.webhook_signature');
-    await tx.updateTable('payment_attempts').set({ status: 'succeeded', provider_ref: event.providerRef, completed_at: now }).where('id', '=', event.attemptId).execute();
-    await tx.insertInto('ledger_entries').values({ invoice_id: invoice.id, kind: 'payment', amount: Number(invoice.amount), currency: invoice.currency, provider: DEMO_PROVIDER, provider_ref: event.providerRef, at: now }).execute();
-    if (invoice.status !== 'open') return; // paid twice (two attempts): the ledger has it; a refund is for an operator to decide
-    await tx.updateTable('invoices').set({ status: 'paid', paid_at: now }).where('id', '=', invoice.id).execute();
-    if (app.status !== 'awaiting_payment') return;
-    // The legal term runs from payment.
-    const deadline = calendarOf(deps, app.state).deadline(now, def.deadline.days, def.deadline.type);
-    await applyAction(tx, app.id, now, { status: 'submitted', deadline }, { type: 'payment', actor: null, payload: { invoice: invoice.id, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });
-    await enqueue(tx, EVIDENCE_QUEUE, { applicationId: app.id }, now, { uniqueKey: `evidence:${app.id}` });
-    await scheduleDeadlineTimers(tx, deps, { id: app.id, state: app.state, deadline }, now);
-    await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_received', applicationId: app.id, params: { number: app.number, amount, deadline } }, now);
-    await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.received', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: Number(invoice.amount), currency: invoice.currency, providerRef: event.providerRef } });
-  });
-}
-
-/** Refunds an application's paid fee (the job after a rejection whose service refunds its fee). */
-export async function refundApplicationFee(tx: Tx, applicationId: string, now: Date): Promise<void> {
-  const invoice = await tx.selectFrom('invoices').selectAll().where('application_id', '=', applicationId).forUpdate().executeTakeFirst();
-  if (!invoice || invoice.status !== 'paid') return;
-  // The demo provider refunds at once; a real provider's refund call goes here, its reference into the ledger.
-  const ref = providerReference('rf');
-  await tx.insertInto('ledger_entries').values({ invoice_id: invoice.id, kind: 'refund', amount: -Number(invoice.amount), currency: invoice.currency, provider: DEMO_PROVIDER, provider_ref: ref, at: now }).execute();
-  await tx.updateTable('invoices').set({ status: 'refunded', refunded_at: now }).where('id', '=', invoice.id).execute();
-  const app = (await lockApplication(tx, invoice.application_id))!;
-  await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_refunded', applicationId: app.id, params: { number: app.number, amount: formatMoney(Number(invoice.amount), invoice.currency) } }, now);
-  await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.refund', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: Number(invoice.amount), providerRef: ref } });
-}
-
 export interface LedgerEntry {
   id: number;
   invoiceId: string;
@@ -183,7 +135,14 @@ export async function ledger(db: Db, limit: number, afterId = 0): Promise<Ledger
   return rows.map((r) => ({ id: Number(r.id), invoiceId: r.invoice_id, kind: r.kind, amount: Number(r.amount), currency: r.currency, providerRef: r.provider_ref, at: r.at.toISOString() }));
 }
 
-/** A withdrawn application's unpaid invoice is cancelled: nothing is owed any more. */
-export async function cancelOpenInvoice(tx: Tx, applicationId: string): Promise<void> {
-  await tx.updateTable('invoices').set({ status: 'cancelled' }).where('application_id', '=', applicationId).where('status', '=', 'open').execute();
+/** A withdrawn application's unpaid invoice is cancelled, with its pending attempt: nothing is owed any more. */
+export async function cancelOpenInvoice(tx: Tx, applicationId: string, now: Date): Promise<void> {
+  const invoice = await tx.updateTable('invoices').set({ status: 'cancelled' }).where('application_id', '=', applicationId).where('status', '=', 'open').returning('id').executeTakeFirst();
+  if (invoice) await cancelPendingAttempts(tx, invoice.id, now);
+}
+
+/** Cancels an invoice's pending attempt: the card page refuses it, and a payment that still comes is refunded. */
+async function cancelPendingAttempts(tx: Tx, invoiceId: string, now: Date): Promise<string[]> {
+  const rows = await tx.updateTable('payment_attempts').set({ status: 'cancelled', completed_at: now }).where('invoice_id', '=', invoiceId).where('status', '=', 'pending').returning('id').execute();
+  return rows.map((r) => r.id);
 }

@@ -161,7 +161,7 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
     }
     case 'withdraw': {
       if (!WITHDRAWABLE.includes(app.status)) throw conflict('errors.cannot_withdraw', { status: app.status });
-      if (app.status === 'awaiting_payment') await cancelOpenInvoice(tx, app.id);
+      if (app.status === 'awaiting_payment') await cancelOpenInvoice(tx, app.id, now);
       await applyAction(tx, app.id, now, { status: 'withdrawn', closed_at: now, assigned_to: null }, { type: 'withdraw', actor: who, idempotencyKey: key, payload: input.reason ? { reason: input.reason } : {} });
       await cancelDeadlineTimers(tx, app.id, now);
       await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_withdrawn', applicationId: app.id, params: { number: app.number, service: def.title } }, now);

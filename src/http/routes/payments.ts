@@ -73,7 +73,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
           schema: {
             tags: ['payments'],
             summary: "The demo provider's signed webhook (Ortak-Signature: t=…,v1=HMAC-SHA256 of \"t.body\")",
-            response: { 200: Type.Object({ received: Type.Boolean() }), ...problems(400, 404) },
+            response: { 200: Type.Object({ received: Type.Boolean() }), ...problems(400, 404, 422) },
           },
         },
         async (request) => {
@@ -86,9 +86,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
           } catch {
             throw badRequest('errors.malformed_json');
           }
-          if (!['payment.succeeded', 'payment.failed'].includes(event?.type) || typeof event.invoiceId !== 'string' || typeof event.attemptId !== 'string') {
-            throw badRequest('errors.request_invalid');
-          }
+          if (!wellFormed(event)) throw badRequest('errors.request_invalid');
           await applyPaymentEvent(deps, event);
           return { received: true };
         },
@@ -116,5 +114,20 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
       const q = request.query as { limit?: number; after?: number };
       return { items: await ledger(deps.db, q.limit ?? 100, q.after ?? 0) };
     },
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A signed event still has to be one the node can apply: a malformed one is refused, not a 500 from the database. */
+function wellFormed(event: PaymentEvent | null): boolean {
+  return (
+    typeof event === 'object' && event !== null &&
+    ['payment.succeeded', 'payment.failed'].includes(event.type) &&
+    typeof event.invoiceId === 'string' && UUID.test(event.invoiceId) &&
+    typeof event.attemptId === 'string' && UUID.test(event.attemptId) &&
+    Number.isSafeInteger(event.amount) && typeof event.currency === 'string' &&
+    typeof event.providerRef === 'string' && event.providerRef.length > 0 && event.providerRef.length <= 200 &&
+    (event.reason === undefined || typeof event.reason === 'string')
   );
 }

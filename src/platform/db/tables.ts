@@ -215,7 +215,7 @@ export interface PaymentAttemptsTable {
   id: string;
   invoice_id: string;
   provider: string;
-  status: 'pending' | 'succeeded' | 'failed';
+  status: 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
   provider_ref: string | null;
   failure_reason: string | null;
   created_at: Date;
