@@ -4,7 +4,7 @@ import { loadConfig, type Config } from './platform/config.js';
 // The supervising process of ORTAK_PROCESSES=N loads only what it needs to fork and watch (some 45 MB resident):
 // the node's modules (catalog, HTTP, database, keys) are imported by the processes that serve, and by the one
 // short-lived process that prepares the database.
-const config = loadConfig();
+const config = configOrExit();
 if (config.processes > 1 && cluster.isPrimary) await supervise(config);
 else if (cluster.isWorker && process.env.ORTAK_PREPARE_ONLY === '1') await prepare(config);
 else await serve(config);
@@ -102,6 +102,7 @@ async function serve(config: Config): Promise<void> {
     console.error(`Ortak could not start: the exchange's client interface cannot listen on ${clients.host}:${clients.port}: ${error.message}`);
     process.exit(1);
   });
+  if (config.demoMode) console.warn(demoWarning(config));
   node.jobs.start();
   node.auditSealer.start();
   node.timestamper.start();
@@ -124,4 +125,30 @@ async function serve(config: Config): Promise<void> {
     { database: node.database.kind, services: node.catalog.services.length, demo: config.demoMode, process: cluster.isWorker ? cluster.worker?.id : undefined, exchangeClients: `${clients.host}:${clientInterface.port}` },
     `Ortak node ready on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)`,
   );
+}
+
+/** Said at every start in demo mode, where an operator cannot miss it. */
+function demoWarning(config: Config): string {
+  const exposed = !['127.0.0.1', '::1', 'localhost'].includes(config.host);
+  return [
+    '',
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '!! DEMO MODE. Anyone who reaches this node signs in as any persona, the operator included, without a key; the',
+    "!! personas' private keys are handed out; fees are paid with test cards. It holds no real person's data.",
+    exposed
+      ? `!! It listens on ${config.host}: open to the network, as ORTAK_DEMO=true asked.`
+      : `!! It listens on ${config.host} only. A real node: ORTAK_DEMO=false with ORTAK_PUBLIC_URL (README: "Demo mode, and a real node").`,
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '',
+  ].join('\n');
+}
+
+/** The configuration, or the process stops naming the setting that is wrong or missing. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error(`Ortak could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }

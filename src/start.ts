@@ -1,7 +1,7 @@
 import { AuditSealer } from './audit/index.js';
 import { LANGUAGE_OF_STATE, loadCatalog, syncAgencies } from './catalog/index.js';
 import { readFileSync } from 'node:fs';
-import { seedDemo } from './demo/seed.js';
+import { holdsDemoData, seedDemo } from './demo/seed.js';
 import {
   ClientRateLimiter, directoryOf, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, loadOwnTsa,
   MessageLogTimestamper, ownTsaStamper, remoteProviders, urlStamper,
@@ -63,6 +63,9 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     if (config.demoMode) {
       const seeded = await seedDemo(database.db, ca, catalog, clock, { calendars, history: config.demoHistory });
       if (seeded.created) log(`demo data seeded: ${seeded.personas} personas`);
+    } else if (await holdsDemoData(database.db)) {
+      // The personas' private keys were handed to anyone who asked: with them, anyone signs in by signature too.
+      throw new Error('this database holds demo data (personas whose private keys were public): a node outside demo mode starts on a database of its own (ORTAK_DATA_DIR or DATABASE_URL)');
     }
     const jobs = new JobRunner(database.db, clock, {
       // Sixteen of a batch of forty at once on PostgreSQL (one after another on the embedded database's single

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../src/platform/config.js';
+import { startNode } from '../src/start.js';
 import { createTestNode, signWith, type TestNode } from './support/node.js';
 
 let t: TestNode;
@@ -131,14 +134,24 @@ describe('demo mode', () => {
 });
 
 describe('outside demo mode', () => {
-  it('has neither demo route', async () => {
-    const prod = await createTestNode({ env: { ORTAK_DEMO: 'false' } });
+  it('has no demo route, no persona and no demo card provider', async () => {
+    const prod = await createTestNode({ env: { ORTAK_DEMO: 'false', ORTAK_PUBLIC_URL: 'https://ortak.example.kz' } });
     try {
       expect((await prod.app.inject('/api/v1/auth/demo-personas')).statusCode).toBe(404);
       expect((await prod.app.inject({ method: 'POST', url: '/api/v1/auth/demo-login', payload: { identifier: '870412300416' } })).statusCode).toBe(404);
       expect(prod.personas).toEqual([]);
+      expect(prod.node.config.paymentWebhookSecret).toBeUndefined();
+      // the card page and its webhook are not there: a test card pays nothing, a forged webhook finds no door
+      const checkout = await prod.app.inject({ method: 'POST', url: `/api/v1/payments/demo/checkout/${randomUUID()}`, payload: { cardNumber: '4242424242424242' } });
+      expect(checkout.statusCode).toBe(404);
+      const webhook = await prod.app.inject({ method: 'POST', url: '/api/v1/payments/webhooks/demo', headers: { 'content-type': 'application/json' }, payload: '{}' });
+      expect(webhook.statusCode).toBe(404);
     } finally {
       await prod.close();
     }
+  });
+
+  it('does not start on a database seeded for the demo, whose personas\' keys were public', async () => {
+    await expect(startNode(loadConfig({ ORTAK_DEMO: 'false', ORTAK_PUBLIC_URL: 'https://ortak.example.kz', LOG_LEVEL: 'silent' }), { database: t.node.database })).rejects.toThrow(/holds demo data/);
   });
 });

@@ -190,6 +190,11 @@ export async function seedDemo(
   return { created: true, personas: personas.length };
 }
 
+/** Whether the database was seeded for the demo (its personas' key files are there). */
+export async function holdsDemoData(db: Db): Promise<boolean> {
+  return (await db.selectFrom('demo_key_files').select('person_id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export interface DemoPersona {
   identifier: string;
   qualifiedIdentifier: string;

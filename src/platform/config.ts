@@ -121,19 +121,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const s of states) {
     if (!(STATE_CODES as readonly string[]).includes(s)) throw new Error(`ORTAK_STATES: unknown state ${s}`);
   }
-  const host = env.HOST ?? '0.0.0.0';
+  const demoMode = flag(env.ORTAK_DEMO, true);
+  const host = hostOf(env, demoMode);
+  if (!demoMode) refuseDemoSettings(env);
   return {
     port,
     host,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
     databasePool: positiveInteger(env, 'ORTAK_DB_POOL', 10),
-    demoMode: flag(env.ORTAK_DEMO, true),
+    demoMode,
     processes: Math.max(1, Math.floor(Number(env.ORTAK_PROCESSES ?? 1)) || 1),
     demoHistory: Number(env.ORTAK_DEMO_HISTORY ?? 360),
     states,
     defaultLanguage: env.ORTAK_DEFAULT_LANGUAGE ?? 'en',
-    publicUrl: (env.ORTAK_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    // (what the node's documents and messages link to: outside demo mode the operator's, never a guess)
+    publicUrl: (env.ORTAK_PUBLIC_URL || (demoMode ? `http://localhost:${port}` : requiredOutsideDemo(env, 'ORTAK_PUBLIC_URL', 'the address citizens reach the node at, e.g. https://ortak.gov.kz; documents carry it in their QR codes'))).replace(/\/$/, ''),
     bodyLimitBytes: Number(env.ORTAK_BODY_LIMIT ?? 1024 * 1024),
     sessionHours: Number(env.ORTAK_SESSION_HOURS ?? 8),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -174,8 +177,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           refreshSeconds: Number(env.ORTAK_FEDERATION_REFRESH_SECONDS ?? 30),
         }
       : undefined,
-    paymentWebhookSecret: env.ORTAK_PAYMENT_WEBHOOK_SECRET || (flag(env.ORTAK_DEMO, true) ? 'demo-webhook-secret' : undefined),
+    // the demo card provider's: it exists in demo mode only
+    paymentWebhookSecret: demoMode ? env.ORTAK_PAYMENT_WEBHOOK_SECRET || 'demo-webhook-secret' : undefined,
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Demo mode lets anyone who reaches the node sign in as anyone, the operator included, and hands out the personas'
+ * private keys: by default it listens on loopback only. Another address needs demo mode asked for by name.
+ */
+function hostOf(env: NodeJS.ProcessEnv, demoMode: boolean): string {
+  const host = env.HOST || (demoMode ? '127.0.0.1' : '0.0.0.0');
+  const demoAskedFor = env.ORTAK_DEMO !== undefined && env.ORTAK_DEMO !== '';
+  if (demoMode && !demoAskedFor && !LOOPBACK.has(host)) {
+    throw new Error(
+      `HOST=${host} would open demo mode (sign-in as anyone, the personas' private keys for the asking) to the network. ` +
+        'Set ORTAK_DEMO=false for a real node, or ORTAK_DEMO=true to show the demo on that address on purpose.',
+    );
+  }
+  return host;
+}
+
+function requiredOutsideDemo(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set outside demo mode (ORTAK_DEMO=false): ${what}`);
+  return value;
+}
+
+// Settings that only mean something to the demo: outside it they would suggest a payment path that does not exist.
+function refuseDemoSettings(env: NodeJS.ProcessEnv): void {
+  if (env.ORTAK_PAYMENT_WEBHOOK_SECRET) {
+    throw new Error('ORTAK_PAYMENT_WEBHOOK_SECRET configures the demo card provider, which exists in demo mode only (no real payment provider is integrated yet): unset it outside demo mode');
+  }
 }
 
 const DEMO_SMS_TOKEN = 'demo-sms-inbound';

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,21 @@ describe('a started node, over HTTP', () => {
     // errors in XML when the client asks for XML
     const xml = curl(`http://127.0.0.1:${clientPort}/r1/KZ/GOV`, 'X-Road-Client: KZ/GOV/LEGALSTAT/CASES', 'Accept: application/xml');
     expect(xml).toMatch(/<error><type>Client\.InvalidServiceIdentifier<\/type><message>[^<]+<\/message><detail>[0-9a-f-]{36}<\/detail><\/error>$/);
+  });
+
+  it('says loudly, at start, that it is a demo and where it listens', () => {
+    expect(output).toContain('!! DEMO MODE. Anyone who reaches this node signs in as any persona');
+    expect(output).toContain('!! It listens on 127.0.0.1 only.');
+  });
+
+  it('does not open demo mode to the network unless asked by name, nor start a real node without its public address', () => {
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, [main], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 30_000 });
+    const exposed = run({ HOST: '0.0.0.0' });
+    expect(exposed.status).toBe(1);
+    expect(exposed.stderr).toContain('Ortak could not start: HOST=0.0.0.0 would open demo mode');
+    const real = run({ ORTAK_DEMO: 'false' });
+    expect(real.status).toBe(1);
+    expect(real.stderr).toContain('ORTAK_PUBLIC_URL must be set outside demo mode');
   });
 
   it('keeps national identifiers and tokens out of its logs', async () => {
