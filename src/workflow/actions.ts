@@ -8,6 +8,7 @@ import { cancelOpenInvoice } from '../payments/payments.js';
 import type { Tx } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import { ConflictOfInterest, conflictOf, officerPerson, reportConflict } from './conflicts.js';
 import { calendarOf, cancelDeadlineTimers, decide, definitionOf, runSteps, scheduleDeadlineTimers, type WorkflowDeps } from './engine.js';
 
 export interface ActionAnswer {
@@ -38,7 +39,7 @@ export type ActionInput =
 export async function act(deps: WorkflowDeps, actor: Actor, applicationId: string, input: ActionInput, idempotencyKey: string): Promise<StoredAnswer<ActionAnswer>> {
   const now = deps.clock.now();
   const hash = requestHash(`POST /api/v1/applications/${applicationId}/${input.action}`, input);
-  return once(deps.db, actor.accountId, idempotencyKey, hash, now, async (tx) => {
+  const answer = once(deps.db, actor.accountId, idempotencyKey, hash, now, async (tx) => {
     const app = await lockApplication(tx, applicationId);
     const isApplicant = actor.role === 'citizen' && app?.applicantPersonId === actor.personId;
     const isOfficer = actor.role === 'officer' && app?.agencyCode === actor.agencyCode;
@@ -47,6 +48,10 @@ export async function act(deps: WorkflowDeps, actor: Actor, applicationId: strin
       // Someone else's application looks like no application at all; an officer may not act for an applicant.
       if (app && (isApplicant || isOfficer)) throw forbidden();
       throw notFound('errors.application_not_found');
+    }
+    if (CONFLICTED_ACTIONS.has(input.action)) {
+      const found = conflictOf(actor, app, definitionOf(deps, app));
+      if (found) throw new ConflictOfInterest(app, found, input.action);
     }
     await perform(tx, deps, actor, app, input, idempotencyKey, now);
     const after = (await lockApplication(tx, applicationId))!;
@@ -65,7 +70,15 @@ export async function act(deps: WorkflowDeps, actor: Actor, applicationId: strin
       body: { id: after.id, number: after.number, status: after.status, currentStep: after.currentStep, assignedTo: after.assignedTo, deadline: after.deadline, overdue: after.overdue },
     };
   });
+  return answer.catch(async (error: unknown) => {
+    // (refused, the action wrote nothing; the refusal itself is told to the agency's heads)
+    if (error instanceof ConflictOfInterest) await reportConflict(deps.db, actor, error.app, definitionOf(deps, error.app), error.conflict, error.action, now);
+    throw error;
+  });
 }
+
+// What an officer may not do on an application they are a party to (letting go of it, they may).
+const CONFLICTED_ACTIONS = new Set<ActionInput['action']>(['assign', 'approve', 'reject', 'request_info']);
 
 function notAllowed(app: LockedApplication): never {
   throw conflict('errors.action_not_allowed', { status: app.status });
@@ -102,6 +115,8 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
         if (!isHead) throw forbidden('errors.only_head_assigns_others');
         const officer = await tx.selectFrom('accounts').select(['agency_code', 'role', 'permissions', 'active']).where('id', '=', target).executeTakeFirst();
         if (!officer || officer.role !== 'officer' || officer.agency_code !== app.agencyCode || !officer.active) throw conflict('errors.assignee_not_in_agency');
+        const person = await officerPerson(tx, target);
+        if (person && conflictOf(person, app, def)) throw conflict('errors.assignee_conflict_of_interest');
       } else if (!mayWorkOn(actor, step)) {
         throw forbidden('errors.missing_permission', { permission: step.permission });
       }

@@ -147,7 +147,7 @@ export async function decide(
   }
 }
 
-async function agencyHeads(tx: Tx, agencyCode: string): Promise<string[]> {
+export async function agencyHeads(tx: Tx, agencyCode: string): Promise<string[]> {
   const rows = await tx
     .selectFrom('accounts')
     .select('id')
