@@ -120,6 +120,16 @@ describe('submitting an application', () => {
     expect(error.message).toMatch(/контрольн/i);
   });
 
+  it('refuses text the result document could not print, naming the field and the characters', async () => {
+    const before = await counts();
+    const res = await t.submit(aigerimToken, aigerim, SERVICE, { ...example, paperCopy: true, pickupOffice: 'ЦОН 漢 Астана' }, randomUUID(), 'ru');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      { field: '/data/pickupOffice', code: 'characters', message: expect.stringMatching(/^Поле «Отделение центра обслуживания населения для получения бумажной справки» содержит символы, .*: 漢 \(U\+6F22\)\.$/) },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses an unknown service, a tampered payload and someone else\'s key', async () => {
     const before = await counts();
     const unknown = await t.submit(aigerimToken, aigerim, 'kz-no-such-service', example);

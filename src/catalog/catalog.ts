@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db/index.js';
 import type { FieldError } from '../platform/errors.js';
 import type { Agency, ServiceDefinition } from './definition.js';
-import { labelsAt, toFieldErrors } from './form-validation.js';
+import { labelsAt, toFieldErrors, unprintableFields } from './form-validation.js';
 import { CatalogLoadError, loadCatalogFiles, type LoadedService } from './loader.js';
 
 export interface ServiceQuery {
@@ -66,12 +66,15 @@ export class Catalog {
       );
   }
 
-  /** Field errors of form data against the service's schema; empty when valid. Pointers start at /data. */
+  /**
+   * Field errors of form data against the service's schema, and for text the result document could not print;
+   * empty when valid. Pointers start at /data.
+   */
   validateForm(code: string, data: unknown): FieldError[] {
     const service = this.byCode.get(code);
     if (!service) throw new Error(`unknown service ${code}`);
-    if (service.validate(data)) return [];
-    return toFieldErrors(service.validate.errors, '/data').map((e) => ({
+    const errors = [...(service.validate(data) ? [] : toFieldErrors(service.validate.errors, '/data')), ...unprintableFields(data, '/data')];
+    return errors.map((e) => ({
       ...e,
       labels: labelsAt(service.definition.form.schema, e.field.slice('/data'.length)),
     }));

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { validateIdentifier, type IdentifierType, type StateCode } from '../identity/index.js';
+import { unrenderableCharacters } from '../documents/glyphs.js';
 import type { FieldError } from '../platform/errors.js';
 import { addFormats } from '../platform/json-schema.js';
 
@@ -112,6 +113,21 @@ const KEYWORDS = new Set([
   'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'exclusiveMinimum',
   'exclusiveMaximum', 'multipleOf', 'uniqueItems',
 ]);
+
+/**
+ * A field error for each string in form data with characters that no font of the result document has: refused at
+ * submission, with the characters named, rather than printed as a replacement mark on the document.
+ */
+export function unprintableFields(value: unknown, prefix: string): FieldError[] {
+  if (typeof value === 'string') {
+    const missing = unrenderableCharacters(value);
+    const characters = missing.map((ch) => `${ch} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    return missing.length ? [{ field: prefix, code: 'validation.characters', params: { characters } }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unprintableFields(v, `${prefix}/${i}`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => unprintableFields(v, `${prefix}/${escapePointer(k)}`));
+  return [];
+}
 
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');

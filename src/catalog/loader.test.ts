@@ -35,6 +35,23 @@ describe('the service catalog shipped with Ortak', () => {
     expect(catalog.search({ q: word.toUpperCase() }).map((d) => d.code)).toContain(first.code);
     expect(catalog.search({ q: 'zzzz-no-such-word' })).toEqual([]);
   });
+
+  it('refuses form text the result document could not print, naming the characters, and takes what it can', () => {
+    const catalog = loadCatalog(paths.services, ['KG']);
+    const code = 'kg-criminal-record-certificate';
+    const example = catalog.get(code)!.form.example as { previousNames: Record<string, string>[] };
+    const printable = { ...example, previousNames: [{ ...example.previousNames[0], surname: 'Асанова 𝐀𝐁𝐂 ⟦1⟧' }] };
+    expect(catalog.validateForm(code, printable)).toEqual([]);
+    const unprintable = { ...example, previousNames: [{ ...example.previousNames[0], surname: 'Асанова 漢字 🦄' }] };
+    expect(catalog.validateForm(code, unprintable)).toEqual([
+      {
+        field: '/data/previousNames/0/surname',
+        code: 'validation.characters',
+        params: { characters: '漢 (U+6F22), 字 (U+5B57), 🦄 (U+1F984)' },
+        labels: { kk: 'Тегі', ru: 'Фамилия', en: 'Surname', ky: 'Фамилиясы' },
+      },
+    ]);
+  });
 });
 
 /** A copy of one real definition in a scratch catalog, changed by `edit`, to see what the loader says. */

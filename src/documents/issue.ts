@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { appendAudit } from '../audit/index.js';
-import { LANGUAGE_OF_STATE, type Catalog, type ServiceDefinition } from '../catalog/index.js';
-import { isLanguage, type Language, pickText, translate } from '../i18n/index.js';
+import { LANGUAGE_OF_STATE, type Catalog } from '../catalog/index.js';
+import { isLanguage, type Language, pickText } from '../i18n/index.js';
 import { notify } from '../notifications/index.js';
 import { certificateToBase64, loadSigningKey, nameAttribute, type NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db, Tx } from '../platform/db/index.js';
 import { addDays } from '../workflow/calendar.js';
+import { particulars } from './particulars.js';
 
 export const ISSUE_QUEUE = 'document.issue';
 
@@ -29,29 +30,6 @@ export function maskName(name: string): string {
     .filter(Boolean)
     .map((part) => `${Array.from(part)[0]}***`)
     .join(' ');
-}
-
-/** The form's data as label → value pairs in the document's language, in the order of the form. */
-function particulars(def: ServiceDefinition, data: Record<string, unknown>, language: Language): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (schema: Record<string, unknown>, values: Record<string, unknown>, prefix: string) => {
-    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-    for (const [name, prop] of Object.entries(props)) {
-      const value = values?.[name];
-      if (value === undefined || value === null || value === '') continue;
-      const label = `${prefix}${pickText(prop['x-labels'] as Record<string, string>, language, LANGUAGE_OF_STATE[def.state]) || name}`;
-      if (prop.type === 'object' && typeof value === 'object') {
-        walk(prop, value as Record<string, unknown>, `${label} · `);
-        continue;
-      }
-      const enumLabels = prop['x-enum-labels'] as Record<string, Record<string, string>> | undefined;
-      const show = (v: unknown) =>
-        typeof v === 'boolean' ? translate(language, v ? 'document.yes' : 'document.no') : enumLabels?.[String(v)] ? pickText(enumLabels[String(v)], language) : String(v);
-      out.push([label, Array.isArray(value) ? value.map(show).join(', ') : show(value)]);
-    }
-  };
-  walk(def.form.schema, data, '');
-  return out;
 }
 
 /**

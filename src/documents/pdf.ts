@@ -1,15 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { type Color, PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { type Language, translate } from '../i18n/index.js';
-
-const require = createRequire(import.meta.url);
-// DejaVu Sans covers Kazakh and Kyrgyz Cyrillic (ә ғ қ ң ө ұ ү һ і) and the Latin of Turkish, Azerbaijani and
-// Uzbek (ə ğ ı ş ç oʻ gʻ); the subset that a document uses is embedded in it.
-const FONT = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
-const FONT_BOLD = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
+import { codePoints, type FontName, fontBytes, printable, REPLACEMENT } from './glyphs.js';
 
 export interface DocumentContent {
   documentId: string;
@@ -29,19 +22,70 @@ export interface DocumentContent {
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 56;
+const LEADING = 1.35;
+const QR_SIZE = 110;
+const FOOTER = { size: 8.5, leading: 12 };
 const INK = rgb(0.1, 0.12, 0.16);
 const MUTED = rgb(0.35, 0.38, 0.42);
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+/** A font, then the fonts for the characters it lacks, in order. */
+type Face = { font: PDFFont; chars: Set<number> }[];
+
+/** Runs of one font each; a character that no font of the face has becomes the replacement mark. */
+function runs(text: string, face: Face): { text: string; font: PDFFont }[] {
+  const out: { text: string; font: PDFFont }[] = [];
+  for (let ch of text) {
+    let f = face.find((f) => f.chars.has(ch.codePointAt(0)!));
+    if (!f) {
+      ch = REPLACEMENT;
+      f = face.find((f) => f.chars.has(REPLACEMENT.codePointAt(0)!))!;
+    }
+    const last = out.at(-1);
+    if (last?.font === f.font) last.text += ch;
+    else out.push({ text: ch, font: f.font });
+  }
+  return out;
+}
+
+// Advance widths per font and character at size 1: measuring a candidate line then shapes no text, which was most of
+// the time a long document took.
+const advances = new WeakMap<PDFFont, Map<string, number>>();
+function runWidth(font: PDFFont, text: string, size: number): number {
+  let known = advances.get(font);
+  if (!known) advances.set(font, (known = new Map()));
+  let width = 0;
+  for (const ch of text) {
+    let w = known.get(ch);
+    if (w === undefined) known.set(ch, (w = font.widthOfTextAtSize(ch, 1)));
+    width += w;
+  }
+  return width * size;
+}
+const widthOf = (text: string, face: Face, size: number) => runs(text, face).reduce((w, r) => w + runWidth(r.font, r.text, size), 0);
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Lines no wider than `width`: words wrap, and a word wider than a line is broken between its characters. */
+function wrap(text: string, face: Face, size: number, width: number): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
+  for (const paragraph of printable(text).split('\n')) {
     let line = '';
-    for (const word of paragraph.split(/\s+/)) {
+    for (const word of paragraph.split(' ').filter(Boolean)) {
       const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
-      else {
-        lines.push(line);
-        line = word;
+      if (widthOf(candidate, face, size) <= width) {
+        line = candidate;
+        continue;
+      }
+      if (line) lines.push(line);
+      line = '';
+      let used = 0;
+      for (const { segment } of graphemes.segment(word)) {
+        const w = widthOf(segment, face, size);
+        if (line && used + w > width) {
+          lines.push(line);
+          [line, used] = ['', 0];
+        }
+        line += segment;
+        used += w;
       }
     }
     lines.push(line);
@@ -49,12 +93,21 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return lines;
 }
 
-/** Renders the result document as a PDF in the applicant's language, with a QR code to its verification page. */
+function draw(page: PDFPage, line: string, x: number, y: number, size: number, face: Face, color: Color): void {
+  for (const run of runs(line, face)) {
+    page.drawText(run.text, { x, y, size, font: run.font, color });
+    x += runWidth(run.font, run.text, size);
+  }
+}
+
+/**
+ * Renders the result document as a PDF in the applicant's language. The content flows onto as many pages as it
+ * needs; every page carries the footer (how to verify, who signed, the document's number, "page X of Y") and the
+ * QR code to the verification page.
+ */
 export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont(FONT, { subset: true });
-  const bold = await pdf.embedFont(FONT_BOLD, { subset: true });
   pdf.setTitle(c.title);
   pdf.setAuthor(c.agencyName);
   pdf.setSubject(`${c.applicationNumber} · ${c.documentId}`);
@@ -63,25 +116,7 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
   pdf.setCreationDate(c.issuedAt);
   pdf.setModificationDate(c.issuedAt);
 
-  const page = pdf.addPage([A4.width, A4.height]);
   const t = (key: string, params?: Record<string, unknown>) => translate(c.language, key, params);
-  const width = A4.width - 2 * MARGIN;
-  let y = A4.height - MARGIN;
-
-  const text = (value: string, size: number, f: PDFFont = font, color = INK, indent = 0) => {
-    for (const line of wrap(value, f, size, width - indent)) {
-      y -= size * 1.35;
-      page.drawText(line, { x: MARGIN + indent, y, size, font: f, color });
-    }
-  };
-
-  text(c.agencyName, 11, bold, MUTED);
-  y -= 18;
-  text(c.title, 20, bold);
-  y -= 8;
-  page.drawLine({ start: { x: MARGIN, y }, end: { x: A4.width - MARGIN, y }, thickness: 1, color: MUTED });
-  y -= 10;
-
   const date = new Intl.DateTimeFormat(c.language, { dateStyle: 'long', timeZone: 'UTC' });
   const rows: [string, string][] = [
     [t('document.number'), c.documentId],
@@ -92,39 +127,94 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
     [t('document.issuedAt'), date.format(c.issuedAt)],
     ...(c.validUntil ? ([[t('document.validUntil'), date.format(new Date(`${c.validUntil}T00:00:00Z`))]] as [string, string][]) : []),
   ];
+  const notes = [t('document.verifyAt', { url: c.verifyUrl }), t('document.signedBy', { agency: c.agencyName, ca: c.caName }), `${t('document.number')} ${c.documentId}`];
+
+  // DejaVu Sans, bold for headings; the fallback font only when some text needs it. Each embedded as the subset used.
+  const embed = async (name: FontName) => ({ font: await pdf.embedFont(fontBytes(name), { subset: true }), chars: codePoints(name) });
+  const [regular, bold] = [await embed('regular'), await embed('bold')];
+  const everything = printable([c.title, c.agencyName, ...rows.flat(), ...c.particulars.flat(), ...notes].join('\n'));
+  const needsFallback = [...everything].some((ch) => !regular.chars.has(ch.codePointAt(0)!) && codePoints('fallback').has(ch.codePointAt(0)!));
+  const fallback = needsFallback ? [await embed('fallback')] : [];
+  const plain: Face = [regular, ...fallback];
+  const strong: Face = [bold, regular, ...fallback];
+
+  const width = A4.width - 2 * MARGIN;
+  const footerWidth = width - QR_SIZE - 20;
+  const footerLines = notes.flatMap((note, i) => [...(i ? [''] : []), ...wrap(note, plain, FOOTER.size, footerWidth)]);
+  // the page number takes the line below them
+  const footerTop = MARGIN + Math.max(QR_SIZE, (footerLines.length + 1) * FOOTER.leading);
+  const bottom = footerTop + 20;
+
+  let page!: PDFPage;
+  let y = 0;
+  const newPage = () => {
+    page = pdf.addPage([A4.width, A4.height]);
+    y = A4.height - MARGIN;
+  };
+  /** A new page unless `height` more fits above the footer. */
+  const room = (height: number) => {
+    if (y - height < bottom) newPage();
+  };
+  const text = (value: string, size: number, face = plain, color = INK, indent = 0) => {
+    for (const line of wrap(value, face, size, width - indent)) {
+      room(size * LEADING);
+      y -= size * LEADING;
+      draw(page, line, MARGIN + indent, y, size, face, color);
+    }
+  };
   const field = (label: string, value: string) => {
-    text(label, 8.5, font, MUTED);
-    text(value || '—', 11.5, font);
+    room((8.5 + 11.5) * LEADING); // a label stays with the first line of its value
+    text(label, 8.5, plain, MUTED);
+    text(value || '—', 11.5);
     y -= 4;
   };
-  for (const [label, value] of rows) field(label, value);
 
+  newPage();
+  text(c.agencyName, 11, strong, MUTED);
+  y -= 18;
+  text(c.title, 20, strong);
+  y -= 8;
+  page.drawLine({ start: { x: MARGIN, y }, end: { x: A4.width - MARGIN, y }, thickness: 1, color: MUTED });
+  y -= 10;
+  for (const [label, value] of rows) field(label, value);
   if (c.particulars.length) {
     y -= 8;
-    text(t('document.details'), 13, bold);
+    room((13 + 8.5 + 11.5) * LEADING + 2); // the heading stays with its first field
+    text(t('document.details'), 13, strong);
     y -= 2;
     for (const [label, value] of c.particulars) field(label, value);
   }
 
-  await drawQr(page, c.verifyUrl, A4.width - MARGIN - 110, MARGIN + 40, 110);
-  const footerWidth = width - 130;
-  let footerY = MARGIN + 140;
-  for (const line of [...wrap(t('document.verifyAt', { url: c.verifyUrl }), font, 8.5, footerWidth), '', ...wrap(t('document.signedBy', { agency: c.agencyName, ca: c.caName }), font, 8.5, footerWidth)]) {
-    footerY -= 12;
-    page.drawText(line, { x: MARGIN, y: footerY, size: 8.5, font, color: MUTED });
-  }
+  const qr = await qrCode(pdf, c.verifyUrl);
+  const pages = pdf.getPages();
+  pages.forEach((p, i) => {
+    p.drawLine({ start: { x: MARGIN, y: footerTop + 10 }, end: { x: A4.width - MARGIN, y: footerTop + 10 }, thickness: 0.5, color: MUTED });
+    p.drawPage(qr, { x: A4.width - MARGIN - QR_SIZE, y: MARGIN });
+    let footerY = footerTop;
+    for (const line of [...footerLines, t('document.page', { page: i + 1, pages: pages.length })]) {
+      footerY -= FOOTER.leading;
+      draw(p, line, MARGIN, footerY, FOOTER.size, plain, MUTED);
+    }
+  });
   return pdf.save({ useObjectStreams: true });
 }
 
-async function drawQr(page: PDFPage, url: string, x: number, y: number, size: number): Promise<void> {
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const cell = size / n;
+/** The QR code to the verification page, drawn once and placed on every page. */
+async function qrCode(pdf: PDFDocument, url: string): Promise<PDFEmbeddedPage> {
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  const cell = QR_SIZE / n;
+  const source = await PDFDocument.create();
+  const page = source.addPage([QR_SIZE, QR_SIZE]);
   for (let row = 0; row < n; row++) {
+    // a run of dark modules as one rectangle: fewer seams in viewers that anti-alias
     for (let col = 0; col < n; col++) {
-      if (qr.modules.data[row * n + col]) {
-        page.drawRectangle({ x: x + col * cell, y: y + size - (row + 1) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
-      }
+      if (!modules.data[row * n + col]) continue;
+      let end = col;
+      while (end + 1 < n && modules.data[row * n + end + 1]) end++;
+      page.drawRectangle({ x: col * cell, y: QR_SIZE - (row + 1) * cell, width: (end - col + 1) * cell, height: cell, color: rgb(0, 0, 0) });
+      col = end;
     }
   }
+  return pdf.embedPage(page);
 }
