@@ -19,6 +19,7 @@ import { migrate } from './platform/db/migrate.js';
 import { paths } from './platform/paths.js';
 import { JobRunner } from './platform/jobs.js';
 import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, DISPATCH_QUEUE, dispatchNotification } from './notifications/index.js';
+import { CONSENT_LAPSE_QUEUE, lapseConsents } from './applications/index.js';
 import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
 
@@ -76,6 +77,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
     });
     registerWorkflowJobs(jobs, { db: database.db, catalog, calendars, clock });
+    jobs.handle(CONSENT_LAPSE_QUEUE, (tx, job, now) => lapseConsents(tx, { catalog }, String(job.payload.applicationId), now));
     // The registers, and where the state runs proactive birth services, the civil registry's intake of births.
     const exchangeServices = [
       ...registryServices(config.states),

@@ -113,6 +113,10 @@ const CASES: Case[] = [
   // the issuing agency revokes (to anyone else the document's management does not exist)
   { method: 'GET', route: '/api/v1/documents/{id}/pdf', url: () => `/api/v1/documents/${document}/pdf`, expect: { anonymous: 401, erlan: 404, aigerim: 'ok', officer: 'ok', foreignOfficer: 404, operator: 404 } },
   { method: 'POST', route: '/api/v1/documents/{id}/revoke', url: () => `/api/v1/documents/${document}/revoke`, body: () => ({ reason: 'matrix' }), expect: { anonymous: 401, erlan: 404, aigerim: 404, officer: 'ok', foreignOfficer: 404, operator: 404 } },
+  { method: 'GET', route: '/api/v1/me/consents', url: () => '/api/v1/me/consents', expect: citizensOnly() },
+  // only a person the application names may answer for themselves; to anyone else it does not exist
+  { method: 'POST', route: '/api/v1/applications/{id}/consent', url: () => `/api/v1/applications/${application}/consent`, body: () => ({ signature: 'x' }), expect: citizensOnly({ erlan: 404, aigerim: 404 }) },
+  { method: 'POST', route: '/api/v1/applications/{id}/decline-consent', url: () => `/api/v1/applications/${application}/decline-consent`, body: () => ({}), expect: citizensOnly({ erlan: 404, aigerim: 404 }) },
   { method: 'GET', route: '/api/v1/invoices', url: () => '/api/v1/invoices', expect: citizensOnly() },
   { method: 'POST', route: '/api/v1/invoices/{id}/pay', url: () => `/api/v1/invoices/${randomUUID()}/pay`, body: () => ({}), expect: citizensOnly({ erlan: 404, aigerim: 404 }) },
   { method: 'POST', route: '/api/v1/payments/demo/checkout/{attemptId}', url: () => `/api/v1/payments/demo/checkout/${randomUUID()}`, body: () => ({ cardNumber: '4242424242424242' }), expect: all(404) },

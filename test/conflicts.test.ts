@@ -38,6 +38,7 @@ async function inReview(token: string, applicant: DemoPersona, data: Record<stri
   const res = await t.submit(token, applicant, SERVICE, data);
   expect(res.statusCode, res.body).toBe(201);
   const { id, payment } = res.json() as { id: string; payment?: { invoiceId: string } };
+  await t.consentAll(id);
   if (payment) {
     const pay = await t.app.inject({ method: 'POST', url: `/api/v1/invoices/${payment.invoiceId}/pay`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() }, payload: {} });
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/payments/demo/checkout/${pay.json().attemptId}`, payload: { cardNumber: '4242424242424242' } })).statusCode).toBe(202);

@@ -19,9 +19,14 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
   const officerToken = await t.signIn(officer);
   const as = (token: string) => ({ authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() });
 
-  const submitted = await t.submit(citizenToken, citizen, service, def.form.example);
+  // Each person the form names (a spouse, the other parent, a seller) is another demo persona of the state, who signs.
+  const others = t.personas.filter((p) => p.state === def.state && p.identifier !== citizen.identifier && p.role !== 'operator');
+  const data = { ...def.form.example, ...Object.fromEntries((def.consents ?? []).map((field, i) => [field, others[i].identifier])) };
+  const submitted = await t.submit(citizenToken, citizen, service, data);
   expect(submitted.statusCode).toBe(201);
   const { id, payment } = submitted.json();
+  // the persons the application names sign it too
+  await t.consentAll(id);
 
   if (def.fee.amount > 0) {
     expect(payment).toMatchObject({ amount: def.fee.amount, currency: def.fee.currency });
@@ -72,9 +77,9 @@ describe('journeys from submission to a document that verifies', () => {
     expect(types).toEqual(['submit', 'automatic_check', 'step', 'assign', 'approve']);
   });
 
-  it('Kazakhstan: marriage registration (fee paid by card, two human steps)', async () => {
+  it('Kazakhstan: marriage registration (both spouses sign, fee paid by card, two human steps)', async () => {
     const types = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
-    expect(types.slice(0, 2)).toEqual(['submit', 'payment']);
+    expect(types.slice(0, 4)).toEqual(['submit', 'consent', 'consents_complete', 'payment']);
     expect(types.at(-1)).toBe('approve');
   });
 

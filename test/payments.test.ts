@@ -7,6 +7,7 @@ import { createTestNode, type TestNode } from './support/node.js';
 const SERVICE = 'kz-marriage-registration'; // 3,450 KZT, refunded on rejection
 let t: TestNode;
 let citizen: DemoPersona;
+let spouse: DemoPersona;
 let officer: DemoPersona;
 let operator: DemoPersona;
 const tokens = new Map<string, string>();
@@ -19,6 +20,7 @@ const ledger = async () => (await t.app.inject({ url: '/api/v1/payments/ledger?l
 beforeAll(async () => {
   t = await createTestNode({ start: '2026-03-02T06:00:00Z' });
   citizen = t.persona({ role: 'citizen', state: 'KZ', language: 'ru' });
+  spouse = t.persona({ role: 'citizen', state: 'KZ', language: 'kk' });
   officer = t.personas.find((p) => p.agency === t.node.catalog.get(SERVICE)!.agency && !p.permissions.includes('head'))!;
   operator = t.persona({ role: 'operator' });
 });
@@ -29,10 +31,13 @@ beforeEach(async () => {
 });
 
 async function applyAndInvoice() {
-  const res = await t.submit(tokens.get(citizen.identifier)!, citizen, SERVICE, t.node.catalog.get(SERVICE)!.form.example);
+  const res = await t.submit(tokens.get(citizen.identifier)!, citizen, SERVICE, { ...t.node.catalog.get(SERVICE)!.form.example, spouseIdentifier: spouse.identifier });
   expect(res.statusCode).toBe(201);
   const body = res.json();
-  expect(body.status).toBe('awaiting_payment');
+  // the future spouse signs too, and only then is the fee due
+  expect(body.status).toBe('awaiting_consent');
+  await t.consentAll(body.id);
+  expect((await getApp(body.id)).status).toBe('awaiting_payment');
   expect(body.payment).toMatchObject({ amount: 345000, currency: 'KZT', status: 'open' });
   return body as { id: string; payment: { invoiceId: string } };
 }

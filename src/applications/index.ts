@@ -3,3 +3,12 @@ export { getApplication, listMyApplications, openWorkload, type OpenWorkload, ty
 export { STATUSES, WITHDRAWABLE, type ApplicationDetail, type ApplicationSummary, type HistoryAction } from './model.js';
 export { applyAction, lockApplication, type ActionRecord, type ApplicationPatch, type LockedApplication } from './lifecycle.js';
 export { formatApplicationNumber, nextApplicationNumber } from './numbers.js';
+export {
+  answerConsent,
+  cancelConsents,
+  CONSENT_LAPSE_QUEUE,
+  lapseConsents,
+  myConsentRequests,
+  type ConsentDecision,
+  type ConsentRequest,
+} from './consents.js';

@@ -1,12 +1,13 @@
 /**
- * awaiting_payment: the service's fee is not paid yet (its legal term has not started) · submitted: taken, automatic steps pending · in_review: waiting at a human step · info_requested: the agency asked
+ * awaiting_consent: another person the application names has not signed it yet (declined: one of them refused, or let
+ * the term lapse) · awaiting_payment: the service's fee is not paid yet (its legal term has not started) · submitted: taken, automatic steps pending · in_review: waiting at a human step · info_requested: the agency asked
  * the applicant for more (deadline paused) · approved / rejected: decided · withdrawn: taken back by the applicant.
  */
-export const STATUSES = ['awaiting_payment', 'submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn'] as const;
+export const STATUSES = ['awaiting_consent', 'awaiting_payment', 'submitted', 'in_review', 'info_requested', 'approved', 'rejected', 'withdrawn', 'declined'] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];
 
 /** Statuses from which the applicant may still withdraw: before any decision. */
-export const WITHDRAWABLE: readonly string[] = ['awaiting_payment', 'submitted', 'in_review', 'info_requested'];
+export const WITHDRAWABLE: readonly string[] = ['awaiting_consent', 'awaiting_payment', 'submitted', 'in_review', 'info_requested'];
 
 export interface ApplicationSummary {
   id: string;

@@ -5,7 +5,6 @@ import { type Actor, verifyPersonSignature } from '../identity/index.js';
 import { notificationWrites } from '../notifications/index.js';
 import { invoiceWrites } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
-import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, type Write, writeTogether } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
@@ -16,6 +15,10 @@ import { deadlineTimerWrites } from '../workflow/engine.js';
 import { EVIDENCE_QUEUE } from '../workflow/queues.js';
 import type { ApplicationSummary } from './model.js';
 import { formatApplicationNumber, nextApplicationNumber } from './numbers.js';
+import { signedPayload } from './payload.js';
+import { consentParties, consentRequestWrites } from './consents.js';
+
+export { signedPayload };
 
 export interface ApplicationsDeps {
   db: Db;
@@ -31,10 +34,6 @@ export interface SubmitInput {
   signature: string;
 }
 
-/** The exact bytes an applicant signs: the RFC 8785 canonical JSON of {service, data}. */
-export function signedPayload(service: string, data: unknown): Uint8Array {
-  return new TextEncoder().encode(canonicalJson({ service, data }));
-}
 
 /**
  * Takes a signed application: checks the service, the form data against its schema and the applicant's signature,
@@ -120,7 +119,9 @@ async function applicationWrites(
   const year = calendar.localDate(now).slice(0, 4);
   const id = randomUUID();
   const number = formatApplicationNumber(service.state, year, await nextApplicationNumber(db));
-  const status = service.fee.amount > 0 ? 'awaiting_payment' : 'submitted';
+  // Others the application names sign it first: until they have, nothing is fetched, paid or decided.
+  const parties = await consentParties(db, service, data, applicant.personId);
+  const status = parties.length ? 'awaiting_consent' : service.fee.amount > 0 ? 'awaiting_payment' : 'submitted';
 
   const writes: Write[] = [
     db.insertInto('applications').values({
@@ -153,12 +154,19 @@ async function applicationWrites(
     }),
   ];
   let payment: ApplicationSummary['payment'];
+  if (parties.length) {
+    const person = await db.selectFrom('persons').select(['given_name', 'family_name']).where('id', '=', applicant.personId).executeTakeFirstOrThrow();
+    writes.push(
+      ...consentRequestWrites(db, { id, number, state: service.state, applicantName: `${person.given_name} ${person.family_name}` }, service, parties, now),
+      ...notificationWrites(db, { recipientAccountId: applicant.accountId, template: 'consent_awaited', applicationId: id, params: { number, service: service.title } }, applicant.language, now).writes,
+    );
+  }
   if (service.fee.amount > 0) {
-    // The fee first: the legal term and the workflow start when the payment arrives.
-    const { invoice, writes: invoicing } = invoiceWrites(db, { id, number, personId: applicant.personId, accountId: applicant.accountId, language: applicant.language }, service, now);
+    // The fee first: the legal term and the workflow start when the payment arrives (told once the others consent).
+    const { invoice, writes: invoicing } = invoiceWrites(db, { id, number, personId: applicant.personId, accountId: applicant.accountId, language: applicant.language }, service, now, { tell: !parties.length });
     payment = { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, status: invoice.status };
     writes.push(...invoicing);
-  } else {
+  } else if (!parties.length) {
     // Evidence is gathered and the automatic steps run as jobs; the deadline's timers are set now, with them.
     writes.push(
       jobInsert(db, EVIDENCE_QUEUE, { applicationId: id }, now, { uniqueKey: `evidence:${id}` }),

@@ -37,6 +37,11 @@ export interface ServiceDefinition {
   deadline: { days: number; type: 'working' | 'calendar'; pauseOnInfoRequest?: boolean };
   form: { schema: Record<string, unknown>; example: Record<string, unknown> };
   evidence: Evidence[];
+  /**
+   * The form's fields that name another person whose own signature the application needs (a spouse, the other
+   * parent, a director, an owner): it waits for each to consent before anything is checked or decided.
+   */
+  consents?: string[];
   workflow: { steps: WorkflowStep[] };
   result: { document: string; title: Localized; validDays?: number };
 }
@@ -100,6 +105,7 @@ export const definitionSchema = {
         pauseOnInfoRequest: { type: 'boolean' },
       },
     },
+    consents: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_]+$' } },
     form: {
       type: 'object',
       additionalProperties: false,

@@ -175,4 +175,7 @@ function checkEvidence(def: ServiceDefinition, fail: (m: string) => void) {
       if (!(field.split('.')[0] in props)) fail(`/evidence/${i}/prefill/${field} is not a field of the form`);
     }
   }
+  for (const [i, field] of (def.consents ?? []).entries()) {
+    if ((props[field] as { type?: string } | undefined)?.type !== 'string') fail(`/consents/${i}: ${field} is not a text field of the form (a person's identifier)`);
+  }
 }

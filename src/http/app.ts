@@ -17,6 +17,7 @@ import { registerInputGuard } from './input-guard.js';
 import { maskIdentifiers } from './log-masking.js';
 import { ProblemSchema } from './schemas.js';
 import { applicationRoutes } from './routes/applications.js';
+import { consentRoutes } from './routes/consents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { identifierRoutes } from './routes/identifiers.js';
@@ -135,6 +136,7 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   authRoutes(app, node);
   serviceRoutes(app, node);
   applicationRoutes(app, node);
+  consentRoutes(app, node);
   workRoutes(app, node);
   documentRoutes(app, node);
   await paymentRoutes(app, node);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
-import { notificationWrites } from '../notifications/index.js';
+import { notificationWrites, notify } from '../notifications/index.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, type Write, transaction } from '../platform/db/index.js';
 import { badRequest, conflict, notFound } from '../platform/errors.js';
@@ -36,23 +36,38 @@ export interface InvoiceView {
   paidAt: string | null;
 }
 
-/** The invoice for a fee, with its charge in the ledger and the payer's message, as writes for the submission's statement. */
+const paymentRequired = (app: { id: string; number: string }, recipientAccountId: string, def: ServiceDefinition) => ({
+  recipientAccountId,
+  template: 'payment_required',
+  applicationId: app.id,
+  params: { number: app.number, service: def.title, amount: formatMoney(def.fee.amount, def.fee.currency) },
+});
+
+/**
+ * The invoice for a fee, with its charge in the ledger and (unless the application first waits for others' consent)
+ * the payer's message, as writes for the submission's statement.
+ */
 export function invoiceWrites(
   tx: Tx | Db,
   app: { id: string; number: string; personId: string; accountId: string; language: string },
   def: ServiceDefinition,
   now: Date,
+  options: { tell: boolean } = { tell: true },
 ): { invoice: InvoiceView; writes: Write[] } {
   const id = randomUUID();
-  const message = { recipientAccountId: app.accountId, template: 'payment_required', applicationId: app.id, params: { number: app.number, service: def.title, amount: formatMoney(def.fee.amount, def.fee.currency) } };
   return {
     invoice: { id, applicationId: app.id, amount: def.fee.amount, currency: def.fee.currency, status: 'open', createdAt: now.toISOString(), paidAt: null },
     writes: [
       tx.insertInto('invoices').values({ id, application_id: app.id, payer_person_id: app.personId, amount: def.fee.amount, currency: def.fee.currency, status: 'open', created_at: now }),
       tx.insertInto('ledger_entries').values({ invoice_id: id, kind: 'charge', amount: def.fee.amount, currency: def.fee.currency, at: now }),
-      ...notificationWrites(tx, message, app.language, now).writes,
+      ...(options.tell ? notificationWrites(tx, paymentRequired(app, app.accountId, def), app.language, now).writes : []),
     ],
   };
+}
+
+/** The payer's message that the fee is now to be paid (after the others named in the application consented). */
+export async function invoiceNotice(tx: Tx, app: { id: string; number: string; applicantAccountId: string }, def: ServiceDefinition, now: Date): Promise<void> {
+  await notify(tx, paymentRequired(app, app.applicantAccountId, def), now);
 }
 
 export async function listMyInvoices(db: Db, actor: Actor): Promise<InvoiceView[]> {
@@ -68,6 +83,9 @@ export async function startPayment(deps: PaymentsDeps, actor: Actor, invoiceId: 
     const invoice = /^[0-9a-f-]{36}$/i.test(invoiceId) ? await tx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst() : undefined;
     if (!invoice || invoice.payer_person_id !== actor.personId) throw notFound('errors.invoice_not_found');
     if (invoice.status !== 'open') throw conflict('errors.invoice_not_open', { status: invoice.status });
+    // (an application still waiting for another person's consent is not yet to be paid for)
+    const app = await tx.selectFrom('applications').select('status').where('id', '=', invoice.application_id).executeTakeFirstOrThrow();
+    if (app.status !== 'awaiting_payment') throw conflict('errors.application_not_payable', { status: app.status });
     const attemptId = randomUUID();
     // One payable attempt at a time: the one before is cancelled; should its payment still arrive, it is refunded.
     const cancelled = await cancelPendingAttempts(tx, invoiceId, now);

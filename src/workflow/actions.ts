@@ -1,5 +1,6 @@
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
 import { WITHDRAWABLE } from '../applications/model.js';
+import { cancelConsents } from '../applications/index.js';
 import { appendAudit } from '../audit/index.js';
 import type { WorkflowStep } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
@@ -176,7 +177,8 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
     }
     case 'withdraw': {
       if (!WITHDRAWABLE.includes(app.status)) throw conflict('errors.cannot_withdraw', { status: app.status });
-      if (app.status === 'awaiting_payment') await cancelOpenInvoice(tx, app.id, now);
+      if (app.status === 'awaiting_payment' || app.status === 'awaiting_consent') await cancelOpenInvoice(tx, app.id, now);
+      if (app.status === 'awaiting_consent') await cancelConsents(tx, app.id);
       await applyAction(tx, app.id, now, { status: 'withdrawn', closed_at: now, assigned_to: null }, { type: 'withdraw', actor: who, idempotencyKey: key, payload: input.reason ? { reason: input.reason } : {} });
       await cancelDeadlineTimers(tx, app.id, now);
       await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_withdrawn', applicationId: app.id, params: { number: app.number, service: def.title } }, now);

@@ -111,6 +111,15 @@ export async function evidenceFacts(tx: Tx | Db, applicationId: string): Promise
   return Object.fromEntries(rows.filter((r) => r.status !== 'unavailable').map((r) => [r.key, r.data]));
 }
 
+/**
+ * The evidence as the applicant sees it: what the registers said about them, in full; about anyone else the form
+ * names, only whether the register found them (that person's data is for the officers who decide).
+ */
+export function evidenceForApplicant<E extends { key: string; status: string; data: unknown }>(items: E[], def: ServiceDefinition | undefined): E[] {
+  const aboutOthers = new Set((def?.evidence ?? []).filter((e) => e.subject !== 'applicant').map((e) => e.key));
+  return items.map((e) => (aboutOthers.has(e.key) ? { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } } : e));
+}
+
 export async function evidenceOf(db: Db, applicationId: string) {
   const rows = await db.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).orderBy('key').execute();
   return rows.map((r) => ({ key: r.key, registry: r.registry, service: r.service_id, status: r.status, data: r.data, requestId: r.request_id, fetchedAt: r.fetched_at.toISOString() }));

@@ -30,6 +30,11 @@ export interface TestNode {
    * plain HTTP from 127.0.0.1 unless `remoteAddress` says otherwise.
    */
   exchange(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /**
+   * Every person the application names and waits for signs it, as they would in the portal: each must be a demo
+   * persona (one with a key file); one without a citizen account gets one, as every officer is a citizen too.
+   */
+  consentAll(applicationId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,26 @@ export async function createTestNode(options: { start?: string; env?: Record<str
       t.app = app;
     },
     runJobs: () => t.node.jobs.runDue(),
+    consentAll: async (applicationId) => {
+      const db = t.node.database.db;
+      const app = await db.selectFrom('applications').select(['service_code', 'data']).where('id', '=', applicationId).executeTakeFirstOrThrow();
+      const waiting = await db.selectFrom('application_consents').select(['party_state', 'party_national_id']).where('application_id', '=', applicationId).where('status', '=', 'pending').execute();
+      for (const c of waiting) {
+        const party = personas.find((p) => p.state === c.party_state && p.identifier === c.party_national_id);
+        if (!party) throw new Error(`${c.party_state}${c.party_national_id} is named in the application but is no demo persona: no key to sign with`);
+        const person = await db.selectFrom('accounts').select('person_id').where('id', '=', party.accountId).executeTakeFirstOrThrow();
+        const citizen = await db.selectFrom('accounts').select('id').where('person_id', '=', person.person_id).where('role', '=', 'citizen').executeTakeFirst();
+        if (!citizen) await db.insertInto('accounts').values({ id: randomUUID(), person_id: person.person_id, role: 'citizen', agency_code: null, permissions: [], created_at: clock.now() }).execute();
+        const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/demo-login', payload: { identifier: party.qualifiedIdentifier, role: 'citizen' } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/applications/${applicationId}/consent`,
+          headers: { authorization: `Bearer ${login.json().token}`, 'idempotency-key': randomUUID() },
+          payload: { signature: await applicationSignature(party, app.service_code, app.data) },
+        });
+        if (res.statusCode !== 200) throw new Error(`consent failed: ${res.statusCode} ${res.body}`);
+      }
+    },
     exchange: (request) => inject(clientInterfaceHandler(t.node.gateway, { maxBodyBytes: config.exchangeMaxBodyBytes }), request) as Promise<LightMyRequestResponse>,
     close: async () => {
       await t.app.close();

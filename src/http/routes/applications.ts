@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
-import { act, evidenceOf, type ActionInput } from '../../workflow/index.js';
+import { act, evidenceForApplicant, evidenceOf, type ActionInput } from '../../workflow/index.js';
 import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { documentsOfApplication } from '../../documents/index.js';
 import { pickText } from '../../i18n/index.js';
@@ -145,7 +145,9 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
       const actor = requireActor(request);
       const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
       const [evidence, documents] = await Promise.all([evidenceOf(deps.db, detail.id), documentsOfApplication(deps.db, detail.id, node.config.publicUrl)]);
-      return { ...titled(detail, request.language), evidence, documents };
+      // (what registers said about other persons the form names is for the officers who decide)
+      const shown = actor.role === 'officer' ? evidence : evidenceForApplicant(evidence, node.catalog.get(detail.service));
+      return { ...titled(detail, request.language), evidence: shown, documents };
     },
   );
 

@@ -363,6 +363,20 @@ export interface ResidenceRegistrationsTable {
   ended_on: DateOnly | null;
 }
 
+export interface ApplicationConsentsTable {
+  application_id: string;
+  field: string;
+  party_state: string;
+  party_national_id: string;
+  status: 'pending' | 'given' | 'declined' | 'lapsed' | 'cancelled';
+  requested_at: Date;
+  due_at: Date;
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  signature: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface ApplicationEvidenceTable {
   application_id: string;
   key: string;
@@ -440,6 +454,7 @@ export interface Tables {
   addresses: AddressesTable;
   residence_registrations: ResidenceRegistrationsTable;
   application_evidence: ApplicationEvidenceTable;
+  application_consents: ApplicationConsentsTable;
   proactive_offers: ProactiveOffersTable;
   stats_decisions: StatsDecisionsTable;
   schema_migrations: SchemaMigrationsTable;
