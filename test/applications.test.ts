@@ -211,7 +211,7 @@ describe('reading applications', () => {
     const res = await t.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(aigerimToken) });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('application_not_found');
-    expect((await t.app.inject({ url: '/api/v1/applications/not-a-uuid', headers: auth(erlanToken) })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/api/v1/applications/not-a-uuid', headers: auth(erlanToken) })).statusCode).toBe(400);
     expect((await t.app.inject({ url: `/api/v1/applications/${id}` })).statusCode).toBe(401);
   });
 
