@@ -14,6 +14,7 @@ import type { Node } from '../node.js';
 import { registerAuth } from './auth.js';
 import { frameworkErrorHandler, registerProblemHandlers } from './problems.js';
 import { registerInputGuard } from './input-guard.js';
+import { openapiOptions } from './openapi.js';
 import { maskIdentifiers } from './log-masking.js';
 import { ProblemSchema } from './schemas.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -108,26 +109,7 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   });
   registerAuth(app, node);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Ortak node API',
-        version,
-        description:
-          'Public services of an Ortak node: catalog, identity and sign-in by e-signature, applications. Errors are RFC 9457 problem+json in the caller\'s language (`?lang=` or Accept-Language: kk, ru, en, tr, az, ky, uz).',
-      },
-      servers: [{ url: node.config.publicUrl }],
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'ortak_session' },
-        },
-      },
-      security: [{ bearer: [] }, { cookie: [] }],
-    },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
+  await app.register(swagger, openapiOptions(node.config.publicUrl, version));
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/platform/config.js';
 import { startNode } from '../../src/start.js';
 import type { Node } from '../../src/node.js';
 import type { RegistryService } from '../../src/registries/index.js';
+import { enforceContract } from './contract.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestNode {
@@ -61,8 +62,11 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   const webhookSender = async (path: string, body: string, headers: Record<string, string>) =>
     (await t.app.inject({ method: 'POST', url: path, headers, payload: body })).statusCode;
   let node = await startNode(config, { clock, database: test.database, webhookSender, extraServices: options.extraServices });
+  // every answer the tests receive is checked against the node's own OpenAPI description (contract.ts)
+  const violations: string[] = [];
   let app = await buildApp(node, { logger: false });
   await app.ready();
+  enforceContract(app, violations);
   const personas = await listDemoPersonas(node.database.db);
 
   const persona: TestNode['persona'] = (filter) => {
@@ -99,6 +103,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
       node = await startNode(config, { clock, database, webhookSender, extraServices: options.extraServices });
       app = await buildApp(node, { logger: false });
       await app.ready();
+      enforceContract(app, violations);
       t.node = node;
       t.app = app;
     },
@@ -127,6 +132,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
     close: async () => {
       await t.app.close();
       await test.drop();
+      if (violations.length) throw new Error(`${violations.length} answer(s) the OpenAPI description does not describe:\n${violations.join('\n')}`);
     },
   };
   return t;

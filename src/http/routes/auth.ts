@@ -38,6 +38,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
       config: { rateLimit: signInLimit },
       schema: {
         tags: ['auth'],
+        security: [],
         summary: 'Get a one-time nonce to sign with your key',
         description: 'Sign `{"nonce": "<nonce>"}` as a compact JWS (ES256) with your certificate in the x5c header, then POST it to /api/v1/auth/signin within five minutes.',
         response: { 200: Type.Object({ nonce: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }) },
@@ -55,6 +56,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
       config: { rateLimit: signInLimit },
       schema: {
         tags: ['auth'],
+        security: [],
         summary: 'Sign in by e-signature over a challenge',
         body: Type.Object(
           {
@@ -110,6 +112,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['demo'],
+        security: [],
         summary: 'Demo mode: the seeded personas, each with its key file (private JWK with its x5c certificate chain)',
         response: {
           200: Type.Array(
@@ -138,6 +141,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
       config: { rateLimit: signInLimit },
       schema: {
         tags: ['demo'],
+        security: [],
         summary: 'Demo mode: sign in as a persona without a key',
         body: Type.Object(
           { identifier: Type.String({ minLength: 1, maxLength: 32 }), role: Type.Optional(RoleSchema) },

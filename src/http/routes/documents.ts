@@ -6,7 +6,7 @@ import { pickText, translate, type Language } from '../../i18n/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
-import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
+import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problemRef, problems } from '../schemas.js';
 
 const VerificationSchema = Type.Object({
   documentId: Type.String(),
@@ -67,10 +67,14 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['documents'],
+        security: [],
         summary: 'Public verification of a document (the URL in its QR code): an HTML page, or JSON with Accept: application/json',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         querystring: Type.Object({ lang: LangQuery }),
-        response: { 200: VerificationSchema, ...problems(404) },
+        response: {
+          200: { description: 'The verification, as a page or as JSON', content: { 'application/json': { schema: VerificationSchema }, 'text/html': { schema: Type.String() } } },
+          404: { description: 'No such document: a page that says so, or a problem', content: { 'application/problem+json': { schema: problemRef }, 'text/html': { schema: Type.String() } } },
+        },
       },
     },
     async (request: FastifyRequest, reply) => {
@@ -89,6 +93,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['documents'],
+        security: [],
         summary: "Are these PDF bytes exactly a document this node issued? Send the file as application/pdf",
         response: { 200: Type.Object({ match: Type.Boolean(), document: Type.Optional(VerificationSchema) }), ...problems(400, 413, 415) },
       },
@@ -129,7 +134,14 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
 
   app.get(
     '/api/v1/documents/:id/pdf',
-    { schema: { tags: ['documents'], summary: 'Download the document as issued (PDF)', params: IdParams, response: { ...problems(401, 404) } } },
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Download the document as issued (PDF)',
+        params: IdParams,
+        response: { 200: { description: 'The PDF, as an attachment', content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) } } }, ...problems(401, 404) },
+      },
+    },
     async (request, reply) => {
       const { bytes, fileName } = await documentPdf(deps.db, requireActor(request), (request.params as { id: string }).id, node.clock.now());
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(Buffer.from(bytes));

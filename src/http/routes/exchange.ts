@@ -67,6 +67,7 @@ export async function exchangeRoutes(app: FastifyInstance, node: Node): Promise<
     {
       schema: {
         tags: ['exchange'],
+        security: [],
         summary: 'The exchange services (registers) this node provides, with their X-Road ids and OpenAPI descriptions',
         response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), registry: Type.String(), state: Type.String(), openapi: Type.Record(Type.String(), Type.Unknown()) })) }) },
       },

@@ -35,7 +35,7 @@ export function healthRoutes(app: FastifyInstance, node: Node, version: string):
   const started = Date.now();
   app.get(
     '/health',
-    { schema: { tags: ['node'], summary: "The node's health and its database's state", response: { 200: Health, 503: Health } } },
+    { schema: { tags: ['node'], summary: "The node's health and its database's state", security: [], response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       const base = {
         version,

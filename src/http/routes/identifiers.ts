@@ -28,6 +28,7 @@ export function identifierRoutes(app: FastifyInstance): void {
     {
       schema: {
         tags: ['identity'],
+        security: [],
         summary: 'Check a national identifier (IIN/BIN, T.C. Kimlik No/VKN, PINFL/STIR, FIN/VÖEN, PIN/INN)',
         querystring: Type.Object({ lang: LangQuery }),
         body: Body,

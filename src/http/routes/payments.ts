@@ -55,6 +55,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
       {
         schema: {
           tags: ['payments'],
+          security: [],
           summary: 'Demo provider: pay by card (4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined)',
           params: Type.Object({ attemptId: Type.String({ format: 'uuid' }) }),
           body: Type.Object({ cardNumber: Type.String({ minLength: 1, maxLength: 30 }) }, { additionalProperties: false }),
@@ -72,6 +73,7 @@ export async function paymentRoutes(app: FastifyInstance, node: Node): Promise<v
         {
           schema: {
             tags: ['payments'],
+            security: [],
             summary: "The demo provider's signed webhook (Ortak-Signature: t=…,v1=HMAC-SHA256 of \"t.body\")",
             response: { 200: Type.Object({ received: Type.Boolean() }), ...problems(400, 404, 422) },
           },

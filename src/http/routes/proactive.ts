@@ -69,6 +69,7 @@ export function proactiveRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['proactive'],
+        security: [{ smsProvider: [] }],
         summary: "The SMS provider's inbound webhook: a citizen's reply (e.g. «ИӘ Әлихан KZ86125KZT5004100100») accepts their open offer",
         body: Type.Object({ from: Type.String({ minLength: 5, maxLength: 20 }), text: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: true }),
         response: { 201: Made, ...problems(400, 401, 404, 409, 422) },

@@ -67,6 +67,7 @@ export function serviceRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['catalog'],
+        security: [],
         summary: 'The service catalog, filtered and searched',
         querystring: Type.Object({
           state: Type.Optional(Type.Union(['KZ', 'AZ', 'KG', 'TR', 'UZ'].map((s) => Type.Literal(s)))),
@@ -119,6 +120,7 @@ export function serviceRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['catalog'],
+        security: [],
         summary: 'One service with its form schema, an example of valid data, evidence, workflow and result',
         params: Type.Object({ code: Type.String({ maxLength: 80 }) }),
         querystring: Type.Object({ lang: LangQuery }),

@@ -46,6 +46,7 @@ export function statsRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['statistics'],
+        security: [],
         summary: 'Public statistics: services provided per month, by state, agency and service; share decided on time; average days to a decision',
         querystring: Type.Object({ ...Query.properties, lang: LangQuery }),
         response: {
@@ -95,6 +96,7 @@ export function statsRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['statistics'],
+        security: [],
         summary: 'The statistics as open data (JSON): one row per month, state, agency and service',
         querystring: Query,
         response: { 200: Type.Object({ licence: Type.String(), from: Type.String(), to: Type.String(), state: Type.Union([Type.String(), Type.Null()]), rows: Type.Array(OpenDataRow) }), ...problems(400) },
@@ -113,6 +115,7 @@ export function statsRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['statistics'],
+        security: [],
         summary: 'The statistics as open data (CSV, RFC 4180, UTF-8): one row per month, state, agency and service',
         querystring: Query,
         produces: ['text/csv'],
