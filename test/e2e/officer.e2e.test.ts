@@ -67,9 +67,13 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
   }
   // A registration at a flat Ерлан does not own: a migration officer reviews it, within one working day.
-  const residence = { region: 'astana', addressCode: '0201200002358853', isOwner: false, ownerIdentifier: '870412300416' };
+  const owner = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.identifier !== erlan.identifier)!;
+  const residence = { region: 'astana', addressCode: '0201200002358853', isOwner: false, ownerIdentifier: owner.identifier };
   const res = await post('/api/v1/applications', citizenToken, { service: RESIDENCE, data: residence, signature: await applicationSignature(erlan, RESIDENCE, residence) });
   expect(res.status).toBe(201);
+  // The owner, Айгерім, signs it too: only then is anything checked.
+  const consented = await post(`/api/v1/applications/${((await res.json()) as { id: string }).id}/consent`, await signIn(owner), { signature: await applicationSignature(owner, RESIDENCE, residence) });
+  expect(consented.status).toBe(200);
   // The registers answer and the automatic check passes each one on to an officer.
   for (let i = 0; i < 150; i++) {
     const items = (await get('/api/v1/officer/queue', officerToken)).items as { id: string; number: string; status: string }[];
