@@ -246,6 +246,32 @@ export interface OfferAccepted {
   applications: { id: string; number: string; service: string; status: string }[];
 }
 
+/** GET /api/v1/me/consents: an application of someone else that names me, and my answer to it. */
+export interface ConsentRequest {
+  applicationId: string;
+  number: string;
+  service: string;
+  /** the service's title in the caller's language */
+  serviceTitle: string;
+  serviceVersion: number;
+  /** the applicant's name */
+  applicant: string;
+  /** the form field that names me */
+  field: string;
+  status: 'pending' | 'given' | 'declined' | 'lapsed' | 'cancelled' | string;
+  requestedAt: string;
+  dueAt: string;
+  /** what the applicant signed, which I sign too */
+  data: Record<string, unknown>;
+}
+
+/** POST /api/v1/applications/:id/consent and …/decline-consent: the application's status after my answer. */
+export interface ConsentAnswer {
+  id: string;
+  number: string;
+  status: string;
+}
+
 export interface MyDocument {
   id: string;
   applicationId: string;

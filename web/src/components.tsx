@@ -142,6 +142,8 @@ const STATUS_TONE: Record<string, string> = {
   withdrawn: 'neutral',
   info_requested: 'warn',
   awaiting_payment: 'warn',
+  awaiting_consent: 'warn',
+  declined: 'bad',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -131,6 +131,9 @@ export function ApplicationsPage() {
   );
 }
 
+/** History entries done by another person the application names, not by the applicant ("you"). */
+const BY_PARTY = ['consent', 'consent_declined'];
+
 function describe(details: Record<string, unknown>): string | null {
   for (const k of ['message', 'reason', 'note']) if (typeof details[k] === 'string' && details[k]) return details[k] as string;
   return null;
@@ -187,7 +190,13 @@ export function ApplicationPage({ id }: { id: string }) {
           <p>
             <strong>{t('application.submittedNotice', { number: a.number })}</strong>
           </p>
-          <p>{a.status === 'awaiting_payment' ? t('application.submittedPay') : t('application.submittedNext', { date: fmt.day(a.deadline) })}</p>
+          <p>
+            {a.status === 'awaiting_consent'
+              ? t('application.submittedConsent')
+              : a.status === 'awaiting_payment'
+                ? t('application.submittedPay')
+                : t('application.submittedNext', { date: fmt.day(a.deadline) })}
+          </p>
         </div>
       )}
       <p className="lead">
@@ -238,7 +247,7 @@ export function ApplicationPage({ id }: { id: string }) {
                 <time dateTime={h.at}>{fmt.dateTime(h.at)}</time>
                 <div>
                   <strong>{label('action', h.type)}</strong> <StatusBadge status={h.status} />
-                  <div className="muted">{t('application.by', { actor: label('actor', h.actor.role) })}</div>
+                  <div className="muted">{t('application.by', { actor: label('actor', BY_PARTY.includes(h.type) ? 'party' : h.actor.role) })}</div>
                   {note && <p className="note">{note}</p>}
                 </div>
               </li>

@@ -1,4 +1,4 @@
-import { api, type DataAccess, type MyDocument, type Notification, type Offer } from '../../api';
+import { api, type ConsentRequest, type DataAccess, type MyDocument, type Notification, type Offer } from '../../api';
 import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
@@ -17,11 +17,18 @@ export function AccountPage() {
   const docs = useLoad((signal) => (ok ? api<{ items: MyDocument[] }>('/api/v1/documents', { signal }) : never()), [ok]);
   const messages = useLoad((signal) => (ok ? api<{ items: Notification[] }>('/api/v1/notifications', { signal, query: { limit: 200 } }) : never()), [ok]);
   const offers = useLoad((signal) => (ok ? api<{ items: Offer[] }>('/api/v1/me/offers', { signal }) : never()), [ok]);
+  const consents = useLoad((signal) => (ok ? api<{ items: ConsentRequest[] }>('/api/v1/me/consents', { signal }) : never()), [ok]);
   const access = useLoad((signal) => (ok ? api<{ items: DataAccess[] }>('/api/v1/me/data-access', { signal, query: { limit: 500 } }) : never()), [ok]);
 
   const count = (key: string, n: number | null) => (n === null ? null : t(key, { count: n, n: fmt.number(n) }));
   const entries = [
     { to: '/my/applications', title: t('nav.myApplications'), text: t('citizen.account.applications'), count: null },
+    {
+      to: '/my/consents',
+      title: t('citizen.consents.title'),
+      text: t('citizen.account.consents'),
+      count: count('citizen.account.consentsCount', consents.status === 'ok' ? consents.data.items.filter((c) => c.status === 'pending').length : null),
+    },
     { to: '/my/documents', title: t('citizen.documents.title'), text: t('citizen.account.documents'), count: count('citizen.account.documentsCount', docs.status === 'ok' ? docs.data.items.length : null) },
     { to: '/my/notifications', title: t('citizen.notifications.title'), text: t('citizen.account.notifications'), count: count('citizen.account.messagesCount', messages.status === 'ok' ? messages.data.items.length : null) },
     { to: '/my/offers', title: t('citizen.offers.title'), text: t('citizen.account.offers'), count: count('citizen.account.offersCount', offers.status === 'ok' ? offers.data.items.filter((o) => o.status === 'offered').length : null) },

@@ -1,38 +1,21 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, newIdempotencyKey, type ApplicationDetail, type HistoryAction, type Invoice, type PaymentStart, type ServiceDetail } from '../../api';
-import type { FieldSchema } from './form';
-import { ReviewValue, useFieldLabel } from './FormFields';
+import { api, ApiError, type ApplicationDetail, type HistoryAction, type Invoice, type PaymentStart, type ServiceDetail } from '../../api';
+import { DataList, formSchema } from './FormFields';
 import { ErrorNotice, Fee } from '../../components';
 import { useI18n } from '../../i18n';
 import { useRouter } from '../../router';
-import { retryable } from './shared';
+import { useIdempotent } from './shared';
 
 /** Statuses before a decision: the applicant may still withdraw. */
-const OPEN = ['awaiting_payment', 'submitted', 'in_review', 'info_requested'];
+const OPEN = ['awaiting_consent', 'awaiting_payment', 'submitted', 'in_review', 'info_requested'];
 
 const last = (history: HistoryAction[], type: string) => [...history].sort((a, b) => b.seq - a.seq).find((h) => h.type === type);
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
 
 /**
- * One write with an Idempotency-Key: the same key while the same operation is retried after no answer or a 5xx,
- * a new one once it succeeded or was refused.
+ * What the applicant can do on the application page: pay, answer the agency, withdraw; why it was refused; whose
+ * signature it waits for.
  */
-function useIdempotent() {
-  const key = useRef<string | null>(null);
-  return async <T,>(run: (key: string) => Promise<T>): Promise<T> => {
-    key.current ??= newIdempotencyKey();
-    try {
-      const out = await run(key.current);
-      key.current = null;
-      return out;
-    } catch (e) {
-      if (!retryable(e)) key.current = null;
-      throw e;
-    }
-  };
-}
-
-/** What the applicant can do on the application page: pay, answer the agency, withdraw; and why it was refused. */
 export function ApplicationActions({ application: a, invoice, onChanged }: { application: ApplicationDetail; invoice: Invoice | null; onChanged(): void }) {
   // What was just done stays said here: the section that did it goes away with the status it answered.
   const [done, setDone] = useState<string | null>(null);
@@ -48,6 +31,8 @@ export function ApplicationActions({ application: a, invoice, onChanged }: { app
         {done}
       </p>
       {a.status === 'rejected' && <Refusal application={a} />}
+      {a.status === 'awaiting_consent' && <AwaitingConsent fee={!!invoice && invoice.status === 'open'} />}
+      {a.status === 'declined' && <ConsentRefused application={a} fee={invoice?.status === 'cancelled'} />}
       {a.status === 'awaiting_payment' && invoice?.status === 'open' && <PayFee application={a} invoice={invoice} />}
       {a.status === 'info_requested' && <AnswerInfo application={a} onDone={finished} />}
       {OPEN.includes(a.status) && <Withdraw application={a} paid={invoice?.status === 'paid'} onDone={finished} />}
@@ -79,6 +64,42 @@ function Refusal({ application: a }: { application: ApplicationDetail }) {
           </div>
         )}
       </dl>
+    </section>
+  );
+}
+
+/** The persons the application names have not all signed it: nothing to pay yet, nothing decided (no pay button). */
+function AwaitingConsent({ fee }: { fee: boolean }) {
+  const { t } = useI18n();
+  const ids = useId();
+  return (
+    <section aria-labelledby={`${ids}-consent`} className="panel panel-warn">
+      <h2 id={`${ids}-consent`}>{t('citizen.consentWait.title')}</h2>
+      <p>{t('citizen.consentWait.text')}</p>
+      {fee && <p>{t('citizen.consentWait.fee')}</p>}
+    </section>
+  );
+}
+
+/** Closed because a person it names declined to sign it, or let the term pass; with their reason when they gave one. */
+function ConsentRefused({ application: a, fee }: { application: ApplicationDetail; fee: boolean }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const closing = [...a.history].sort((x, y) => y.seq - x.seq).find((h) => h.type === 'consent_declined' || h.type === 'consent_lapsed');
+  const reason = closing?.type === 'consent_declined' ? text(closing.details.reason) : null;
+  return (
+    <section aria-labelledby={`${ids}-declined`} className="panel panel-bad">
+      <h2 id={`${ids}-declined`}>{t('citizen.consentClosed.title')}</h2>
+      <p>{t(closing?.type === 'consent_lapsed' ? 'citizen.consentClosed.lapsed' : 'citizen.consentClosed.declined')}</p>
+      {reason && (
+        <dl className="facts wide">
+          <div className="span-all">
+            <dt>{t('citizen.consentClosed.reason')}</dt>
+            <dd className="note">{reason}</dd>
+          </div>
+        </dl>
+      )}
+      {fee && <p>{t('citizen.consentClosed.fee')}</p>}
     </section>
   );
 }
@@ -277,29 +298,12 @@ function Withdraw({ application: a, paid, onDone }: { application: ApplicationDe
 /** What the applicant submitted, in the form's order, with labels and values as the form showed them. */
 export function SubmittedData({ application: a, service }: { application: ApplicationDetail; service: ServiceDetail | null }) {
   const { t } = useI18n();
-  const fieldLabel = useFieldLabel();
   const ids = useId();
-  const schema = (service?.form.schema ?? { type: 'object', properties: {} }) as unknown as FieldSchema;
-  const known = Object.keys(schema.properties ?? {});
-  const keys = [...known.filter((k) => k in a.data), ...Object.keys(a.data).filter((k) => !known.includes(k))];
-  if (!keys.length) return null;
+  if (!Object.keys(a.data).length) return null;
   return (
     <section aria-labelledby={`${ids}-submitted`}>
       <h2 id={`${ids}-submitted`}>{t('application.submittedData')}</h2>
-      <dl className="review-list">
-        {keys.map((k) => {
-          const fs = schema.properties?.[k] ?? {};
-          const l = fieldLabel(fs, k);
-          return (
-            <div key={k}>
-              <dt lang={l.lang}>{l.text}</dt>
-              <dd>
-                <ReviewValue schema={fs} value={a.data[k]} />
-              </dd>
-            </div>
-          );
-        })}
-      </dl>
+      <DataList schema={formSchema(service)} data={a.data} />
     </section>
   );
 }

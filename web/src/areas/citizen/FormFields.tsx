@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Prefill } from '../../api';
+import type { Prefill, ServiceDetail } from '../../api';
 import { useLabel } from '../../components';
 import { useI18n } from '../../i18n';
 import { blankItem, child, dataOf, digitsOf, fieldId, isObject, objectRules, type Draft, type DraftObject, type FieldSchema } from './form';
@@ -322,6 +322,35 @@ export function ReviewValue({ schema, value }: { schema: FieldSchema; value: unk
   if (schema.enum) return <>{enumLabel(schema, String(value))}</>;
   if (schema.format === 'date' && typeof value === 'string') return <>{fmt.day(value)}</>;
   return <>{String(value)}</>;
+}
+
+/** A service's form as the fields read it (none while the service is not loaded). */
+export const formSchema = (service: ServiceDetail | null | undefined): FieldSchema => (service?.form.schema ?? { type: 'object', properties: {} }) as unknown as FieldSchema;
+
+/**
+ * Form data as a list of labelled values, in the form's order; fields the form no longer has (an older version's)
+ * come last, by name.
+ */
+export function DataList({ schema, data }: { schema: FieldSchema; data: Record<string, unknown> }) {
+  const fieldLabel = useFieldLabel();
+  const known = Object.keys(schema.properties ?? {});
+  const keys = [...known.filter((k) => k in data), ...Object.keys(data).filter((k) => !known.includes(k))];
+  return (
+    <dl className="review-list">
+      {keys.map((k) => {
+        const fs = schema.properties?.[k] ?? {};
+        const l = fieldLabel(fs, k);
+        return (
+          <div key={k}>
+            <dt lang={l.lang}>{l.text}</dt>
+            <dd>
+              <ReviewValue schema={fs} value={data[k]} />
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
 }
 
 export { useFieldLabel };

@@ -31,6 +31,7 @@ export function KeyFileField({
   onChange,
   error,
   required,
+  inputId,
 }: {
   label: string;
   hint: string;
@@ -38,11 +39,14 @@ export function KeyFileField({
   /** an error about the key from outside (e.g. it is someone else's) */
   error?: string | null;
   required?: boolean;
+  /** the file input's id, for an error summary's link to it */
+  inputId?: string;
 }) {
   const { t } = useI18n();
   const id = useId();
   const [problem, setProblem] = useState<string | null>(null);
   const [holder, setHolder] = useState<CertificateHolder | null>(null);
+  const input = inputId ?? `${id}-file`;
 
   const read = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -64,7 +68,7 @@ export function KeyFileField({
   const shown = problem ?? error ?? null;
   return (
     <div className="field">
-      <label htmlFor={`${id}-file`}>{label}</label>
+      <label htmlFor={input}>{label}</label>
       <p id={`${id}-hint`} className="hint">
         {hint}
       </p>
@@ -74,7 +78,7 @@ export function KeyFileField({
         </p>
       )}
       <input
-        id={`${id}-file`}
+        id={input}
         type="file"
         accept=".json,.jwk,application/json,application/jwk+json"
         onChange={(e) => void read(e)}

@@ -1,6 +1,6 @@
 // The citizen's side of the portal: applying (the form from the service's schema, review, signature with the key
-// file), paying, documents, messages, who looked at my data, proactive offers. The pages are loaded on demand, so
-// that the public pages stay small.
+// file), paying, documents, messages, who looked at my data, proactive offers, signing others' applications that
+// name me. The pages are loaded on demand, so that the public pages stay small.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Loading } from '../../components';
 import { match } from '../../router';
@@ -13,11 +13,12 @@ const DocumentsPage = lazy(() => import('./DocumentsPage').then((m) => ({ defaul
 const NotificationsPage = lazy(() => import('./NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const DataAccessPage = lazy(() => import('./DataAccessPage').then((m) => ({ default: m.DataAccessPage })));
 const OffersPage = lazy(() => import('./OffersPage').then((m) => ({ default: m.OffersPage })));
+const ConsentsPage = lazy(() => import('./ConsentsPage').then((m) => ({ default: m.ConsentsPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /** The account's own pages (not the applications, which have their own menu entry). */
-const ACCOUNT = ['/my', '/my/documents', '/my/notifications', '/my/data-access', '/my/offers'];
+const ACCOUNT = ['/my', '/my/documents', '/my/notifications', '/my/data-access', '/my/offers', '/my/consents'];
 
 export const citizenArea: Area = {
   page(path) {
@@ -29,6 +30,7 @@ export const citizenArea: Area = {
     if (path === '/my/notifications') return later(<NotificationsPage />);
     if (path === '/my/data-access') return later(<DataAccessPage />);
     if (path === '/my/offers') return later(<OffersPage />);
+    if (path === '/my/consents') return later(<ConsentsPage />);
     return null;
   },
   nav(me, path, t) {

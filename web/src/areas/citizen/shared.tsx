@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
-import { ApiError } from '../../api';
+import { ApiError, newIdempotencyKey } from '../../api';
 import { Loading } from '../../components';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
@@ -83,6 +83,25 @@ export const problemCode = (e: unknown): string | null => (e instanceof ApiError
 
 /** A retry may repeat the request with the same Idempotency-Key: no answer (network), 5xx, 408, 429. */
 export const retryable = (e: unknown): boolean => !(e instanceof ApiError) || e.status >= 500 || e.status === 408 || e.status === 429;
+
+/**
+ * One write with an Idempotency-Key: the same key while the same operation is retried after no answer or a 5xx,
+ * a new one once it succeeded or was refused.
+ */
+export function useIdempotent() {
+  const key = useRef<string | null>(null);
+  return async <T,>(run: (key: string) => Promise<T>): Promise<T> => {
+    key.current ??= newIdempotencyKey();
+    try {
+      const out = await run(key.current);
+      key.current = null;
+      return out;
+    } catch (e) {
+      if (!retryable(e)) key.current = null;
+      throw e;
+    }
+  };
+}
 
 /**
  * Moves the focus to an element when `key` changes (a step's heading after the step changed), not on the first

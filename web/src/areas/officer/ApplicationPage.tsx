@@ -137,8 +137,9 @@ function HistoryEntry({ h, me, service }: { h: OfficerApplication['history'][num
   const assignee = useAssignee(me);
   const d = h.details ?? {};
   const str = (k: string) => (typeof d[k] === 'string' && d[k] ? (d[k] as string) : null);
+  // a citizen who consents or declines is the person the application names, not its applicant
   const actor =
-    h.actor.role === 'citizen' ? 'applicant' : h.actor.role === 'officer' ? (h.actor.accountId === me.accountId ? 'me' : 'officer') : h.actor.role === 'operator' ? 'operator' : 'system';
+    h.actor.role === 'citizen' ? (['consent', 'consent_declined'].includes(h.type) ? 'party' : 'applicant') : h.actor.role === 'officer' ? (h.actor.accountId === me.accountId ? 'me' : 'officer') : h.actor.role === 'operator' ? 'operator' : 'system';
   const facts: [string, ReactNode][] = [];
   const step = str('step');
   if (step && h.type !== 'automatic_check') facts.push([t('officer.detail.step'), <span lang={service?.language}>{stepTitle(service, step)}</span>]);

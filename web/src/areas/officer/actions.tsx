@@ -208,7 +208,8 @@ export function ActionsPanel({ app, me, service, onDone }: { app: OfficerApplica
   };
 
   let state: ReactNode;
-  if (['approved', 'rejected', 'withdrawn'].includes(app.status)) state = t('officer.actions.closed');
+  if (['approved', 'rejected', 'withdrawn', 'declined'].includes(app.status)) state = t('officer.actions.closed');
+  else if (app.status === 'awaiting_consent') state = t('officer.actions.waitingForConsent');
   else if (app.status === 'info_requested') state = t('officer.actions.waitingForApplicant');
   else if (!inReview) state = t('officer.actions.notYet');
   else if (!app.assignedTo) state = t('officer.actions.takeFirst');

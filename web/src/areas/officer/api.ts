@@ -38,7 +38,7 @@ export interface QueuePage {
 }
 
 /** The statuses an open application can have (the queue lists applications that are not closed). */
-export const OPEN_STATUSES = ['submitted', 'awaiting_payment', 'in_review', 'info_requested'] as const;
+export const OPEN_STATUSES = ['submitted', 'awaiting_consent', 'awaiting_payment', 'in_review', 'info_requested'] as const;
 
 export interface QueueFilter {
   status?: string;

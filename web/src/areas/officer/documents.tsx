@@ -68,7 +68,7 @@ export function DocumentsSection({ app, me, onRefresh }: { app: OfficerApplicati
             </>
           )
         ) : (
-          <p>{['rejected', 'withdrawn'].includes(app.status) ? t('officer.documents.noneClosed') : t('officer.documents.none')}</p>
+          <p>{['rejected', 'withdrawn', 'declined'].includes(app.status) ? t('officer.documents.noneClosed') : t('officer.documents.none')}</p>
         )
       ) : (
         <ul className="officer-document-list">

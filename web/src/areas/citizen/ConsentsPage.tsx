@@ -1,0 +1,307 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, newIdempotencyKey, type ConsentAnswer, type ConsentRequest, type ServiceDetail } from '../../api';
+import { ErrorNotice, Loading, useLabel } from '../../components';
+import { useLoad, useTitle } from '../../hooks';
+import { useI18n } from '../../i18n';
+import { NoSigningKey, useSession } from '../../session';
+import { DataList, formSchema, useFieldLabel } from './FormFields';
+import { HolderText, KeyFileField } from './KeyFileField';
+import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen, useIdempotent } from './shared';
+import { applicationPayload, KeyFileError, type KeyFile } from './signing';
+
+const never = () => new Promise<never>(() => {});
+const TONE: Record<string, string> = { pending: 'warn', given: 'ok', declined: 'bad' };
+
+/**
+ * Requests to sign: applications of others that name me (a future spouse's, the other parent's, a company's). I sign
+ * the very text the applicant signed, or decline; until then nothing about me is fetched and nothing is decided.
+ */
+export function ConsentsPage() {
+  const { t, lang } = useI18n();
+  const gate = useCitizen();
+  const [version, setVersion] = useState(0);
+  useTitle(t('citizen.consents.title'));
+  const requests = useLoad((signal) => (gate === 'ok' ? api<{ items: ConsentRequest[] }>('/api/v1/me/consents', { signal }) : never()), [gate, version]);
+  const items = requests.status === 'ok' ? requests.data.items : [];
+  // Each service's form once, for its fields' labels in my language; a form that cannot be had leaves the names.
+  const codes = [...new Set(items.map((r) => r.service))].sort().join(',');
+  const forms = useLoad(
+    async (signal) => ({
+      codes,
+      list: await Promise.all(codes.split(',').filter(Boolean).map((c) => api<ServiceDetail>(`/api/v1/services/${encodeURIComponent(c)}`, { lang: true, signal }).catch(() => null))),
+    }),
+    [codes, lang],
+  );
+  const ready = forms.status === 'ok' && forms.data.codes === codes;
+  const services = Object.fromEntries((forms.status === 'ok' ? forms.data.list : []).flatMap((s) => (s ? [[s.code, s] as const] : [])));
+  // the ones waiting for me first, each group newest first as the node lists them
+  const ordered = [...items.filter((r) => r.status === 'pending'), ...items.filter((r) => r.status !== 'pending')];
+
+  return (
+    <>
+      <Breadcrumb trail={[{ to: '/my', label: t('citizen.account.title') }, { label: t('citizen.consents.title') }]} />
+      <h1>{t('citizen.consents.title')}</h1>
+      <p>{t('citizen.consents.intro')}</p>
+      {gate !== 'ok' ? (
+        <CitizenGate state={gate} next="/my/consents" />
+      ) : requests.status === 'error' ? (
+        <ErrorNotice error={requests.error} />
+      ) : requests.status === 'loading' || !ready ? (
+        <Loading />
+      ) : ordered.length === 0 ? (
+        <p className="notice info">{t('citizen.consents.none')}</p>
+      ) : (
+        <ul className="cards">
+          {ordered.map((r) => (
+            <li key={r.applicationId} className="card">
+              <ConsentCard request={r} service={services[r.service]} onAnswered={() => setVersion((v) => v + 1)} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function ConsentCard({ request: r, service, onAnswered }: { request: ConsentRequest; service: ServiceDetail | undefined; onAnswered(): void }) {
+  const { t, fmt } = useI18n();
+  const label = useLabel();
+  const fieldLabel = useFieldLabel();
+  const ids = useId();
+  const [done, setDone] = useState<string | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
+  const schema = formSchema(service);
+  const named = fieldLabel(schema.properties?.[r.field] ?? {}, r.field);
+  const payload = applicationPayload(r.service, r.data);
+  const answered = (message: string) => {
+    setDone(message);
+    onAnswered();
+    // The actions go away with the request's status: what was done is said, and the focus goes there.
+    setTimeout(() => status.current?.focus(), 0);
+  };
+
+  return (
+    <article aria-labelledby={`${ids}-title`} className="consent">
+      <h2 id={`${ids}-title`}>
+        <span lang={service?.language}>{service?.title ?? r.serviceTitle}</span>
+      </h2>
+      <p>
+        <span className={`badge ${TONE[r.status] ?? 'neutral'}`}>{label('citizen.consents.status', r.status)}</span>
+      </p>
+      <dl className="facts wide">
+        <div>
+          <dt>{t('citizen.consents.applicant')}</dt>
+          <dd>{r.applicant}</dd>
+        </div>
+        <div>
+          <dt>{t('applications.number')}</dt>
+          <dd className="mono">{r.number}</dd>
+        </div>
+        <div>
+          <dt>{t('citizen.consents.requestedAt')}</dt>
+          <dd>{fmt.dateTime(r.requestedAt)}</dd>
+        </div>
+        {r.status === 'pending' && (
+          <div>
+            <dt>{t('citizen.consents.dueAt')}</dt>
+            <dd>{fmt.dateTime(r.dueAt)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('citizen.consents.namedAs')}</dt>
+          <dd lang={named.lang}>{named.text}</dd>
+        </div>
+      </dl>
+      <p role="status" className={done ? 'notice ok' : 'status-empty'} tabIndex={-1} ref={status}>
+        {done}
+      </p>
+
+      <h3>{t('citizen.consents.dataTitle')}</h3>
+      {/* the form's labels speak to the applicant ("your surname"), not to me */}
+      <p className="hint">{t('citizen.consents.dataHint', { applicant: r.applicant })}</p>
+      <DataList schema={schema} data={r.data} />
+      <details className="signed-text">
+        <summary>{t('citizen.review.signedText')}</summary>
+        <p className="hint">{t('citizen.review.signedTextHint')}</p>
+        <pre tabIndex={0} aria-label={t('citizen.review.signedText')}>
+          {payload}
+        </pre>
+      </details>
+
+      {r.status === 'pending' && !done && (
+        <>
+          <SignConsent request={r} payload={payload} onDone={answered} />
+          <DeclineConsent request={r} onDone={answered} />
+        </>
+      )}
+    </article>
+  );
+}
+
+/** Signing with the key file, as when applying: the same payload as the applicant's, with my key. */
+function SignConsent({ request: r, payload, onDone }: { request: ConsentRequest; payload: string; onDone(message: string): void }) {
+  const { t } = useI18n();
+  const { me, signingKey, sign, holdKeyFile } = useSession();
+  const ids = useId();
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [summaryKey, setSummaryKey] = useState(0);
+  const [busy, setBusy] = useState<null | 'signing' | 'sending'>(null);
+  const [error, setError] = useState<unknown>(null);
+  // One answer: its Idempotency-Key and signature, sent again as they are on a retry (a new signature would differ).
+  const attempt = useRef<{ key: string; signature: string } | null>(null);
+  const wrongKey = !!(signingKey?.holder.identifier && me && signingKey.holder.identifier !== me.identifier);
+  const askKey = !signingKey || wrongKey;
+
+  const refuse = (message: string) => {
+    setKeyError(message);
+    setSummaryKey((k) => k + 1);
+  };
+
+  const chooseKey = async (file: KeyFile | null) => {
+    setKeyError(null);
+    if (!file) return;
+    try {
+      const held = await holdKeyFile(file);
+      if (held.holder.identifier && me && held.holder.identifier !== me.identifier) setKeyError(t('citizen.keyFile.notYours', { name: held.holder.name ?? held.holder.identifier }));
+    } catch (err) {
+      setKeyError(t(`citizen.keyFile.error.${err instanceof KeyFileError ? err.problem : 'notKey'}`));
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setKeyError(null);
+    try {
+      if (!attempt.current) {
+        setBusy('signing');
+        attempt.current = { key: newIdempotencyKey(), signature: await sign(payload) };
+      }
+      setBusy('sending');
+      const answer = await api<ConsentAnswer>(`/api/v1/applications/${encodeURIComponent(r.applicationId)}/consent`, {
+        method: 'POST',
+        body: { signature: attempt.current.signature },
+        idempotencyKey: attempt.current.key,
+      });
+      attempt.current = null;
+      onDone(t('citizen.consents.signed', { number: answer.number }));
+    } catch (err) {
+      if (err instanceof NoSigningKey) return refuse(t('citizen.consents.keyNeeded'));
+      if (err instanceof KeyFileError) return refuse(t(`citizen.keyFile.error.${err.problem}`));
+      const badSignature = err instanceof ApiError && err.status === 422 ? err.problem?.errors?.find((x) => x.field === '/signature') : undefined;
+      if (badSignature || !retryable(err)) attempt.current = null;
+      if (badSignature) return refuse(badSignature.message);
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const working = busy === 'signing' ? t('citizen.review.signing') : busy === 'sending' ? t('citizen.review.sending') : '';
+  return (
+    <section aria-labelledby={`${ids}-sign`} className="panel panel-warn">
+      <h3 id={`${ids}-sign`}>{t('citizen.consents.signTitle')}</h3>
+      <ErrorSummary title={t('citizen.form.errorTitle')} items={keyError ? [{ target: askKey ? `${ids}-key` : `${ids}-submit`, text: keyError }] : []} focusKey={summaryKey} />
+      <p>{t('citizen.consents.signIntro', { applicant: r.applicant })}</p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        {askKey ? (
+          <KeyFileField inputId={`${ids}-key`} label={t('citizen.review.keyLabel')} hint={t('citizen.review.keyHint')} onChange={(k) => void chooseKey(k)} error={keyError} required />
+        ) : (
+          <>
+            <p className="key-holder">
+              {t('citizen.review.signingWith')} <strong>
+                <HolderText holder={signingKey.holder} />
+              </strong>
+            </p>
+            {keyError && <p className="error-message">{keyError}</p>}
+          </>
+        )}
+        {error !== null && <ErrorNotice error={error} />}
+        {error !== null && attempt.current && <p className="hint">{t('citizen.consents.retrySafe')}</p>}
+        <p className="visually-hidden" role="status">
+          {working}
+        </p>
+        <div className="actions">
+          <button id={`${ids}-submit`} type="submit" disabled={busy !== null || wrongKey} aria-busy={busy !== null}>
+            {working || (error !== null && attempt.current ? t('citizen.review.retry') : t('citizen.consents.sign'))}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Declining needs no key: the application is closed, and the applicant sees the reason given. */
+function DeclineConsent({ request: r, onDone }: { request: ConsentRequest; onDone(message: string): void }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const once = useIdempotent();
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+
+  const open = () => {
+    setConfirming(true);
+    setTimeout(() => confirmHeading.current?.focus(), 0);
+  };
+  const cancel = () => {
+    setConfirming(false);
+    setError(null);
+    setTimeout(() => opener.current?.focus(), 0);
+  };
+  const decline = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = reason.trim() ? { reason: reason.trim() } : {};
+      const answer = await once((key) => api<ConsentAnswer>(`/api/v1/applications/${encodeURIComponent(r.applicationId)}/decline-consent`, { method: 'POST', body, idempotencyKey: key }));
+      onDone(t('citizen.consents.declined', { number: answer.number }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${ids}-decline`} className="panel">
+      <h3 id={`${ids}-decline`}>{t('citizen.consents.declineTitle')}</h3>
+      {!confirming ? (
+        <>
+          <p>{t('citizen.consents.declineIntro')}</p>
+          <button type="button" className="secondary danger" onClick={open} ref={opener}>
+            {t('citizen.consents.decline')}
+          </button>
+        </>
+      ) : (
+        <div className="confirm" role="group" aria-labelledby={`${ids}-confirm`}>
+          <h4 id={`${ids}-confirm`} ref={confirmHeading} tabIndex={-1}>
+            {t('citizen.consents.confirmTitle', { number: r.number })}
+          </h4>
+          <p>{t('citizen.consents.confirmText', { applicant: r.applicant })}</p>
+          <div className="field">
+            <label htmlFor={`${ids}-reason`}>
+              {t('citizen.consents.reason')} <span className="optional">{t('citizen.form.optional')}</span>
+            </label>
+            <p id={`${ids}-reason-hint`} className="hint">
+              {t('citizen.consents.reasonHint')}
+            </p>
+            <textarea id={`${ids}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={1000} aria-describedby={`${ids}-reason-hint`} />
+          </div>
+          {error !== null && <ErrorNotice error={error} />}
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void decline()} disabled={busy} aria-busy={busy}>
+              {t('citizen.consents.confirm')}
+            </button>
+            <button type="button" className="secondary" onClick={cancel} disabled={busy}>
+              {t('citizen.consents.keep')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
