@@ -150,6 +150,8 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   const shot = (page: Page, name: string) => audit(page, `${lang}-citizen-${name}`);
   const { context, page } = await open(lang);
   const persona = citizen(who);
+  // the future spouse is the other demo citizen of Kazakhstan, who signs the application too
+  const spousePersona = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.identifier !== persona.identifier)!;
   const surname = persona.name.split(' ').at(-1)!;
   const s = await service(MARRIAGE, lang);
 
@@ -199,7 +201,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await shot(page, 'apply-errors');
 
   // Twelve digits pass the browser's check; the node finds the check digit wrong (a field error, after signing).
-  await spouse.fill(decline ? '123456789012' : '950721300126');
+  await spouse.fill(decline ? '123456789012' : spousePersona.identifier);
   await page.getByLabel(s.label('preferredDate')).fill('2026-12-19');
   await page.getByLabel(s.label('spouseSurnameAfter')).fill('Сапарова');
   await page.getByLabel(s.label('solemnCeremony')).check();
@@ -213,7 +215,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await review.getByText(plural(C.service.calendarDays, lang, 30)).first().waitFor();
   expect(await review.innerText()).toMatch(/3[\s\u00a0\u202f.,]?450/);
   await page.getByText(L.review.signedText, { exact: true }).click();
-  const data = { spouseIdentifier: '950721300126', preferredDate: '2026-12-19', applicantSurnameAfter: surname, spouseSurnameAfter: 'Сапарова', solemnCeremony: true, certificateLanguage: 'ru', registryOffice: 'Алматы қаласының Неке сарайы' };
+  const data = { spouseIdentifier: spousePersona.identifier, preferredDate: '2026-12-19', applicantSurnameAfter: surname, spouseSurnameAfter: 'Сапарова', solemnCeremony: true, certificateLanguage: 'ru', registryOffice: 'Алматы қаласының Неке сарайы' };
   expect(JSON.parse(await page.locator('.signed-text pre').innerText())).toEqual({ data: { ...data, spouseIdentifier: decline ? '123456789012' : data.spouseIdentifier }, service: MARRIAGE });
   await shot(page, 'review');
 
@@ -233,7 +235,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
     expect(fieldError.length).toBeGreaterThan(10);
     expect(await page.getByLabel(s.label('spouseIdentifier')).getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'apply-node-errors');
-    await page.getByLabel(s.label('spouseIdentifier')).fill('950721300126');
+    await page.getByLabel(s.label('spouseIdentifier')).fill(spousePersona.identifier);
     expect(await page.locator('#field-spouseIdentifier-error').count()).toBe(0);
     await page.getByRole('button', { name: L.apply.continue }).click();
     await page.getByRole('heading', { level: 2, name: L.apply.stepReview }).waitFor();
@@ -246,10 +248,22 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await page.waitForURL(/\/my\/applications\/[0-9a-f-]{36}(\?submitted=1)?$/);
   const id = new URL(page.url()).pathname.split('/').at(-1)!;
   const app = await (await context.request.get(`/api/v1/applications/${id}`)).json();
-  expect(app).toMatchObject({ service: MARRIAGE, status: 'awaiting_payment', data });
+  expect(app).toMatchObject({ service: MARRIAGE, status: 'awaiting_consent', data });
   await page.getByText(fill(C.application.submittedNotice, { number: app.number })).waitFor();
-  await page.getByRole('main').getByText(C.status.awaiting_payment).first().waitFor();
+  await page.getByRole('main').getByText(C.status.awaiting_consent).first().waitFor();
   await shot(page, 'application-submitted');
+
+  // The spouse signs the same application with their own key (their portal page has its own test, consents.e2e).
+  const spouseContext = await node.browser.newContext({ baseURL: node.base });
+  contexts.push(spouseContext);
+  expect((await spouseContext.request.post('/api/v1/auth/demo-login', { data: { identifier: spousePersona.identifier } })).status()).toBe(200);
+  const consented = await spouseContext.request.post(`/api/v1/applications/${id}/consent`, {
+    headers: { 'idempotency-key': `consent-${lang}` },
+    data: { signature: await applicationSignature(spousePersona, MARRIAGE, data) },
+  });
+  expect(consented.status(), await consented.text()).toBe(200);
+  await page.reload();
+  await page.getByRole('main').getByText(C.status.awaiting_payment).first().waitFor();
 
   // Paying: the demo provider's card page, as a page of the portal.
   await page.getByRole('button', { name: L.pay.start }).click();
