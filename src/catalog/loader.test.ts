@@ -36,6 +36,23 @@ describe('the service catalog shipped with Ortak', () => {
     expect(catalog.search({ q: 'zzzz-no-such-word' })).toEqual([]);
   });
 
+  it('finds a service in each of the seven languages, whatever the case and the diacritics', () => {
+    const catalog = loadCatalog(paths.services, ALL);
+    // marriage, as a reader of each language types it
+    for (const q of ['неке', 'брак', 'marriage', 'evlilik', 'Evlilik', 'EVLİLİK', 'nikah', 'nikoh']) {
+      expect(catalog.search({ q }).map((d) => d.code), q).toContain('kz-marriage-registration');
+    }
+  });
+
+  it('has every text in all seven languages: a missing one leaves the file out of the catalog', () => {
+    const errors = loadEdited((d) => {
+      delete d.title.uz;
+      delete d.form.schema.properties[Object.keys(d.form.schema.properties)[0]]['x-labels'].tr;
+    });
+    expect(errors.some((e) => e.includes('/title lacks the language(s) uz'))).toBe(true);
+    expect(errors.some((e) => /x-labels lacks the language\(s\) tr/.test(e))).toBe(true);
+  });
+
   it('refuses form text the result document could not print, naming the characters, and takes what it can', () => {
     const catalog = loadCatalog(paths.services, ['KG']);
     const code = 'kg-criminal-record-certificate';
@@ -48,7 +65,7 @@ describe('the service catalog shipped with Ortak', () => {
         field: '/data/previousNames/0/surname',
         code: 'validation.characters',
         params: { characters: '漢 (U+6F22), 字 (U+5B57), 🦄 (U+1F984)' },
-        labels: { kk: 'Тегі', ru: 'Фамилия', en: 'Surname', ky: 'Фамилиясы' },
+        labels: { kk: 'Тегі', ru: 'Фамилия', en: 'Surname', tr: 'Soyadı', az: 'Soyadı', ky: 'Фамилиясы', uz: 'Familiyasi' },
       },
     ]);
   });

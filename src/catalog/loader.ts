@@ -9,7 +9,6 @@ import {
   agenciesSchema,
   CURRENCY_OF_STATE,
   definitionSchema,
-  LANGUAGE_OF_STATE,
 } from './definition.js';
 import { createFormAjv, type FormValidator } from './form-validation.js';
 
@@ -37,9 +36,9 @@ const checkDefinition = metaAjv.compile(definitionSchema);
 const checkAgencies = metaAjv.compile(agenciesSchema);
 
 /** Languages every localized text of a state's service must have. */
-function requiredLanguages(state: string): string[] {
-  return ['kk', 'ru', 'en', LANGUAGE_OF_STATE[state]].filter((l, i, all) => l && all.indexOf(l) === i);
-}
+// Every text of the catalog in each of the member states' languages: a reader is never shown another state's.
+const ALL_LANGUAGES = ['kk', 'ru', 'en', 'tr', 'az', 'ky', 'uz'];
+
 
 /**
  * Reads services/<STATE>/*.yaml for the given states and checks each file: its shape, cross references (agency,
@@ -66,7 +65,7 @@ export function loadCatalogFiles(folder: string, states: string[]): LoadResult {
         } else {
           for (const [i, a] of (data as Omit<Agency, 'state'>[]).entries()) {
             if (!a.code.startsWith(`${state.toLowerCase()}-`)) errors.push(`${show(agenciesFile)}: /${i}/code must start with ${state.toLowerCase()}-`);
-            missingLanguages(a.name, requiredLanguages(state), `/${i}/name`, (m) => errors.push(`${show(agenciesFile)}: ${m}`));
+            missingLanguages(a.name, ALL_LANGUAGES, `/${i}/name`, (m) => errors.push(`${show(agenciesFile)}: ${m}`));
             stateAgencies.add(a.code);
             agencies.push({ ...a, state });
           }
@@ -94,7 +93,7 @@ export function loadCatalogFiles(folder: string, states: string[]): LoadResult {
       if (!def.code.startsWith(`${state.toLowerCase()}-`)) fail(`/code must start with ${state.toLowerCase()}-`);
       if (!stateAgencies.has(def.agency)) fail(`/agency ${def.agency} is not in ${show(agenciesFile)}`);
       if (def.fee.currency !== CURRENCY_OF_STATE[state]) fail(`/fee/currency must be ${CURRENCY_OF_STATE[state]}, the currency of ${state}`);
-      for (const [pointer, texts] of localizedTexts(def)) missingLanguages(texts, requiredLanguages(state), pointer, fail);
+      for (const [pointer, texts] of localizedTexts(def)) missingLanguages(texts, ALL_LANGUAGES, pointer, fail);
       checkWorkflow(def, fail);
       checkEvidence(def, fail);
       let validate: FormValidator | undefined;

@@ -60,10 +60,11 @@ export function negotiateLanguage(explicit: unknown, acceptLanguage: string | un
   return fallback;
 }
 
-/** A text in several languages: the caller's, else the given fallbacks in order, else any. */
+/** A text in several languages: the caller's, else English, else the given fallbacks in order, else any. */
 export function pickText(texts: Partial<Record<string, string>> | undefined, language: string, ...fallbacks: string[]): string {
   if (!texts) return '';
-  for (const l of [language, ...fallbacks, 'en', 'ru']) {
+  // English before any other: a reader is never shown another state's language while English is there
+  for (const l of [language, 'en', ...fallbacks, 'ru']) {
     const text = texts[l];
     if (text) return text;
   }
