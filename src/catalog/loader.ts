@@ -156,6 +156,10 @@ function checkWorkflow(def: ServiceDefinition, fail: (m: string) => void) {
     if (step.otherwise && step.otherwise !== 'reject' && ids.indexOf(step.otherwise) <= i) {
       fail(`/workflow/steps/${i}/otherwise must name a later step or "reject"`);
     }
+    // A register that does not answer sends the application to an officer, never to an automatic decision.
+    if (step.kind === 'automatic' && JSON.stringify(step.rule ?? null).includes('"evidence.') && !def.workflow.steps.some((s, j) => j > i && s.kind === 'human')) {
+      fail(`/workflow/steps/${i}: a rule that reads evidence needs a human step after it, for when a register does not answer`);
+    }
   }
   const lastHuman = [...def.workflow.steps].reverse().find((s) => s.kind === 'human');
   if (lastHuman && lastHuman.permission !== 'decide') fail(`/workflow/steps: the last human step must have permission decide`);

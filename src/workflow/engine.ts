@@ -10,7 +10,7 @@ import { type Db, type Tx, type Write, sql, writeTogether } from '../platform/db
 import { cancelJobs, enqueue, jobsInsert, type Job, type JobRunner } from '../platform/jobs.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
 import { evidenceFacts } from './evidence.js';
-import { rulePasses } from './rules.js';
+import { evidenceKeysOf, rulePasses } from './rules.js';
 
 import { ADVANCE_QUEUE, ESCALATE_QUEUE, REMIND_QUEUE } from './queues.js';
 
@@ -86,8 +86,16 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
       }
       return;
     }
-    // Evidence came from the registers through the exchange (workflow.evidence); a missing item fails the rule.
+    // Evidence came from the registers through the exchange (workflow.evidence). A rule that needs an item a
+    // register did not give is not evaluated: it never decides on missing facts, and an officer checks instead,
+    // with the gap named in the history (the applicant's timeline and the officer's page show it).
     evidence ??= await evidenceFacts(tx, app.id);
+    const gaps = [...evidenceKeysOf(step.rule)].filter((key) => !(key in evidence!)).map((key) => ({ key, registry: def.evidence.find((e) => e.key === key)?.registry ?? null }));
+    if (gaps.length) {
+      await applyAction(tx, app.id, now, { current_step: step.id }, { type: 'automatic_check', actor: null, payload: { step: step.id, passed: false, unavailable: gaps } });
+      index = humanStepAfter(steps, step, index);
+      continue;
+    }
     const passed = rulePasses(step.rule, { data: app.data, evidence });
     await applyAction(tx, app.id, now, { current_step: step.id }, { type: 'automatic_check', actor: null, payload: { step: step.id, passed } });
     if (passed) {
@@ -100,6 +108,16 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
     }
   }
   throw new Error(`workflow of ${def.code} does not end`);
+}
+
+/** Where an automatic step whose evidence is missing sends the application: its human `otherwise`, else the next human step. */
+function humanStepAfter(steps: WorkflowStep[], step: WorkflowStep, index: number): number {
+  const otherwise = steps.findIndex((s) => s.id === step.otherwise && s.kind === 'human');
+  if (otherwise >= 0) return otherwise;
+  const next = steps.findIndex((s, i) => i > index && s.kind === 'human');
+  if (next >= 0) return next;
+  // (the loader refuses a workflow that reads evidence without a human step to fall back on)
+  throw new Error(`step ${step.id} reads evidence but no human step follows it`);
 }
 
 /** Approves or rejects: closes the application, stops its timers, tells the applicant. */

@@ -43,6 +43,9 @@ export function operatorRoutes(app: FastifyInstance, node: Node): void {
                 fee: Type.Object({ amount: Type.Integer(), currency: Type.String() }),
                 deadline: Type.Object({ days: Type.Integer(), type: Type.String() }),
                 steps: Type.Integer(),
+                evidenceUnavailable: Type.Array(Type.Object({ key: Type.String(), registry: Type.String() }), {
+                  description: "evidence the definition asks for from a register this node has no exchange service for: its rules send every application to an officer",
+                }),
               }),
             ),
             agencies: Type.Array(Type.Object({ code: Type.String(), state: Type.String(), member: Type.String(), name: Type.String() })),
@@ -68,6 +71,7 @@ export function operatorRoutes(app: FastifyInstance, node: Node): void {
           fee: { amount: d.fee.amount, currency: d.fee.currency },
           deadline: { days: d.deadline.days, type: d.deadline.type },
           steps: d.workflow.steps.length,
+          evidenceUnavailable: d.evidence.filter((e) => !node.gateway.services.some((r) => r.registry === e.registry && r.state === d.state)).map((e) => ({ key: e.key, registry: e.registry })),
         })),
         agencies: catalog.agencies.map((a) => ({ code: a.code, state: a.state, member: a.member, name: text(a.name, language, a.state) })),
       };

@@ -241,7 +241,8 @@ export function ApplicationPage({ id }: { id: string }) {
         <h2 id="timeline">{t('application.timeline')}</h2>
         <ol className="timeline">
           {history.map((h) => {
-            const note = describe(h.details);
+            const gaps = Array.isArray(h.details.unavailable) ? (h.details.unavailable as { registry: string | null }[]) : [];
+            const note = gaps.length ? t('application.evidenceGap', { registries: gaps.map((g) => label('registry', g.registry ?? '')).join(', ') }) : describe(h.details);
             return (
               <li key={h.seq}>
                 <time dateTime={h.at}>{fmt.dateTime(h.at)}</time>

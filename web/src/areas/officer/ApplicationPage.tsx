@@ -143,7 +143,10 @@ function HistoryEntry({ h, me, service }: { h: OfficerApplication['history'][num
   const facts: [string, ReactNode][] = [];
   const step = str('step');
   if (step && h.type !== 'automatic_check') facts.push([t('officer.detail.step'), <span lang={service?.language}>{stepTitle(service, step)}</span>]);
-  if (h.type === 'automatic_check') facts.push([t('officer.detail.check'), <>{t(d.passed ? 'officer.detail.checkPassed' : 'officer.detail.checkFailed', { step: stepTitle(service, step) })}</>]);
+  const gaps = Array.isArray(d.unavailable) ? (d.unavailable as { registry: string | null }[]) : [];
+  if (h.type === 'automatic_check' && gaps.length) {
+    facts.push([t('officer.detail.check'), <>{t('officer.detail.checkGap', { step: stepTitle(service, step), registries: gaps.map((g) => label('registry', g.registry ?? '')).join(', ') })}</>]);
+  } else if (h.type === 'automatic_check') facts.push([t('officer.detail.check'), <>{t(d.passed ? 'officer.detail.checkPassed' : 'officer.detail.checkFailed', { step: stepTitle(service, step) })}</>]);
   if (h.type === 'assign' && str('to')) facts.push([t('officer.detail.assignedTo'), assignee(str('to'))]);
   if (h.type === 'request_info') {
     if (str('message')) facts.push([t('officer.detail.message'), <span className="note">{str('message')}</span>]);

@@ -13,6 +13,8 @@ export interface OperatorCatalogService {
   deadline: { days: number; type: 'working' | 'calendar' };
   /** how many steps the workflow has */
   steps: number;
+  /** evidence from a register this node has no exchange service for: its rules send every application to an officer */
+  evidenceUnavailable: { key: string; registry: string }[];
 }
 
 export interface OperatorCatalogAgency {

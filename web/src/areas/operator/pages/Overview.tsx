@@ -39,6 +39,9 @@ export function OverviewPage() {
   );
 }
 
+/** Services some of whose evidence no register on this node gives: each of their applications goes to an officer. */
+const gapped = (c: OperatorCatalog) => c.services.filter((s) => s.evidenceUnavailable.length > 0);
+
 function Overview() {
   const { t, fmt, lang } = useI18n();
   const duration = useDuration();
@@ -111,6 +114,9 @@ function Overview() {
                 <Fact term={t('operator.catalog.services')}>{n(c.services.length)}</Fact>
                 <Fact term={t('operator.catalog.agencies')}>{n(c.agencies.length)}</Fact>
                 <Fact term={t('operator.catalog.loadedAt')}>{fmt.dateTime(c.loadedAt)}</Fact>
+                <Fact term={t('operator.catalog.evidenceGaps')}>
+                  {gapped(c).length === 0 ? t('operator.overview.noWarnings') : gapped(c).map((s) => s.title).join(', ')}
+                </Fact>
               </dl>
             </>
           )}
