@@ -155,3 +155,15 @@ describe('outside demo mode', () => {
     await expect(startNode(loadConfig({ ORTAK_DEMO: 'false', ORTAK_PUBLIC_URL: 'https://ortak.example.kz', LOG_LEVEL: 'silent' }), { database: t.node.database })).rejects.toThrow(/holds demo data/);
   });
 });
+
+describe('the session a page asks about on opening', () => {
+  it('answers 200 whether signed in or not, naming the person only when signed in', async () => {
+    const anonymous = await t.app.inject({ url: '/api/v1/auth/session' });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ me: null });
+    const citizen = t.persona({ role: 'citizen', state: 'KG' });
+    const signedIn = await t.app.inject({ url: '/api/v1/auth/session', headers: { authorization: `Bearer ${await t.signIn(citizen)}` } });
+    expect(signedIn.json().me).toMatchObject({ role: 'citizen', identifier: citizen.identifier, state: 'KG' });
+    expect((await t.app.inject({ url: '/api/v1/auth/session', headers: { authorization: 'Bearer not-a-session' } })).json()).toEqual({ me: null });
+  });
+});

@@ -79,6 +79,7 @@ const CASES: Case[] = [
   { method: 'POST', route: '/api/v1/auth/challenge', url: () => '/api/v1/auth/challenge', expect: all('ok') },
   { method: 'POST', route: '/api/v1/auth/signin', url: () => '/api/v1/auth/signin', body: () => ({ challenge: randomUUID(), signature: 'a.b.c' }), expect: all('ok') },
   { method: 'GET', route: '/api/v1/me', url: () => '/api/v1/me', expect: signedIn() },
+  { method: 'GET', route: '/api/v1/auth/session', url: () => '/api/v1/auth/session', expect: all('ok') },
   { method: 'GET', route: '/api/v1/auth/demo-personas', url: () => '/api/v1/auth/demo-personas', expect: all('ok') },
   { method: 'POST', route: '/api/v1/auth/demo-login', url: () => '/api/v1/auth/demo-login', body: () => ({ identifier: erlanIdentifier, role: 'citizen' }), expect: all('ok') },
   { method: 'GET', route: '/api/v1/services', url: () => '/api/v1/services', expect: all('ok') },

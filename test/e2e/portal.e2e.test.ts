@@ -44,6 +44,9 @@ describe('the web portal, in Chromium', () => {
   it('shows the catalog in the browser\'s language (ru), switches to English, searches, filters and opens a service', async () => {
     const context = await newContext('ru-RU');
     const page = await context.newPage();
+    // a visitor's pages log nothing to the console (no 401 for "who am I")
+    const logged: string[] = [];
+    page.on('console', (m) => ['error', 'warning'].includes(m.type()) && logged.push(m.text()));
     const [ruTitle, enTitle] = await Promise.all([title(CRIMINAL_RECORD, 'ru'), title(CRIMINAL_RECORD, 'en')]);
 
     await page.goto('/');
@@ -51,6 +54,7 @@ describe('the web portal, in Chromium', () => {
     await page.getByRole('link', { name: ruTitle }).waitFor();
     expect(await htmlLang(page)).toBe('ru');
     await audit(page, 'ru-catalog');
+    expect(logged).toEqual([]);
 
     await page.getByLabel(ru.layout.language).selectOption('en');
     await h1(page, en.catalog.title);

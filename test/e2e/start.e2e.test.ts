@@ -113,6 +113,19 @@ describe('a started node, over HTTP', () => {
     expect(xml).toMatch(/<error><type>Client\.InvalidServiceIdentifier<\/type><message>[^<]+<\/message><detail>[0-9a-f-]{36}<\/detail><\/error>$/);
   });
 
+  it("sends the portal's scripts and styles compressed to browsers that accept it, with no 401 for a visitor", async () => {
+    const html = await (await fetch(`${base}/`, { headers: { accept: 'text/html' } })).text();
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)![1];
+    const headers = (encoding: string) => execFileSync('curl', ['-s', '-D', '-', '-o', '/dev/null', '-H', `Accept-Encoding: ${encoding}`, `${base}${script}`], { encoding: 'utf8' }).toLowerCase();
+    expect(headers('br, gzip')).toMatch(/^content-encoding: br\r?$/m);
+    expect(headers('gzip')).toMatch(/^content-encoding: gzip\r?$/m);
+    expect(headers('identity')).not.toMatch(/^content-encoding:/m);
+    // what the portal asks first, for a visitor: an answer, not an error
+    const session = await fetch(`${base}/api/v1/auth/session`);
+    expect(session.status).toBe(200);
+    expect(await session.json()).toEqual({ me: null });
+  });
+
   it('says loudly, at start, that it is a demo and where it listens', () => {
     expect(output).toContain('!! DEMO MODE. Anyone who reaches this node signs in as any persona');
     expect(output).toContain('!! It listens on 127.0.0.1 only.');

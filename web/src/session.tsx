@@ -75,8 +75,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let live = true;
-    api<Me>('/api/v1/me').then(
-      async (m) => {
+    // (signed out is an answer, not a 401: nothing in the console for a visitor)
+    api<{ me: Me | null }>('/api/v1/auth/session').then(
+      async ({ me: m }) => {
+        if (!m) {
+          storeDemoKey(null);
+          if (live) setMe(null);
+          return;
+        }
         const kept = storedDemoKey();
         if (kept) {
           try {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { closeSession, createChallenge, demoSignIn, signInWithSignature, type Role } from '../../identity/index.js';
+import { closeSession, createChallenge, demoSignIn, signInWithSignature, type Actor, type Role } from '../../identity/index.js';
 import { listDemoPersonas } from '../../demo/seed.js';
 import type { Node } from '../../node.js';
 import { requireActor, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -87,22 +87,35 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
     },
   );
 
+  const meOf = (a: Actor) => ({
+    accountId: a.accountId,
+    role: a.role,
+    agency: a.agencyCode,
+    permissions: a.permissions,
+    state: a.state,
+    identifier: a.nationalId,
+    name: a.name,
+    language: a.language,
+  });
+
   app.get(
     '/api/v1/me',
     { schema: { tags: ['auth'], summary: 'Who I am signed in as', response: { 200: Me, ...problems(401) } } },
-    async (request) => {
-      const a = requireActor(request);
-      return {
-        accountId: a.accountId,
-        role: a.role,
-        agency: a.agencyCode,
-        permissions: a.permissions,
-        state: a.state,
-        identifier: a.nationalId,
-        name: a.name,
-        language: a.language,
-      };
+    async (request) => meOf(requireActor(request)),
+  );
+
+  // What a page asks on opening: signed out is an answer here, not an error (the portal's console stays quiet).
+  app.get(
+    '/api/v1/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'Whether this request is signed in, and as whom (null when it is not)',
+        response: { 200: Type.Object({ me: Type.Union([Me, Type.Null()]) }) },
+      },
     },
+    async (request) => ({ me: request.actor ? meOf(request.actor) : null }),
   );
 
   if (!node.config.demoMode) return;

@@ -57,9 +57,12 @@ export async function webRoutes(app: FastifyInstance, root: string = webRoot): P
     // One route per built file (read at start), so unknown paths still reach the fallback below and the API's
     // problem+json 404.
     wildcard: false,
+    // the Brotli and gzip copies the build made (scripts/compress-web.mjs), to browsers that accept them
+    preCompressed: true,
     cacheControl: false,
     setHeaders(res, path) {
-      const html = path.endsWith('.html');
+      // (the file sent may be the compressed copy: its headers are the original's)
+      const html = path.replace(/\.(?:br|gz)$/, '').endsWith('.html');
       securityHeaders(res, html);
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
