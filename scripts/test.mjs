@@ -32,6 +32,8 @@ if (run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
 if (run(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0) process.exit(1);
+// (as `npm run build` does: the portal's compressed copies, which the started node serves)
+if (run(process.execPath, [join(root, 'scripts', 'compress-web.mjs')]) !== 0) process.exit(1);
 
 const pgUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const projects = ['unit', 'e2e', 'pglite'];

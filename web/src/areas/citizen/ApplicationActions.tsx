@@ -4,7 +4,7 @@ import { DataList, formSchema } from './FormFields';
 import { ErrorNotice, Fee } from '../../components';
 import { useI18n } from '../../i18n';
 import { useRouter } from '../../router';
-import { useIdempotent } from './shared';
+import { useIdempotent, useConfirmStep } from './shared';
 
 /** Statuses before a decision: the applicant may still withdraw. */
 const OPEN = ['awaiting_consent', 'awaiting_payment', 'submitted', 'in_review', 'info_requested'];
@@ -228,22 +228,10 @@ function Withdraw({ application: a, paid, onDone }: { application: ApplicationDe
   const { t } = useI18n();
   const ids = useId();
   const once = useIdempotent();
-  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-
-  const open = () => {
-    setConfirming(true);
-    setTimeout(() => confirmHeading.current?.focus(), 0);
-  };
-  const cancel = () => {
-    setConfirming(false);
-    setError(null);
-    setTimeout(() => opener.current?.focus(), 0);
-  };
+  const { confirming, setConfirming, open, cancel, heading: confirmHeading, opener } = useConfirmStep(() => setError(null));
   const withdraw = async () => {
     setBusy(true);
     setError(null);

@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n';
 import { NoSigningKey, useSession } from '../../session';
 import { DataList, formSchema, useFieldLabel } from './FormFields';
 import { HolderText, KeyFileField } from './KeyFileField';
-import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen, useIdempotent } from './shared';
+import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen, useIdempotent, useConfirmStep } from './shared';
 import { applicationPayload, KeyFileError, type KeyFile } from './signing';
 
 const never = () => new Promise<never>(() => {});
@@ -236,22 +236,10 @@ function DeclineConsent({ request: r, onDone }: { request: ConsentRequest; onDon
   const { t } = useI18n();
   const ids = useId();
   const once = useIdempotent();
-  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-
-  const open = () => {
-    setConfirming(true);
-    setTimeout(() => confirmHeading.current?.focus(), 0);
-  };
-  const cancel = () => {
-    setConfirming(false);
-    setError(null);
-    setTimeout(() => opener.current?.focus(), 0);
-  };
+  const { confirming, setConfirming, open, cancel, heading: confirmHeading, opener } = useConfirmStep(() => setError(null));
   const decline = async () => {
     setBusy(true);
     setError(null);
