@@ -9,7 +9,7 @@ import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js
 import { enqueue, jobInsert } from '../platform/jobs.js';
 import { calendarOf, scheduleDeadlineTimers } from '../workflow/engine.js';
 import { EVIDENCE_QUEUE } from '../workflow/queues.js';
-import { applyAction, lockApplication, type LockedApplication } from './lifecycle.js';
+import { type ActionRecord, applyAction, lockApplication, type LockedApplication } from './lifecycle.js';
 import type { ApplicationsDeps } from './submit.js';
 import { signedPayload } from './payload.js';
 
@@ -152,7 +152,7 @@ async function proceed(tx: Tx, deps: Pick<ApplicationsDeps, 'calendars'>, app: L
 }
 
 /** A party declined, or did not answer in time: the application is closed, its fee no longer owed, the applicant told. */
-async function close(tx: Tx, app: LockedApplication, service: ServiceDefinition, action: Parameters<typeof applyAction>[4], now: Date): Promise<void> {
+async function close(tx: Tx, app: LockedApplication, service: ServiceDefinition, action: ActionRecord, now: Date): Promise<void> {
   await tx.updateTable('application_consents').set({ status: 'cancelled' }).where('application_id', '=', app.id).where('status', '=', 'pending').execute();
   await applyAction(tx, app.id, now, { status: 'declined', closed_at: now }, action);
   await cancelOpenInvoice(tx, app.id, now);

@@ -23,6 +23,11 @@ export interface LockedApplication {
   submittedAt: Date;
 }
 
+/** An application's status as committed, without locking it (for a caller that locks other rows first). */
+export async function applicationStatus(tx: Tx, id: string): Promise<string | undefined> {
+  return (await tx.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirst())?.status;
+}
+
 /** Locks an application row (SELECT … FOR UPDATE): concurrent actions on it run one after the other. */
 export async function lockApplication(tx: Tx, id: string): Promise<LockedApplication | undefined> {
   const r = await tx.selectFrom('applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -1,1 +1,1 @@
-export { appendAudit, auditInsert, AuditSealer, sealAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './log.js';
+export { appendAudit, auditInsert, AuditSealer, sealAudit, verifyAuditChain, wasAudited, type AuditEntry, type ChainCheck } from './log.js';

@@ -40,6 +40,13 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await auditInsert(tx, entry).execute();
 }
 
+/** Whether an actor's action on a subject is in the log already (for what is recorded once, such as a refusal). */
+export async function wasAudited(tx: Tx, entry: Pick<AuditEntry, 'action' | 'subjectId' | 'actorAccountId'>): Promise<boolean> {
+  let query = tx.selectFrom('audit_events').select('id').where('action', '=', entry.action).where('subject_id', '=', entry.subjectId);
+  query = entry.actorAccountId === null ? query.where('actor_account_id', 'is', null) : query.where('actor_account_id', '=', entry.actorAccountId);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** The insert of an audit entry, to run together with the writes of the change it records (writeTogether). */
 export function auditInsert(tx: Tx | Db, entry: AuditEntry) {
   return tx.insertInto('audit_events').values({

@@ -184,3 +184,23 @@ export const agenciesSchema = {
     },
   },
 } as const;
+
+/**
+ * The evidence keys a rule reads (`{"var": "evidence.KEY…"}`): so that a register that did not answer is named, and
+ * a workflow that reads evidence is known to need a human step to fall back on.
+ */
+export function evidenceKeysOf(rule: unknown): Set<string> {
+  const keys = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [op, arg] of Object.entries(node)) {
+      const path = op === 'var' ? (Array.isArray(arg) ? arg[0] : arg) : undefined;
+      const match = typeof path === 'string' ? /^evidence\.([^.]+)/.exec(path) : null;
+      if (match) keys.add(match[1]);
+      else walk(arg);
+    }
+  };
+  walk(rule);
+  return keys;
+}

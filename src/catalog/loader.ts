@@ -9,6 +9,7 @@ import {
   agenciesSchema,
   CURRENCY_OF_STATE,
   definitionSchema,
+  evidenceKeysOf,
 } from './definition.js';
 import { createFormAjv, type FormValidator } from './form-validation.js';
 
@@ -157,7 +158,7 @@ function checkWorkflow(def: ServiceDefinition, fail: (m: string) => void) {
       fail(`/workflow/steps/${i}/otherwise must name a later step or "reject"`);
     }
     // A register that does not answer sends the application to an officer, never to an automatic decision.
-    if (step.kind === 'automatic' && JSON.stringify(step.rule ?? null).includes('"evidence.') && !def.workflow.steps.some((s, j) => j > i && s.kind === 'human')) {
+    if (step.kind === 'automatic' && evidenceKeysOf(step.rule).size > 0 && !def.workflow.steps.some((s, j) => j > i && s.kind === 'human')) {
       fail(`/workflow/steps/${i}: a rule that reads evidence needs a human step after it, for when a register does not answer`);
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { applicationStatus } from '../applications/lifecycle.js';
 import { appendAudit } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
@@ -84,8 +85,8 @@ export async function startPayment(deps: PaymentsDeps, actor: Actor, invoiceId: 
     if (!invoice || invoice.payer_person_id !== actor.personId) throw notFound('errors.invoice_not_found');
     if (invoice.status !== 'open') throw conflict('errors.invoice_not_open', { status: invoice.status });
     // (an application still waiting for another person's consent is not yet to be paid for)
-    const app = await tx.selectFrom('applications').select('status').where('id', '=', invoice.application_id).executeTakeFirstOrThrow();
-    if (app.status !== 'awaiting_payment') throw conflict('errors.application_not_payable', { status: app.status });
+    const status = await applicationStatus(tx, invoice.application_id);
+    if (status !== 'awaiting_payment') throw conflict('errors.application_not_payable', { status });
     const attemptId = randomUUID();
     // One payable attempt at a time: the one before is cancelled; should its payment still arrive, it is refunded.
     const cancelled = await cancelPendingAttempts(tx, invoiceId, now);

@@ -3,13 +3,13 @@ import { WITHDRAWABLE } from '../applications/model.js';
 import { cancelConsents } from '../applications/index.js';
 import { appendAudit } from '../audit/index.js';
 import type { WorkflowStep } from '../catalog/index.js';
-import type { Actor } from '../identity/index.js';
+import { type Actor, findActor } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { cancelOpenInvoice } from '../payments/payments.js';
 import type { Tx } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
-import { ConflictOfInterest, conflictOf, officerPerson, reportConflict } from './conflicts.js';
+import { ConflictOfInterest, conflictOf, reportConflict } from './conflicts.js';
 import { calendarOf, cancelDeadlineTimers, decide, definitionOf, runSteps, scheduleDeadlineTimers, type WorkflowDeps } from './engine.js';
 
 export interface ActionAnswer {
@@ -116,7 +116,7 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
         if (!isHead) throw forbidden('errors.only_head_assigns_others');
         const officer = await tx.selectFrom('accounts').select(['agency_code', 'role', 'permissions', 'active']).where('id', '=', target).executeTakeFirst();
         if (!officer || officer.role !== 'officer' || officer.agency_code !== app.agencyCode || !officer.active) throw conflict('errors.assignee_not_in_agency');
-        const person = await officerPerson(tx, target);
+        const person = await findActor(tx, target);
         if (person && conflictOf(person, app, def)) throw conflict('errors.assignee_conflict_of_interest');
       } else if (!mayWorkOn(actor, step)) {
         throw forbidden('errors.missing_permission', { permission: step.permission });

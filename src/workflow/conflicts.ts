@@ -1,10 +1,10 @@
 import type { LockedApplication } from '../applications/lifecycle.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit, wasAudited } from '../audit/index.js';
 import type { ServiceDefinition } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { DomainError } from '../platform/errors.js';
-import { type Db, type Tx, transaction } from '../platform/db/index.js';
+import { type Db, transaction } from '../platform/db/index.js';
 import { agencyHeads } from './engine.js';
 
 /**
@@ -51,31 +51,13 @@ export function conflictOf(officer: OfficerPerson, app: LockedApplication, def: 
   return field ? { as: field } : undefined;
 }
 
-/** The officer behind an account, as a person (for a head who hands an application to them). */
-export async function officerPerson(tx: Tx, accountId: string): Promise<OfficerPerson | undefined> {
-  const row = await tx
-    .selectFrom('accounts as a')
-    .innerJoin('persons as p', 'p.id', 'a.person_id')
-    .select(['p.id', 'p.state', 'p.national_id'])
-    .where('a.id', '=', accountId)
-    .executeTakeFirst();
-  return row ? { personId: row.id, state: row.state, nationalId: row.national_id } : undefined;
-}
-
 /**
  * The refusal is recorded for the agency's heads: an audit entry and a message to each, once per officer and
  * application (a second try adds nothing), in a transaction of its own, since the refused action writes nothing.
  */
 export async function reportConflict(db: Db, officer: Actor, app: LockedApplication, def: ServiceDefinition, conflict: Conflict, action: string, now: Date): Promise<void> {
   await transaction(db, async (tx) => {
-    const before = await tx
-      .selectFrom('audit_events')
-      .select('id')
-      .where('action', '=', 'application.conflict_of_interest')
-      .where('subject_id', '=', app.id)
-      .where('actor_account_id', '=', officer.accountId)
-      .executeTakeFirst();
-    if (before) return;
+    if (await wasAudited(tx, { action: 'application.conflict_of_interest', subjectId: app.id, actorAccountId: officer.accountId })) return;
     const heads = (await agencyHeads(tx, app.agencyCode)).filter((id) => id !== officer.accountId);
     for (const head of heads) {
       await notify(tx, { recipientAccountId: head, template: 'conflict_of_interest', applicationId: app.id, params: { number: app.number, service: def.title, officer: officer.name, action } }, now);

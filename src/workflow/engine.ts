@@ -1,7 +1,7 @@
 import { recordDecision } from '../stats/index.js';
 import { appendAudit } from '../audit/index.js';
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
-import type { Catalog, ServiceDefinition, WorkflowStep } from '../catalog/index.js';
+import { type Catalog, evidenceKeysOf, type ServiceDefinition, type WorkflowStep } from '../catalog/index.js';
 import { ISSUE_QUEUE } from '../documents/issue.js';
 import { notify } from '../notifications/index.js';
 import { REFUND_QUEUE } from '../payments/queues.js';
@@ -10,7 +10,7 @@ import { type Db, type Tx, type Write, sql, writeTogether } from '../platform/db
 import { cancelJobs, enqueue, jobsInsert, type Job, type JobRunner } from '../platform/jobs.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
 import { evidenceFacts } from './evidence.js';
-import { evidenceKeysOf, rulePasses } from './rules.js';
+import { rulePasses } from './rules.js';
 
 import { ADVANCE_QUEUE, ESCALATE_QUEUE, REMIND_QUEUE } from './queues.js';
 

@@ -32,6 +32,16 @@ export interface EvidenceQuery {
   data: Record<string, unknown>;
 }
 
+/** The exchange service of this node that answers for a register in a state, if it has one. */
+function registerOf(services: GatewayDeps['services'], registry: string, state: string) {
+  return services.find((s) => s.registry === registry && s.state === state);
+}
+
+/** The evidence a definition asks for that no register on this node gives: its rules send every application to an officer. */
+export function unobtainableEvidence(def: ServiceDefinition, services: GatewayDeps['services']): { key: string; registry: string }[] {
+  return def.evidence.filter((e) => !registerOf(services, e.registry, def.state)).map((e) => ({ key: e.key, registry: e.registry }));
+}
+
 /**
  * Asks the registers for one item of evidence, through the node's own exchange gateway like any other client:
  * access rights, message log and the person's data tracker apply. A register the federation does not offer, or a
@@ -39,7 +49,7 @@ export interface EvidenceQuery {
  */
 export async function fetchEvidenceItem(deps: EvidenceDeps, item: Evidence, q: EvidenceQuery): Promise<FetchedEvidence> {
   const subject = item.subject === 'applicant' ? q.applicantId : String(q.data[item.subject.slice('field:'.length)] ?? '');
-  const service = deps.gateway.services.find((s) => s.registry === item.registry && s.state === q.state);
+  const service = registerOf(deps.gateway.services, item.registry, q.state);
   const base = { key: item.key, registry: item.registry, subject: subject || null };
   if (!service || !subject) return { ...base, serviceId: service ? formatServiceId(service.id) : null, status: 'unavailable', data: null, requestId: null };
   const serviceId = formatServiceId(service.id);

@@ -5,6 +5,7 @@ import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { pickText } from '../../i18n/index.js';
 import { listOfficers } from '../../identity/index.js';
 import type { Node } from '../../node.js';
+import { unobtainableEvidence } from '../../workflow/index.js';
 import { ping } from '../../platform/db/index.js';
 import { queueHealth } from '../../platform/jobs.js';
 import { requireActor } from '../auth.js';
@@ -71,7 +72,7 @@ export function operatorRoutes(app: FastifyInstance, node: Node): void {
           fee: { amount: d.fee.amount, currency: d.fee.currency },
           deadline: { days: d.deadline.days, type: d.deadline.type },
           steps: d.workflow.steps.length,
-          evidenceUnavailable: d.evidence.filter((e) => !node.gateway.services.some((r) => r.registry === e.registry && r.state === d.state)).map((e) => ({ key: e.key, registry: e.registry })),
+          evidenceUnavailable: unobtainableEvidence(d, node.gateway.services),
         })),
         agencies: catalog.agencies.map((a) => ({ code: a.code, state: a.state, member: a.member, name: text(a.name, language, a.state) })),
       };

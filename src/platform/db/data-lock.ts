@@ -77,6 +77,7 @@ export async function lockDataFolder(dataDir: string): Promise<() => void> {
       const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         if (readHolder(lockDir)?.pid === process.pid) rmSync(lockDir, { recursive: true, force: true });
       };
       // (a process that exits without closing its database lets go too; one that is killed leaves a dead holder)

@@ -4,7 +4,8 @@ import { DataList, formSchema } from './FormFields';
 import { ErrorNotice, Fee } from '../../components';
 import { useI18n } from '../../i18n';
 import { useRouter } from '../../router';
-import { useIdempotent, useConfirmStep } from './shared';
+import { useIdempotent } from './shared';
+import { ConfirmWithReason } from './ConfirmWithReason';
 
 /** Statuses before a decision: the applicant may still withdraw. */
 const OPEN = ['awaiting_consent', 'awaiting_payment', 'submitted', 'in_review', 'info_requested'];
@@ -226,60 +227,25 @@ function AnswerInfo({ application: a, onDone }: { application: ApplicationDetail
 
 function Withdraw({ application: a, paid, onDone }: { application: ApplicationDetail; paid: boolean; onDone(message: string): void }) {
   const { t } = useI18n();
-  const ids = useId();
-  const once = useIdempotent();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const { confirming, setConfirming, open, cancel, heading: confirmHeading, opener } = useConfirmStep(() => setError(null));
-  const withdraw = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await once((key) => api(`/api/v1/applications/${encodeURIComponent(a.id)}/withdraw`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {}, idempotencyKey: key }));
-      setConfirming(false);
-      onDone(t('citizen.withdraw.done', { number: a.number }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <section aria-labelledby={`${ids}-withdraw`} className="panel">
-      <h2 id={`${ids}-withdraw`}>{t('citizen.withdraw.title')}</h2>
-      {!confirming ? (
-        <>
-          <p>{t('citizen.withdraw.intro')}</p>
-          <button type="button" className="secondary danger" onClick={open} ref={opener}>
-            {t('citizen.withdraw.start')}
-          </button>
-        </>
-      ) : (
-        <div className="confirm" role="group" aria-labelledby={`${ids}-confirm`}>
-          <h3 id={`${ids}-confirm`} ref={confirmHeading} tabIndex={-1}>
-            {t('citizen.withdraw.confirmTitle', { number: a.number })}
-          </h3>
-          <p>{paid ? t('citizen.withdraw.confirmPaid') : t('citizen.withdraw.confirmText')}</p>
-          <div className="field">
-            <label htmlFor={`${ids}-reason`}>
-              {t('citizen.withdraw.reason')} <span className="optional">{t('citizen.form.optional')}</span>
-            </label>
-            <textarea id={`${ids}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={1000} />
-          </div>
-          {error !== null && <ErrorNotice error={error} />}
-          <div className="actions">
-            <button type="button" className="danger" onClick={() => void withdraw()} disabled={busy} aria-busy={busy}>
-              {t('citizen.withdraw.confirm')}
-            </button>
-            <button type="button" className="secondary" onClick={cancel} disabled={busy}>
-              {t('citizen.withdraw.keep')}
-            </button>
-          </div>
-        </div>
-      )}
-    </section>
+    <ConfirmWithReason
+      level={2}
+      texts={{
+        title: t('citizen.withdraw.title'),
+        intro: t('citizen.withdraw.intro'),
+        start: t('citizen.withdraw.start'),
+        confirmTitle: t('citizen.withdraw.confirmTitle', { number: a.number }),
+        confirmText: paid ? t('citizen.withdraw.confirmPaid') : t('citizen.withdraw.confirmText'),
+        reason: t('citizen.withdraw.reason'),
+        confirm: t('citizen.withdraw.confirm'),
+        keep: t('citizen.withdraw.keep'),
+      }}
+      run={async (reason, key) => {
+        await api(`/api/v1/applications/${encodeURIComponent(a.id)}/withdraw`, { method: 'POST', body: reason ? { reason } : {}, idempotencyKey: key });
+        return t('citizen.withdraw.done', { number: a.number });
+      }}
+      onDone={onDone}
+    />
   );
 }
 

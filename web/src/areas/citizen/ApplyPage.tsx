@@ -7,7 +7,7 @@ import { Link, useRouter } from '../../router';
 import { NoSigningKey, useSession } from '../../session';
 import { child, dataOf, draftOf, fieldId, formData, pointersInOrder, schemaAt, validate, type Check, type DraftObject, type FieldSchema } from './form';
 import { ObjectFields, ReviewValue, useFieldLabel, type FormContext } from './FormFields';
-import { HolderText, KeyFileField } from './KeyFileField';
+import { HolderText, KeyFileField, SignedText } from './KeyFileField';
 import { Breadcrumb, CitizenGate, ErrorSummary, problemCode, retryable, useCitizen, useFocusOn, type SummaryItem } from './shared';
 import { applicationPayload, KeyFileError } from './signing';
 
@@ -356,13 +356,7 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
           </dl>
           <p className="notice info">{s.fee.amount > 0 ? t('citizen.review.feeNote', { amount: fmt.money(s.fee.amount, s.fee.currency) }) : t('citizen.review.freeNote')}</p>
 
-          <details className="signed-text">
-            <summary>{t('citizen.review.signedText')}</summary>
-            <p className="hint">{t('citizen.review.signedTextHint')}</p>
-            <pre tabIndex={0} aria-label={t('citizen.review.signedText')}>
-              {payload}
-            </pre>
-          </details>
+          <SignedText payload={payload} />
 
           <h3>{t('citizen.review.signTitle')}</h3>
           {sessionEnded ? (

@@ -5,8 +5,9 @@ import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { NoSigningKey, useSession } from '../../session';
 import { DataList, formSchema, useFieldLabel } from './FormFields';
-import { HolderText, KeyFileField } from './KeyFileField';
-import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen, useIdempotent, useConfirmStep } from './shared';
+import { HolderText, KeyFileField, SignedText } from './KeyFileField';
+import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen } from './shared';
+import { ConfirmWithReason } from './ConfirmWithReason';
 import { applicationPayload, KeyFileError, type KeyFile } from './signing';
 
 const never = () => new Promise<never>(() => {});
@@ -120,13 +121,7 @@ function ConsentCard({ request: r, service, onAnswered }: { request: ConsentRequ
       {/* the form's labels speak to the applicant ("your surname"), not to me */}
       <p className="hint">{t('citizen.consents.dataHint', { applicant: r.applicant })}</p>
       <DataList schema={schema} data={r.data} />
-      <details className="signed-text">
-        <summary>{t('citizen.review.signedText')}</summary>
-        <p className="hint">{t('citizen.review.signedTextHint')}</p>
-        <pre tabIndex={0} aria-label={t('citizen.review.signedText')}>
-          {payload}
-        </pre>
-      </details>
+      <SignedText payload={payload} />
 
       {r.status === 'pending' && !done && (
         <>
@@ -234,62 +229,26 @@ function SignConsent({ request: r, payload, onDone }: { request: ConsentRequest;
 /** Declining needs no key: the application is closed, and the applicant sees the reason given. */
 function DeclineConsent({ request: r, onDone }: { request: ConsentRequest; onDone(message: string): void }) {
   const { t } = useI18n();
-  const ids = useId();
-  const once = useIdempotent();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const { confirming, setConfirming, open, cancel, heading: confirmHeading, opener } = useConfirmStep(() => setError(null));
-  const decline = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body = reason.trim() ? { reason: reason.trim() } : {};
-      const answer = await once((key) => api<ConsentAnswer>(`/api/v1/applications/${encodeURIComponent(r.applicationId)}/decline-consent`, { method: 'POST', body, idempotencyKey: key }));
-      onDone(t('citizen.consents.declined', { number: answer.number }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <section aria-labelledby={`${ids}-decline`} className="panel">
-      <h3 id={`${ids}-decline`}>{t('citizen.consents.declineTitle')}</h3>
-      {!confirming ? (
-        <>
-          <p>{t('citizen.consents.declineIntro')}</p>
-          <button type="button" className="secondary danger" onClick={open} ref={opener}>
-            {t('citizen.consents.decline')}
-          </button>
-        </>
-      ) : (
-        <div className="confirm" role="group" aria-labelledby={`${ids}-confirm`}>
-          <h4 id={`${ids}-confirm`} ref={confirmHeading} tabIndex={-1}>
-            {t('citizen.consents.confirmTitle', { number: r.number })}
-          </h4>
-          <p>{t('citizen.consents.confirmText', { applicant: r.applicant })}</p>
-          <div className="field">
-            <label htmlFor={`${ids}-reason`}>
-              {t('citizen.consents.reason')} <span className="optional">{t('citizen.form.optional')}</span>
-            </label>
-            <p id={`${ids}-reason-hint`} className="hint">
-              {t('citizen.consents.reasonHint')}
-            </p>
-            <textarea id={`${ids}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={1000} aria-describedby={`${ids}-reason-hint`} />
-          </div>
-          {error !== null && <ErrorNotice error={error} />}
-          <div className="actions">
-            <button type="button" className="danger" onClick={() => void decline()} disabled={busy} aria-busy={busy}>
-              {t('citizen.consents.confirm')}
-            </button>
-            <button type="button" className="secondary" onClick={cancel} disabled={busy}>
-              {t('citizen.consents.keep')}
-            </button>
-          </div>
-        </div>
-      )}
-    </section>
+    <ConfirmWithReason
+      level={3}
+      texts={{
+        title: t('citizen.consents.declineTitle'),
+        intro: t('citizen.consents.declineIntro'),
+        start: t('citizen.consents.decline'),
+        confirmTitle: t('citizen.consents.confirmTitle', { number: r.number }),
+        confirmText: t('citizen.consents.confirmText', { applicant: r.applicant }),
+        reason: t('citizen.consents.reason'),
+        reasonHint: t('citizen.consents.reasonHint'),
+        confirm: t('citizen.consents.confirm'),
+        keep: t('citizen.consents.keep'),
+      }}
+      run={async (reason, key) => {
+        const url = `/api/v1/applications/${encodeURIComponent(r.applicationId)}/decline-consent`;
+        const answer = await api<ConsentAnswer>(url, { method: 'POST', body: reason ? { reason } : {}, idempotencyKey: key });
+        return t('citizen.consents.declined', { number: answer.number });
+      }}
+      onDone={onDone}
+    />
   );
 }

@@ -2,6 +2,20 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { useI18n } from '../../i18n';
 import { certificateHolder, KeyFileError, parseKeyFile, type CertificateHolder, type KeyFile } from './signing';
 
+/** The exact text a signature covers (the canonical JSON of {service, data}), for anyone who wants to read it. */
+export function SignedText({ payload }: { payload: string }) {
+  const { t } = useI18n();
+  return (
+    <details className="signed-text">
+      <summary>{t('citizen.review.signedText')}</summary>
+      <p className="hint">{t('citizen.review.signedTextHint')}</p>
+      <pre tabIndex={0} aria-label={t('citizen.review.signedText')}>
+        {payload}
+      </pre>
+    </details>
+  );
+}
+
 /** The holder of a key, as a line of text: "Сейітова Айгерім · KZ 900412473208". */
 export function HolderText({ holder }: { holder: CertificateHolder }) {
   const { t, fmt } = useI18n();

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { ApiError, newIdempotencyKey } from '../../api';
 import { Loading } from '../../components';
 import { useI18n } from '../../i18n';
@@ -101,26 +101,6 @@ export function useIdempotent() {
       throw e;
     }
   };
-}
-
-/**
- * A step that asks to confirm (withdraw, decline): opening it focuses its heading, cancelling gives the focus back to
- * the button that opened it.
- */
-export function useConfirmStep(onCancel: () => void = () => {}) {
-  const [confirming, setConfirming] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const opener = useRef<HTMLButtonElement>(null);
-  const open = () => {
-    setConfirming(true);
-    setTimeout(() => heading.current?.focus(), 0);
-  };
-  const cancel = () => {
-    setConfirming(false);
-    onCancel();
-    setTimeout(() => opener.current?.focus(), 0);
-  };
-  return { confirming, setConfirming, open, cancel, heading, opener };
 }
 
 /**
