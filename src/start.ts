@@ -24,11 +24,11 @@ import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } f
 import type { Node } from './node.js';
 
 /** Reads the node's gateway identity and the federation's configuration (refused if not signed under the anchor). */
-async function joinFederation(f: NonNullable<Config['federation']>, clock: Clock, timeoutMs: number) {
+async function joinFederation(f: NonNullable<Config['federation']>, clock: Clock, timeoutMs: number, maxBodyBytes: number) {
   const creds = { id: f.nodeId, keyPem: readFileSync(f.keyFile, 'utf8'), certPem: readFileSync(f.certFile, 'utf8'), anchorPem: readFileSync(f.anchorFile, 'utf8') };
   const view = new FederationView(f.configFile, creds.anchorPem, clock, f.nodeId);
   await view.refresh();
-  return { view, creds, remote: remoteProviders(view, creds, timeoutMs) };
+  return { view, creds, remote: remoteProviders(view, creds, timeoutMs, maxBodyBytes) };
 }
 
 export interface StartOptions {
@@ -93,7 +93,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       clock,
       { intervalMs: stamps.intervalSeconds * 1000, failureMs: stamps.failureSeconds * 1000, log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) },
     );
-    const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs) : undefined;
+    const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs, config.exchangeMaxBodyBytes) : undefined;
     const clients = config.clientInterface;
     const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
     const gateway = {

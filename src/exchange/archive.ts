@@ -5,7 +5,7 @@ import * as pkijs from 'pkijs';
 import type { Db } from '../platform/db/index.js';
 import { OID, signCms, verifyCms } from './cms.js';
 import { type ChainHead, headsDigest } from './log-timestamps.js';
-import { rowHash, storedMetadata } from './message-log.js';
+import { bodyFromParts, rowHash, storedMetadata } from './message-log.js';
 import type { GatewaySigner } from './signing.js';
 import { readStrictZip } from './strict-zip.js';
 import { verifyToken } from './timestamps.js';
@@ -61,11 +61,14 @@ async function coveredRows(db: Db, afterId: number): Promise<{ rows: ArchivedRow
   for (const s of stamps) for (const h of s.heads) lastStamped.set(h.chain, Math.max(lastStamped.get(h.chain) ?? 0, h.id));
   const rows = (await db.selectFrom('message_log').selectAll().where('id', '>', afterId).orderBy('id').execute()).filter((r) => Number(r.id) <= (lastStamped.get(r.chain) ?? 0));
   const kept = new Set(rows.map((r) => r.hash));
+  const bodies = new Map<string, Buffer>();
+  for (const r of rows) if (r.body_in_parts && r.body_sha512 && !bodies.has(r.body_sha512)) bodies.set(r.body_sha512, await bodyFromParts(db, r.body_sha512));
+  const bodyOf = (r: (typeof rows)[number]) => (r.body ? Buffer.from(r.body) : r.body_in_parts ? bodies.get(r.body_sha512 ?? '') : undefined);
   return {
     rows: rows.map((r) => ({
       id: Number(r.id), chain: r.chain, at: r.at.toISOString(), side: r.side, direction: r.direction, xRoadId: r.x_road_id, requestId: r.request_id, clientId: r.client_id,
       serviceId: r.service_id, userId: r.user_id, issue: r.issue, representedParty: r.represented_party, method: r.method, path: r.path, status: r.status, errorType: r.error_type,
-      requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512, body: r.body ? Buffer.from(r.body).toString('base64') : null, prevHash: r.prev_hash, hash: r.hash,
+      requestHash: r.request_hash, signature: r.signature, bodySha512: r.body_sha512, body: bodyOf(r)?.toString('base64') ?? null, prevHash: r.prev_hash, hash: r.hash,
     })),
     // the stamps that cover a row of the archive
     stamps: stamps

@@ -1,10 +1,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { clientError, clientProxyError, ExchangeError } from './errors.js';
 import type { Transport } from './clients.js';
 import { type GatewayDeps, handleGatewayRequest } from './gateway.js';
 import { listClientsAnswer } from './metaservices.js';
+import { Payload } from './payload.js';
 
 /**
  * The client interface: where the information systems registered on this node call the exchange, as X-Road's
@@ -40,23 +42,34 @@ function headersOf(req: IncomingMessage): Record<string, string[]> {
   return headers;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * The request's body (spooled past a threshold), or undefined when it is larger than the limit. The rest of a body
+ * over the limit is read and dropped, up to as much again, so that a client still sending it reads the refusal
+ * (most HTTP clients fail on a reset rather than read an early answer); past that it is left unread.
+ */
+async function readBody(req: IncomingMessage, limit: number): Promise<Payload | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+  const body = declared > limit ? 'too-large' : await Payload.read(req, limit);
+  if (body !== 'too-large') return body;
+  if (declared > 2 * limit) return (req.pause(), undefined);
+  await new Promise<void>((resolve) => {
+    let left = limit;
+    req.on('data', (c: Buffer) => ((left -= c.length) < 0 ? (req.pause(), resolve()) : undefined));
+    req.once('end', resolve).once('error', () => resolve());
+    req.resume();
   });
+  return undefined;
+}
+
+/** Sends an answer: a small body at once, a spooled one streamed from its file. */
+export async function sendAnswer(res: ServerResponse, answer: { status: number; headers: Record<string, string>; body: Payload }): Promise<void> {
+  const small = answer.body.inMemory;
+  if (small) {
+    res.writeHead(answer.status, answer.headers);
+    return void res.end(small);
+  }
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.size) });
+  await pipeline(answer.body.stream(), res);
 }
 
 /** The client interface's request handler (a plain node:http handler, so tests can inject requests into it). */
@@ -69,7 +82,7 @@ export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfa
         return void res.end(answer.body);
       }
       const headerBytes = req.rawHeaders.reduce((n, h) => n + Buffer.byteLength(h) + 2, 0);
-      const body = headerBytes > MAX_HEADER_BYTES ? Buffer.alloc(0) : await readBody(req, options.maxBodyBytes);
+      const body = headerBytes > MAX_HEADER_BYTES ? Payload.EMPTY : await readBody(req, options.maxBodyBytes);
       // A request over the limits is refused, and logged, like any other the gateway refuses; its body is not read.
       const refusal =
         headerBytes > MAX_HEADER_BYTES
@@ -77,22 +90,27 @@ export function clientInterfaceHandler(deps: GatewayDeps, options: ClientInterfa
           : body === undefined
             ? new ExchangeError('Client.RequestTooLarge', `The request body is larger than ${options.maxBodyBytes} bytes`, 413)
             : undefined;
-      const answer = await handleGatewayRequest(deps, {
-        method: req.method ?? 'GET',
-        url: req.url ?? '/',
-        headers: headersOf(req),
-        body: body ?? Buffer.alloc(0),
-        transport: transportOf(req),
-        refusal,
-      });
-      if (refusal) answer.headers.connection = 'close';
-      res.writeHead(answer.status, answer.headers);
-      res.end(Buffer.from(answer.body));
+      try {
+        const answer = await handleGatewayRequest(deps, {
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          headers: headersOf(req),
+          body: body ?? Payload.EMPTY,
+          transport: transportOf(req),
+          refusal,
+        });
+        if (refusal) answer.headers.connection = 'close';
+        await sendAnswer(res, answer).finally(() => answer.body.dispose());
+      } finally {
+        await body?.dispose();
+      }
     })().catch((error: unknown) => {
       // (a failure of the node itself, such as its database: the gateway's error, not the client's)
       const e = error instanceof ExchangeError ? error : clientProxyError('InternalError', 'The gateway failed to process the request');
       if (!(error instanceof ExchangeError)) console.error('client interface:', error);
-      if (!res.headersSent) res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type });
+      // (an answer that failed while it was being sent cannot be replaced: the connection is cut)
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': e.type });
       res.end(JSON.stringify(e.body()));
     });
   };

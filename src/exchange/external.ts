@@ -6,6 +6,7 @@ import { type Db, transaction } from '../platform/db/index.js';
 import { badRequest } from '../platform/errors.js';
 import { ExchangeError, serverProxyError } from './errors.js';
 import { formatServiceId, parseServiceId } from './identifiers.js';
+import { Payload } from './payload.js';
 
 /**
  * Services an agency provides from its own REST system: registered on the node with the system's address, a time
@@ -115,17 +116,19 @@ const NOT_RETURNED = /^(connection|keep-alive|proxy-authenticate|proxy-authoriza
 export interface ExternalAnswer {
   status: number;
   headers: Record<string, string>;
-  body: Buffer;
+  /** spooled past a threshold: the caller disposes of it */
+  body: Payload;
 }
 
 /**
  * Calls the system: the request's method, path and query appended to its address, the headers as they travelled
- * (X-Road's among them, so the system knows who asks), the body; at most `timeoutMs` in all, the answer at most
- * `maxBodyBytes`. Over https the node presents its client certificate.
+ * (X-Road's among them, so the system knows who asks), the body streamed from where the gateway holds it; at most
+ * `timeoutMs` in all, the answer at most `maxBodyBytes`, read into a payload as it arrives. Over https the node
+ * presents its client certificate.
  */
 export function callExternal(
   service: ExternalService,
-  request: { method: string; path: string; headers: [string, string][]; body: Uint8Array },
+  request: { method: string; path: string; headers: [string, string][]; body: Payload },
   options: { clientTls: { keyPem: string; certPem: string }; maxBodyBytes: number },
 ): Promise<ExternalAnswer> {
   const base = new URL(service.url);
@@ -135,31 +138,25 @@ export function callExternal(
     const v = headers[name];
     headers[name] = v === undefined ? value : Array.isArray(v) ? [...v, value] : [v, value];
   }
-  if (request.body.length) headers['content-length'] = String(request.body.length);
+  if (request.body.size) headers['content-length'] = String(request.body.size);
   const https = target.protocol === 'https:';
   return new Promise((resolve, reject) => {
     const common = { hostname: target.hostname, port: target.port || undefined, path: `${target.pathname}${target.search}`, method: request.method, headers, agent: false as const };
     const onAnswer = (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const tooLarge = () => serverProxyError('ServiceFailed', `The service answered more than ${options.maxBodyBytes} bytes`);
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > options.maxBodyBytes) req.destroy(tooLarge());
-        else chunks.push(c);
-      });
-      res.on('end', () => {
+      Payload.read(res, options.maxBodyBytes).then((body) => {
         clearTimeout(deadline);
-        if (size > options.maxBodyBytes) return reject(tooLarge());
+        if (body === 'too-large') {
+          req.destroy();
+          return reject(serverProxyError('ServiceFailed', `The service answered more than ${options.maxBodyBytes} bytes`));
+        }
         const answerHeaders: Record<string, string> = {};
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
           const name = res.rawHeaders[i].toLowerCase();
           if (NOT_RETURNED.test(name)) continue;
           answerHeaders[name] = answerHeaders[name] === undefined ? res.rawHeaders[i + 1] : `${answerHeaders[name]}, ${res.rawHeaders[i + 1]}`;
         }
-        resolve({ status: res.statusCode ?? 502, headers: answerHeaders, body: Buffer.concat(chunks) });
-      });
-      res.on('error', (e) => req.destroy(e));
+        resolve({ status: res.statusCode ?? 502, headers: answerHeaders, body });
+      }, (error: unknown) => req.destroy(error as Error));
     };
     const req = https
       ? httpsRequest({ ...common, key: options.clientTls.keyPem, cert: options.clientTls.certPem, rejectUnauthorized: service.tlsVerify, ...(service.tlsCa ? { ca: service.tlsCa } : {}) }, onAnswer)
@@ -169,7 +166,7 @@ export function callExternal(
       clearTimeout(deadline);
       reject(error instanceof ExchangeError ? error : serverProxyError('ServiceFailed', `The service could not be reached: ${(error as NodeJS.ErrnoException).code ?? 'error'}`));
     });
-    req.end(Buffer.from(request.body));
+    // (a system that answers before reading the whole body ends the stream: that is its answer, not an error)
+    request.body.stream().on('error', (error) => req.destroy(error)).pipe(req);
   });
 }
-

@@ -42,7 +42,7 @@ describe('the federation configuration', async () => {
     expect(view.current()).toBeUndefined();
     // and the gateway then refuses to call other nodes, with X-Road's error for it
     const node = await issueNodeCertificate(anchor, 'KZ', '127.0.0.1', now);
-    const remote = remoteProviders(view, { id: 'KZ', ...node, anchorPem: anchor.certPem }, 1000);
+    const remote = remoteProviders(view, { id: 'KZ', ...node, anchorPem: anchor.certPem }, 1000, 1024 * 1024);
     expect(() => remote.locate({ instance: 'KG', memberClass: 'GOV', memberCode: 'MVD', subsystem: 'REGISTRIES', service: 'population' })).toThrow(
       expect.objectContaining({ type: 'Server.ClientProxy.OutdatedGlobalConf' }),
     );

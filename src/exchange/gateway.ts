@@ -7,13 +7,15 @@ import { type LoggedMessage, recordExchange } from './message-log.js';
 import { externalServices } from './external.js';
 import type { DirectoryEntry } from './metaservices.js';
 import { authenticateClient, type ClientRateLimiter, type Transport } from './clients.js';
+import { Payload } from './payload.js';
 
 export interface GatewayRequest {
   method: string;
   /** path and query as received, e.g. /r1/KZ/GOV/MVD/REGISTRIES/population/persons/870412300416 */
   url: string;
   headers: Record<string, string | string[] | undefined>;
-  body: Uint8Array;
+  /** the body as read (in memory or spooled): the caller disposes of it once answered */
+  body: Payload;
   /** how the request came: the client interface (its connection authenticates the client) or the node itself */
   transport: Transport;
   /** a refusal decided before the gateway saw the request (a body over the limit): answered and logged as such */
@@ -23,7 +25,8 @@ export interface GatewayRequest {
 export interface GatewayAnswer {
   status: number;
   headers: Record<string, string>;
-  body: Uint8Array;
+  /** in memory or spooled: the caller disposes of it once sent */
+  body: Payload;
 }
 
 /** How the client's gateway reaches a service on another node (mutual TLS, signed messages): see federation. */
@@ -66,9 +69,9 @@ export function errorAnswer(e: ExchangeError, accept?: string): GatewayAnswer {
   const headers: Record<string, string> = { 'x-road-error': e.type, ...(e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {}) };
   if (wantsXml(accept)) {
     const body = `<?xml version="1.0" encoding="UTF-8"?><error><type>${xmlText(e.type)}</type><message>${xmlText(e.message)}</message><detail>${e.detail}</detail></error>`;
-    return { status: e.status, headers: { 'content-type': 'application/xml; charset=utf-8', ...headers }, body: Buffer.from(body) };
+    return { status: e.status, headers: { 'content-type': 'application/xml; charset=utf-8', ...headers }, body: Payload.of(body) };
   }
-  return { status: e.status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: Buffer.from(JSON.stringify(e.body())) };
+  return { status: e.status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: Payload.of(JSON.stringify(e.body())) };
 }
 
 /**
@@ -153,10 +156,17 @@ export async function handleGatewayRequest(deps: GatewayDeps, request: GatewayRe
     const provided = local ? await serveInNode(deps, message) : await deps.remote!.send(node!, message);
     log[0].signature = provided.requestSignature ?? null;
     responseSignature = provided.signature ?? null;
-    if (provided.requestHash !== hash) throw clientProxyError('InconsistentResponse', 'Response message hash does not match request message');
+    if (provided.requestHash !== hash) {
+      await provided.body.dispose();
+      throw clientProxyError('InconsistentResponse', 'Response message hash does not match request message');
+    }
     served = !provided.errorType;
-    // the provider's side's own refusal is re-written in the format the client asked for (JSON or XML)
-    answer = provided.errorType ? errorAnswer(ExchangeError.fromBody(provided.body, provided.status), header(request.headers, 'accept')) : { status: provided.status, headers: { ...provided.headers }, body: provided.body };
+    if (provided.errorType) {
+      // the provider's side's own refusal (a few hundred bytes) is re-written in the format the client asked for
+      const refusal = ExchangeError.fromBody(await provided.body.bytes(), provided.status);
+      await provided.body.dispose();
+      answer = errorAnswer(refusal, header(request.headers, 'accept'));
+    } else answer = { status: provided.status, headers: { ...provided.headers }, body: provided.body };
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     answer = errorAnswer(error, header(request.headers, 'accept'));

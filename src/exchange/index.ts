@@ -8,6 +8,7 @@ export {
 } from './clients.js';
 export { clientInterfaceHandler, startClientInterface, type ClientInterface } from './client-interface.js';
 export { ExchangeError } from './errors.js';
+export { Payload } from './payload.js';
 export { handleGatewayRequest, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
 export { loadGatewaySigner, loadInternalTls, loadOwnTsa } from './keys.js';
 export { headsDigest, MessageLogTimestamper, type ChainHead } from './log-timestamps.js';

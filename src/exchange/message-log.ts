@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../platform/canonical-json.js';
 import { type Db, sql } from '../platform/db/index.js';
+import type { Payload } from './payload.js';
 
 export interface LoggedMessage {
   at: Date;
@@ -21,7 +22,7 @@ export interface LoggedMessage {
   requestHash?: string | null;
   /** the signature of the message between nodes (JWS signature value), when it crossed to another node */
   signature?: string | null;
-  body: Uint8Array;
+  body: Payload;
   /** keep the body itself, not only its hash (a subsystem set to full logging) */
   keepBody: boolean;
 }
@@ -50,7 +51,7 @@ function metadata(m: LoggedMessage, chain: string | null) {
     errorType: m.errorType ?? null,
     requestHash: m.requestHash ?? null,
     signature: m.signature ?? null,
-    bodySha512: createHash('sha512').update(m.body).digest('base64'),
+    bodySha512: m.body.sha512Base64,
     // (hashed only when there is one, so that rows from before it was kept keep their hashes)
     ...(m.representedParty ? { representedParty: m.representedParty } : {}),
   };
@@ -141,7 +142,9 @@ class MessageLogWriter {
       const rows = records.flatMap((r) => r.messages).map((message) => {
         const meta = metadata(message, this.chain);
         const hash = rowHash(prev, meta);
-        const row = { ...meta, representedParty: message.representedParty ?? null, bodyHex: message.keepBody ? Buffer.from(message.body).toString('hex') : null, prev, hash };
+        // (a spooled body was written in parts before the batch: storeBodyParts)
+        const inline = message.keepBody ? message.body.inMemory : undefined;
+        const row = { ...meta, representedParty: message.representedParty ?? null, bodyHex: inline ? inline.toString('hex') : null, inParts: message.keepBody && message.body.isSpooled, prev, hash };
         prev = hash;
         return row;
       });
@@ -157,15 +160,15 @@ class MessageLogWriter {
           SELECT * FROM unnest(${a('personState')}::text[], ${a('personId')}::text[], ${a('role')}::text[], ${a('at')}::timestamptz[], ${a('clientId')}::text[],
                                ${a('serviceId')}::text[], ${a('userId')}::text[], ${a('issue')}::text[], ${a('requestId')}::text[]))
         INSERT INTO message_log (at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-                                 request_hash, signature, body_sha512, body, represented_party, chain, prev_hash, hash)
+                                 request_hash, signature, body_sha512, body, body_in_parts, represented_party, chain, prev_hash, hash)
         SELECT at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-               request_hash, signature, body_sha512, decode(body_hex, 'hex'), represented_party, ${this.chain}, prev_hash, hash
+               request_hash, signature, body_sha512, decode(body_hex, 'hex'), in_parts, represented_party, ${this.chain}, prev_hash, hash
         FROM unnest(${m('at')}::timestamptz[], ${m('side')}::text[], ${m('direction')}::text[], ${m('xRoadId')}::text[], ${m('requestId')}::text[],
                     ${m('clientId')}::text[], ${m('serviceId')}::text[], ${m('userId')}::text[], ${m('issue')}::text[], ${m('method')}::text[], ${m('path')}::text[],
                     ${m('status')}::int[], ${m('errorType')}::text[], ${m('requestHash')}::text[], ${m('signature')}::text[], ${m('bodySha512')}::text[],
-                    ${m('bodyHex')}::text[], ${m('representedParty')}::text[], ${m('prev')}::text[], ${m('hash')}::text[])
+                    ${m('bodyHex')}::text[], ${m('inParts')}::boolean[], ${m('representedParty')}::text[], ${m('prev')}::text[], ${m('hash')}::text[])
           WITH ORDINALITY AS m(at, side, direction, x_road_id, request_id, client_id, service_id, user_id, issue, method, path, status, error_type,
-                               request_hash, signature, body_sha512, body_hex, represented_party, prev_hash, hash, ord)
+                               request_hash, signature, body_sha512, body_hex, in_parts, represented_party, prev_hash, hash, ord)
         ORDER BY ord`.execute(this.db);
       this.last = prev;
     } catch (error) {
@@ -189,10 +192,60 @@ class MessageLogWriter {
 const writers = new WeakMap<Db, MessageLogWriter>();
 
 /** Logs one side of a round trip (and the data tracker's entries); resolves only once it is durable. */
-export function recordExchange(db: Db, record: ExchangeRecord): Promise<void> {
+export async function recordExchange(db: Db, record: ExchangeRecord): Promise<void> {
+  for (const m of record.messages) if (m.keepBody && m.body.isSpooled) await storeBodyParts(db, m.body);
   let writer = writers.get(db);
   if (!writer) writers.set(db, (writer = new MessageLogWriter(db)));
   return writer.append(record);
+}
+
+const PART_BYTES = 1024 * 1024;
+
+/**
+ * Writes a spooled body into message_log_bodies, a part of 1 MiB at a time as it is read back from its file (so a
+ * large body is never whole in memory), before the log row that names it commits. Parts are written in order, so a
+ * body whose last part is there is there whole (the same body logged on both sides of one node is written once).
+ * A crash between the parts and the row leaves parts no row names, which are harmless.
+ */
+async function storeBodyParts(db: Db, body: Payload): Promise<void> {
+  const sha512 = body.sha512Base64;
+  const last = Math.max(0, Math.ceil(body.size / PART_BYTES) - 1);
+  if (await db.selectFrom('message_log_bodies').select('part').where('sha512', '=', sha512).where('part', '=', last).executeTakeFirst()) return;
+  let part = 0;
+  let pending: Buffer[] = [];
+  let size = 0;
+  const flush = async () => {
+    // (as hex, decoded by the database: PGlite takes a bytea parameter about nine times slower than its hex text)
+    await sql`INSERT INTO message_log_bodies (sha512, part, bytes) VALUES (${sha512}, ${part++}, decode(${Buffer.concat(pending).toString('hex')}, 'hex')) ON CONFLICT DO NOTHING`.execute(db);
+    pending = [];
+    size = 0;
+  };
+  for await (const chunk of body.stream() as AsyncIterable<Buffer>) {
+    for (let at = 0; at < chunk.length; ) {
+      const take = chunk.subarray(at, at + PART_BYTES - size);
+      pending.push(take);
+      size += take.length;
+      at += take.length;
+      if (size === PART_BYTES) await flush();
+    }
+  }
+  if (size > 0 || part === 0) await flush();
+}
+
+/** The SHA-512 (base64) of a body kept in parts, read a part at a time. */
+async function partsDigest(db: Db, sha512: string): Promise<string> {
+  const digest = createHash('sha512');
+  for (let part = 0; ; part++) {
+    const row = await db.selectFrom('message_log_bodies').select('bytes').where('sha512', '=', sha512).where('part', '=', part).executeTakeFirst();
+    if (!row) return digest.digest('base64');
+    digest.update(row.bytes);
+  }
+}
+
+/** A logged body kept in parts, whole (the archive's copy of it). */
+export async function bodyFromParts(db: Db, sha512: string): Promise<Buffer> {
+  const rows = await db.selectFrom('message_log_bodies').select('bytes').where('sha512', '=', sha512).orderBy('part').execute();
+  return Buffer.concat(rows.map((r) => r.bytes));
 }
 
 /**
@@ -215,6 +268,9 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
   const tails = new Map<string | null, string | null>();
   let after = 0;
   let rows = 0;
+  // (a body kept in parts is often logged on both sides of a node: its parts are read once)
+  const partDigests = new Map<string, Promise<string>>();
+  const digestOfParts = (sha512: string) => partDigests.get(sha512) ?? partDigests.set(sha512, partsDigest(db, sha512)).get(sha512)!;
   for (;;) {
     const page = await db.selectFrom('message_log').selectAll().where('id', '>', after).orderBy('id').limit(5000).execute();
     if (page.length === 0) return { ok: true, rows };
@@ -223,7 +279,8 @@ export async function verifyMessageLog(db: Db): Promise<{ ok: boolean; rows: num
       const meta = storedMetadata(r);
       // A chain's first row follows nothing (the log was empty) or a row already passed; later rows, their chain's last.
       const follows = tails.has(r.chain) ? r.prev_hash === tails.get(r.chain) : r.prev_hash === null || seen.has(r.prev_hash);
-      const bodyTampered = r.body !== null && createHash('sha512').update(r.body).digest('base64') !== r.body_sha512;
+      const bodyTampered =
+        (r.body !== null && createHash('sha512').update(r.body).digest('base64') !== r.body_sha512) || (r.body_in_parts && (await digestOfParts(r.body_sha512 ?? '')) !== r.body_sha512);
       if (!follows || rowHash(r.prev_hash, meta) !== r.hash || bodyTampered) return { ok: false, rows, brokenAt: Number(r.id) };
       tails.set(r.chain, r.hash);
       if (wanted.has(r.hash)) seen.add(r.hash);

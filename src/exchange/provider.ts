@@ -9,6 +9,8 @@ import { type ClientId, formatClientId, formatServiceId, isSafeProviderPath, par
 import { type LoggedMessage, recordExchange } from './message-log.js';
 import { type GatewaySigner, requestHash, signatureOf, signMessage, verifyMessage } from './signing.js';
 import { callExternal, type ExternalService, externalServices } from './external.js';
+import { Payload } from './payload.js';
+import { type BodyDescription, describeBody } from './wire.js';
 
 /** A request as it reaches the provider's gateway: already checked by the client's gateway, with its hash. */
 export interface ProviderMessage {
@@ -23,7 +25,7 @@ export interface ProviderMessage {
   issue: string | null;
   /** the request's headers as they travel (forwardedHeaders): what the request hash covers beside the body */
   headers: [string, string][];
-  body: Uint8Array;
+  body: Payload;
   /** the signature of the client's side of the gateway over the message */
   signature?: string;
 }
@@ -31,12 +33,12 @@ export interface ProviderMessage {
 export interface ProviderAnswer {
   status: number;
   headers: Record<string, string>;
-  body: Uint8Array;
+  body: Payload;
   /** the X-Road error type when the provider's gateway refused or failed, not the service */
   errorType: string | null;
   /** the request hash the provider's side computed from the request it received (none when it refused the message) */
   requestHash?: string;
-  /** the signed answer (compact JWS) when it goes back to another node */
+  /** the signed envelope of the answer (compact JWS over its metadata and its body's digest) */
   sealed?: string;
   /** the signatures of the request and of the answer, when they crossed between nodes */
   requestSignature?: string;
@@ -99,7 +101,7 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
       const groups = await localGroupsContaining(deps.db, owner, m.clientId);
       const global = deps.globalGroupsOf?.(m.clientId) ?? [];
       const called = await answerMetaservice(meta.code, provider, described, { method: m.method, query: new URLSearchParams(query) }, (serviceId) => rightsOfClient(deps.db, serviceId, m.clientId, groups, global));
-      answer = { ...called, errorType: null, requestHash: hash };
+      answer = { ...called, body: Payload.of(called.body), errorType: null, requestHash: hash };
       return await finish();
     }
     const register = localService(deps.services, m.serviceId);
@@ -110,20 +112,21 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     if (system) {
       // an agency's own system: everything passes through, both ways
       const called = await callExternal(system, { method: m.method, path: m.path, headers: m.headers, body: m.body }, { clientTls: deps.clientTls, maxBodyBytes: deps.maxBodyBytes });
+      // (spooled past a threshold: the caller of serveProviderRequest disposes of the answer's body)
       answer = { status: called.status, headers: called.headers, body: called.body, errorType: null, requestHash: hash };
     } else {
-      const result = await withTimeout(register!.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: m.body }), deps.timeoutMs, () =>
+      const result = await withTimeout(register!.handle(deps.db, { now: deps.clock.now(), method: m.method, path, query: new URLSearchParams(query), body: await m.body.bytes() }), deps.timeoutMs, () =>
         serverProxyError('ServiceTimeout', `The service did not answer within ${deps.timeoutMs} ms`),
       ).catch((error) => {
         if (error instanceof ExchangeError) throw error;
         throw serverProxyError('ServiceFailed', 'The service failed to answer');
       });
       subjects = result.subjects;
-      answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(result.body)), errorType: null, requestHash: hash };
+      answer = { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Payload.of(JSON.stringify(result.body)), errorType: null, requestHash: hash };
     }
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
-    answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Buffer.from(JSON.stringify(error.body())), errorType: error.type, requestHash: hash };
+    answer = { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type }, body: Payload.of(JSON.stringify(error.body())), errorType: error.type, requestHash: hash };
   }
   return finish();
 
@@ -157,25 +160,24 @@ export function metaserviceOf(deps: Pick<ProviderDeps, 'services'>, systems: Map
   return { code: id.service, provider, described };
 }
 
-/** An answer as it is signed: what the client's side verifies, the request hash included. */
-export interface SignedAnswer {
+/** An answer's envelope as it is signed: what the client's side verifies, the request hash and the body's digest included. */
+export interface SignedAnswer extends BodyDescription {
   status: number;
   headers: Record<string, string>;
   errorType: string | null;
-  body: string;
   requestId: string;
   requestHash: string;
 }
 
 export const sealAnswer = (answer: ProviderAnswer, requestId: string, keyPem: string) =>
-  signMessage({ status: answer.status, headers: answer.headers, errorType: answer.errorType, body: Buffer.from(answer.body).toString('base64'), requestId, requestHash: answer.requestHash! } satisfies SignedAnswer, keyPem);
+  signMessage({ status: answer.status, headers: answer.headers, errorType: answer.errorType, ...describeBody(answer.body), requestId, requestHash: answer.requestHash! } satisfies SignedAnswer, keyPem);
 
-/** A message as it is signed by the client's side (the body in base64), between nodes with the sender's id. */
-export type SignedRequest = Omit<ProviderMessage, 'body' | 'signature'> & { body: string; from?: string; sentAt?: string };
+/** A request's envelope as the client's side signs it (the body by its digest), between nodes with the sender's id. */
+export type SignedRequest = Omit<ProviderMessage, 'body' | 'signature'> & BodyDescription & { from?: string; sentAt?: string };
 
 export const wireOf = (m: ProviderMessage, from?: string): SignedRequest => {
   const { signature: _signature, body, ...rest } = m;
-  return { ...rest, body: Buffer.from(body).toString('base64'), ...(from ? { from } : {}) };
+  return { ...rest, ...describeBody(body), ...(from ? { from } : {}) };
 };
 
 /**
@@ -187,8 +189,12 @@ export async function serveInNode(deps: ProviderDeps, m: ProviderMessage): Promi
   const signed = signMessage(wireOf(m), deps.signer.keyPem);
   const received = verifyMessage<SignedRequest>(signed, deps.signer.certPem);
   if (!received) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by this node');
-  const answer = await serveProviderRequest(deps, { ...received, body: Buffer.from(received.body, 'base64'), signature: signatureOf(signed) }, (a) => sealAnswer(a, m.requestId, deps.signer.keyPem));
+  // (the body stays where it is, in memory or spooled: the envelope signed its digest)
+  const { bodyLength: _length, bodySha512: _sha512, ...fields } = received;
+  const answer = await serveProviderRequest(deps, { ...fields, body: m.body, signature: signatureOf(signed) }, (a) => sealAnswer(a, m.requestId, deps.signer.keyPem));
   const check = verifyMessage<SignedAnswer>(answer.sealed!, deps.signer.certPem);
-  if (!check || check.requestId !== m.requestId) throw clientProxyError('InvalidSignatureValue', 'The answer is not signed by this node, or not for this request');
+  if (!check || check.requestId !== m.requestId || check.bodySha512 !== answer.body.sha512Base64) {
+    throw clientProxyError('InvalidSignatureValue', 'The answer is not signed by this node, or not for this request');
+  }
   return { ...answer, requestHash: check.requestHash, requestSignature: signatureOf(signed) };
 }

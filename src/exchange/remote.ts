@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { clientProxyError, ExchangeError, serverProxyError } from './errors.js';
@@ -7,6 +8,8 @@ import type { RemoteProviders } from './gateway.js';
 import { formatClientId, parseClientId, type ServiceId } from './identifiers.js';
 import { type ProviderDeps, sealAnswer, serveProviderRequest, type SignedAnswer, type SignedRequest, wireOf } from './provider.js';
 import { signatureOf, signMessage, verifyMessage } from './signing.js';
+import { Payload } from './payload.js';
+import { FramedReader, framed, MESSAGE_MEDIA_TYPE } from './wire.js';
 
 /** A node's gateway identity: its key and certificate under the trust anchor, and the anchor itself. */
 export interface NodeCredentials {
@@ -17,6 +20,9 @@ export interface NodeCredentials {
 }
 
 const MESSAGES_PATH = '/exchange/v1/messages';
+const transferAllowanceMs = (bytes: number) => Math.ceil(bytes / (1024 * 1024)) * 1000;
+// An envelope holds the message's metadata and headers (at most 32 KiB on the client interface), never its body.
+const MAX_ENVELOPE_BYTES = 256 * 1024;
 const memberOf = (clientId: string) => {
   const c = parseClientId(clientId);
   return c ? formatClientId({ instance: c.instance, memberClass: c.memberClass, memberCode: c.memberCode }) : undefined;
@@ -27,7 +33,7 @@ const memberOf = (clientId: string) => {
  * anchor, the provider's certificate pinned to the one the configuration names, the message signed with this node's
  * key and the answer's signature verified with the provider's, within a time limit.
  */
-export function remoteProviders(view: FederationView, creds: NodeCredentials, timeoutMs: number): RemoteProviders {
+export function remoteProviders(view: FederationView, creds: NodeCredentials, timeoutMs: number, maxBodyBytes: number): RemoteProviders {
   // One pool of kept-alive connections per node and certificate: the pin is checked when a connection is opened, so
   // a node whose certificate the configuration changes gets new connections.
   const agents = new Map<string, Agent>();
@@ -70,7 +76,20 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
       if (!node) throw clientProxyError('UnknownService', `Node ${nodeId} is no longer in the federation`);
       const signed = signMessage({ ...wireOf(message, creds.id), sentAt: new Date().toISOString() }, creds.keyPem);
       const url = new URL(MESSAGES_PATH, node.address);
-      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const { status, answer, text } = await new Promise<{ status: number; answer?: SignedAnswer & { envelope: string; body: Payload }; text?: string }>((resolve, reject) => {
+        // One limit for the whole exchange — connecting, the handshake, sending, the provider's work and the answer —
+        // so a node that accepts and then stalls anywhere costs the caller no more than it; a body adds a second per
+        // MiB each way to it, so that 10 MiB on a slow link is not cut off.
+        let until = Date.now() + timeoutMs + transferAllowanceMs(message.body.size);
+        let deadline: NodeJS.Timeout | undefined;
+        const arm = () => {
+          clearTimeout(deadline);
+          deadline = setTimeout(() => req.destroy(clientProxyError('NetworkError', `${nodeId} did not answer within ${timeoutMs} ms (and a second per MiB of body)`)), until - Date.now());
+        };
+        const fail = (error: unknown) => {
+          clearTimeout(deadline);
+          reject(error instanceof ExchangeError ? error : clientProxyError('NetworkError', `Cannot reach ${nodeId}: ${(error as Error).message}`));
+        };
         const req = httpsRequest(
           {
             hostname: url.hostname,
@@ -78,47 +97,55 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
             path: url.pathname,
             method: 'POST',
             agent: agentFor(node),
-            headers: { 'content-type': 'application/jose' },
+            headers: { 'content-type': MESSAGE_MEDIA_TYPE, 'content-length': String(Buffer.byteLength(signed) + 1 + message.body.size) },
           },
           (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => (clearTimeout(deadline), resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
-            res.on('error', reject);
+            void (async () => {
+              if (res.statusCode !== 200) {
+                // the provider's gateway refused the message itself: its X-Road error, a few hundred bytes of JSON
+                const refusal = await Payload.read(res, 64 * 1024);
+                clearTimeout(deadline);
+                return resolve({ status: res.statusCode ?? 0, text: refusal === 'too-large' ? '' : (await refusal.bytes()).toString('utf8') });
+              }
+              // The envelope is verified before the body is read; the body must then be the one it signed.
+              const reader = new FramedReader(res);
+              const envelope = await reader.envelope(MAX_ENVELOPE_BYTES);
+              const signedAnswer = envelope === undefined ? undefined : verifyMessage<SignedAnswer>(envelope, node.certificate);
+              if (!signedAnswer || signedAnswer.requestId !== message.requestId) {
+                res.destroy();
+                throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
+              }
+              if (Number.isSafeInteger(signedAnswer.bodyLength) && signedAnswer.bodyLength <= maxBodyBytes) ((until += transferAllowanceMs(signedAnswer.bodyLength)), arm());
+              const body = await reader.body(signedAnswer, maxBodyBytes);
+              if (body === 'too-large') throw clientProxyError('ResponseTooLarge', `The answer from ${nodeId} is larger than this node accepts (${maxBodyBytes} bytes)`);
+              if (body === 'not-as-signed') throw clientProxyError('InvalidSignatureValue', `The answer's body from ${nodeId} is not the one it signed`);
+              clearTimeout(deadline);
+              resolve({ status: 200, answer: { ...signedAnswer, envelope: envelope!, body } });
+            })().catch(fail);
           },
         );
-        // One limit for the whole exchange — connecting, the handshake, the provider's work and the answer — so a
-        // node that accepts and then stalls anywhere costs the caller no more than the limit.
-        const deadline = setTimeout(() => req.destroy(clientProxyError('NetworkError', `${nodeId} did not answer within ${timeoutMs} ms`)), timeoutMs);
-        req.on('error', (error) => {
-          clearTimeout(deadline);
-          reject(error instanceof ExchangeError ? error : clientProxyError('NetworkError', `Cannot reach ${nodeId}: ${(error as Error).message}`));
-        });
-        req.end(signed);
+        arm();
+        req.on('error', fail);
+        framed(signed, message.body).on('error', (error) => req.destroy(error)).pipe(req);
       });
-      if (status !== 200) {
-        // The provider's gateway refused the message itself: its X-Road error, as it wrote it.
+      if (!answer) {
         try {
-          const body = JSON.parse(text) as { type: string; message: string };
+          const body = JSON.parse(text ?? '') as { type: string; message: string };
           if (typeof body.type === 'string') throw new ExchangeError(body.type, body.message);
         } catch (error) {
           if (error instanceof ExchangeError) throw error;
         }
         throw clientProxyError('NetworkError', `${nodeId} answered ${status}`);
       }
-      const answer = verifyMessage<SignedAnswer>(text, node.certificate);
-      if (!answer || answer.requestId !== message.requestId) {
-        throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
-      }
       // (the request hash it signed is checked against this side's own by the gateway)
       return {
         status: answer.status,
         headers: answer.headers,
-        body: Buffer.from(answer.body, 'base64'),
+        body: answer.body,
         errorType: answer.errorType,
         requestHash: answer.requestHash,
         requestSignature: signatureOf(signed),
-        signature: signatureOf(text),
+        signature: signatureOf(answer.envelope),
       };
     },
   };
@@ -145,10 +172,11 @@ class RecentRequests {
 
 /** The fields a signed request must have, each of its type (a node's signature does not make a message well formed). */
 function wellFormed(w: SignedRequest): boolean {
-  const strings = [w.method, w.serviceId, w.clientId, w.path, w.xRoadId, w.requestId, w.body];
+  const strings = [w.method, w.serviceId, w.clientId, w.path, w.xRoadId, w.requestId, w.bodySha512];
   return (
     strings.every((v) => typeof v === 'string') &&
     [w.userId, w.issue].every((v) => v === null || typeof v === 'string') &&
+    Number.isSafeInteger(w.bodyLength) &&
     Array.isArray(w.headers) &&
     w.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
   );
@@ -172,49 +200,49 @@ function peerFingerprint(socket: TLSSocket): string | undefined {
 export function startGatewayServer(options: { port: number; host: string; creds: NodeCredentials; view: FederationView; provider: ProviderDeps; maxBodyBytes: number }): Promise<Server> {
   const { creds, view, provider } = options;
   const recent = new RecentRequests();
-  // a signed message carries its body in base64 (a third more) beside a few kilobytes of metadata
-  const maxMessageBytes = Math.ceil((options.maxBodyBytes * 4) / 3) + 64 * 1024;
   const refuse = (res: import('node:http').ServerResponse, error: ExchangeError) => {
-    res.writeHead(error.status === 400 ? 400 : 403, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type });
+    res.writeHead(error.status === 400 ? 400 : 403, { 'content-type': 'application/json; charset=utf-8', 'x-road-error': error.type, connection: 'close' });
     res.end(JSON.stringify(error.body()));
   };
   const server = createServer({ key: creds.keyPem, cert: creds.certPem, ca: creds.anchorPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxMessageBytes) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', async () => {
-      try {
-        if (tooLarge) throw serverProxyError('RequestTooLarge', `The message is larger than this node accepts (${options.maxBodyBytes} bytes of body)`);
-        if (req.method !== 'POST' || req.url !== MESSAGES_PATH) throw new ExchangeError('Server.ServerProxy.BadRequest', 'Not an exchange message', 400);
-        const fingerprint = peerFingerprint(req.socket as TLSSocket);
-        const sender = fingerprint ? view.nodeByCertificate(fingerprint) : undefined;
-        if (!view.current()) throw serverProxyError('OutdatedGlobalConf', 'This node has no valid federation configuration');
-        if (!sender) throw serverProxyError('SslAuthenticationFailed', 'The calling gateway is not a node of the federation');
-        const signedRequest = Buffer.concat(chunks).toString('utf8');
-        const wire = verifyMessage<SignedRequest>(signedRequest, sender.certificate);
-        if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
-        if (!wellFormed(wire)) throw serverProxyError('InvalidMessage', 'The message is not an exchange request');
-        // A message signed by a node is served once, and only while fresh: a replay of one (even by its own sender)
-        // is refused.
-        const replay = recent.check(`${sender.id} ${wire.requestId}`, wire.sentAt);
-        if (replay) throw serverProxyError('InvalidMessage', replay);
-        const member = memberOf(wire.clientId);
-        if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
-        const { from: _from, ...message } = wire;
-        const answer = await serveProviderRequest(provider, { ...message, body: Buffer.from(wire.body, 'base64'), signature: signatureOf(signedRequest) }, (a) =>
-          sealAnswer(a, wire.requestId, creds.keyPem),
-        );
-        res.writeHead(200, { 'content-type': 'application/jose' });
-        res.end(answer.sealed);
-      } catch (error) {
+    let body: Payload | undefined;
+    let answerBody: Payload | undefined;
+    const reader = new FramedReader(req);
+    void (async () => {
+      if (req.method !== 'POST' || req.url !== MESSAGES_PATH) throw new ExchangeError('Server.ServerProxy.BadRequest', 'Not an exchange message', 400);
+      const fingerprint = peerFingerprint(req.socket as TLSSocket);
+      const sender = fingerprint ? view.nodeByCertificate(fingerprint) : undefined;
+      if (!view.current()) throw serverProxyError('OutdatedGlobalConf', 'This node has no valid federation configuration');
+      if (!sender) throw serverProxyError('SslAuthenticationFailed', 'The calling gateway is not a node of the federation');
+      // The envelope first: its signature, its freshness and its sender's right to speak for the client are checked
+      // before a byte of the body is read.
+      const envelope = await reader.envelope(MAX_ENVELOPE_BYTES);
+      const wire = envelope === undefined ? undefined : verifyMessage<SignedRequest>(envelope, sender.certificate);
+      if (!wire || wire.from !== sender.id) throw serverProxyError('InvalidSignatureValue', 'The message is not signed by the node that sent it');
+      if (!wellFormed(wire)) throw serverProxyError('InvalidMessage', 'The message is not an exchange request');
+      // A message signed by a node is served once, and only while fresh: a replay of one (even by its own sender)
+      // is refused.
+      const replay = recent.check(`${sender.id} ${wire.requestId}`, wire.sentAt);
+      if (replay) throw serverProxyError('InvalidMessage', replay);
+      const member = memberOf(wire.clientId);
+      if (!member || !sender.members.includes(member)) throw serverProxyError('AccessDenied', `${sender.id} does not speak for ${wire.clientId}`);
+      const read = await reader.body(wire, options.maxBodyBytes);
+      if (read === 'too-large') throw serverProxyError('RequestTooLarge', `The message is larger than this node accepts (${options.maxBodyBytes} bytes of body)`);
+      if (read === 'not-as-signed') throw serverProxyError('InvalidSignatureValue', 'The message\'s body is not the one its sender signed');
+      body = read;
+      const { from: _from, bodyLength: _length, bodySha512: _sha512, sentAt: _sentAt, ...message } = wire;
+      const answer = await serveProviderRequest(provider, { ...message, body, signature: signatureOf(envelope!) }, (a) => sealAnswer(a, wire.requestId, creds.keyPem));
+      answerBody = answer.body;
+      res.writeHead(200, { 'content-type': MESSAGE_MEDIA_TYPE, 'content-length': String(Buffer.byteLength(answer.sealed!) + 1 + answer.body.size) });
+      await pipeline(framed(answer.sealed!, answer.body), res);
+    })()
+      .catch((error: unknown) => {
+        if (res.headersSent) return void res.destroy();
         refuse(res, error instanceof ExchangeError ? error : serverProxyError('InternalError', 'The gateway failed to process the message'));
-      }
-    });
+        // the rest of a refused message is read and dropped, so that its sender reads the refusal rather than a reset
+        return reader.discard(options.maxBodyBytes + MAX_ENVELOPE_BYTES).then((all) => void (all || req.destroy()));
+      })
+      .finally(() => void Promise.all([body?.dispose(), answerBody?.dispose()]));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

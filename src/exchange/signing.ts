@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign, X509Certificate } from 'node:crypto';
 import { verifyEs256 } from '../pki/jws.js';
+import type { Payload } from './payload.js';
 
 /**
  * The signatures and the request hash of exchange messages. Each message between the client's and the provider's
@@ -70,10 +71,10 @@ export function forwardedHeaders(headers: Record<string, string | string[] | und
  * with a body of SHA-512(SHA-512(headers) + SHA-512(body)). The request id is among the headers, so every exchange
  * has a hash of its own.
  */
-export function requestHash(method: string, pathAndQuery: string, headers: [string, string][], body: Uint8Array): string {
+export function requestHash(method: string, pathAndQuery: string, headers: [string, string][], body: Payload): string {
   const lines = [method, pathAndQuery, ...headers.map(([name, value]) => `${name}:${value}`)];
   const head = createHash('sha512').update(lines.map((l) => `${l}\r\n`).join('')).digest();
-  if (!body.length) return head.toString('base64');
-  const digest = createHash('sha512').update(head);
-  return digest.update(createHash('sha512').update(body).digest()).digest('base64');
+  if (!body.size) return head.toString('base64');
+  // (the body's SHA-512 was computed as it was read: the body itself is not read again)
+  return createHash('sha512').update(head).update(body.sha512).digest('base64');
 }

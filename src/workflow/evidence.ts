@@ -1,5 +1,5 @@
 import type { Catalog, Evidence, ServiceDefinition } from '../catalog/index.js';
-import { formatServiceId, handleGatewayRequest, type GatewayDeps } from '../exchange/index.js';
+import { formatServiceId, handleGatewayRequest, type GatewayDeps, Payload } from '../exchange/index.js';
 import { type Db, type Tx, transaction } from '../platform/db/index.js';
 import { enqueue } from '../platform/jobs.js';
 import { ADVANCE_QUEUE } from './queues.js';
@@ -57,14 +57,17 @@ export async function fetchEvidenceItem(deps: EvidenceDeps, item: Evidence, q: E
     method: 'GET',
     url: `/r1/${serviceId}${service.pathFor(subject)}`,
     headers: { 'x-road-client': `${q.agencyMember}/SERVICES`, 'x-road-userid': q.user, 'x-road-issue': q.issue, accept: 'application/json' },
-    body: new Uint8Array(),
+    body: Payload.EMPTY,
     // the node's own portal, asking for its agency: authenticated by being in-process; access rights still apply
     transport: { kind: 'internal' },
   });
   const requestId = answer.headers['x-road-request-id'] ?? null;
+  // (a register's answer is JSON of a few kilobytes, held in memory)
+  const body = await answer.body.bytes();
+  await answer.body.dispose();
   if (answer.status === 404 && !answer.headers['x-road-error']) return { ...base, serviceId, status: 'not_found', data: { found: false }, requestId };
   if (answer.status !== 200) return { ...base, serviceId, status: 'unavailable', data: null, requestId };
-  return { ...base, serviceId, status: 'received', data: JSON.parse(Buffer.from(answer.body).toString('utf8')), requestId };
+  return { ...base, serviceId, status: 'received', data: JSON.parse(body.toString('utf8')), requestId };
 }
 
 /**

@@ -101,6 +101,8 @@ beforeAll(async () => {
   federation('init', fed);
   federation('add-node', fed, 'KZ', `https://127.0.0.1:${nodes.KZ.gateway}`, 'KZ');
   federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
+  // a notary's own system behind the Kazakh node (an external service)
+  federation('add-subsystem', fed, 'KZ', 'KZ/GOV/MINJUST/NOTARY');
   federation('publish', fed, '24');
   copyFileSync(join(fed, 'federation.json'), join(root, 'both-nodes.json'));
   configServer.port = await freePort();
@@ -142,6 +144,50 @@ describe('two nodes of a federation', () => {
     expect(await res.json()).toMatchObject({ identifier: kzCitizen.identifier, found: false });
     expect(res.headers.get('x-road-service')).toBe('KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records');
     expect(res.headers.get('x-road-request-hash')).toMatch(/^[A-Za-z0-9+/]{86}==$/);
+  });
+
+  it('stream a body of the full ORTAK_EXCHANGE_MAX_BODY both ways between nodes, unchanged, and log it on both', async () => {
+    // The notary's system: hashes what it receives as it arrives, and answers with 10 MiB of its own.
+    const { createServer } = await import('node:http');
+    const { createHash, randomBytes } = await import('node:crypto');
+    const answerBytes = randomBytes(10 * 1024 * 1024);
+    const system = createServer((req, res) => {
+      const digest = createHash('sha512');
+      let size = 0;
+      req.on('data', (c: Buffer) => (digest.update(c), (size += c.length)));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-received': `${size} ${digest.digest('base64')}` });
+        res.end(answerBytes);
+      });
+    });
+    await new Promise<void>((r) => system.listen(0, '127.0.0.1', r));
+    const operator = await signIn('KZ', (p) => p.role === 'operator');
+    const asOperator = (path: string, body: object) => api('KZ', path, { method: 'POST', headers: { authorization: `Bearer ${operator.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { port } = system.address() as import('node:net').AddressInfo;
+    expect((await asOperator('/api/v1/exchange/external-services', { service: 'KZ/GOV/MINJUST/NOTARY/deeds', url: `http://127.0.0.1:${port}/api` })).status).toBe(201);
+    expect((await asOperator('/api/v1/exchange/access-rights', { service: 'KZ/GOV/MINJUST/NOTARY/deeds', client: 'KG/GOV/MVD/WORKPERMITS' })).status).toBe(201);
+    try {
+      const sent = randomBytes(10 * 1024 * 1024);
+      const post = (body: Buffer) =>
+        exchange('KG', '/r1/KZ/GOV/MINJUST/NOTARY/deeds/archive', { method: 'POST', headers: { 'X-Road-Client': 'KG/GOV/MVD/WORKPERMITS', 'content-type': 'application/octet-stream' }, body });
+      const res = await post(sent);
+      expect([res.status, res.status === 200 ? '' : await res.text()]).toEqual([200, '']);
+      expect(res.headers.get('x-received')).toBe(`${sent.length} ${createHash('sha512').update(sent).digest('base64')}`);
+      expect(res.headers.get('content-length')).toBe(String(answerBytes.length));
+      expect(Buffer.from(await res.arrayBuffer()).equals(answerBytes)).toBe(true);
+      // both bodies are in each node's message log (in parts), and each log still verifies
+      const requestId = res.headers.get('x-road-request-id')!;
+      for (const id of ['KG', 'KZ']) {
+        const log = await json(api(id, `/api/v1/exchange/message-log?requestId=${requestId}`, { headers: { authorization: `Bearer ${(await signIn(id, (p) => p.role === 'operator')).token}` } }));
+        expect(log.items.length).toBe(2);
+      }
+      // one byte over the limit: refused by the Kyrgyz client interface, nothing sent on
+      const over = await post(Buffer.alloc(10 * 1024 * 1024 + 1));
+      expect([over.status, over.headers.get('x-road-error')]).toEqual([413, 'Client.RequestTooLarge']);
+    } finally {
+      system.closeAllConnections();
+      await new Promise((r) => system.close(r));
+    }
   });
 
   it('answer the metaservices across nodes: the provider node lists its methods and what this client may call', async () => {
@@ -282,15 +328,17 @@ describe('two nodes of a federation', () => {
   it('refuse a message between gateways that is forged or changed in transit', async () => {
     const { readFileSync } = await import('node:fs');
     const { request } = await import('node:https');
+    const { createHash } = await import('node:crypto');
     const { CompactSign, importPKCS8, generateKeyPair } = await import('jose');
     const key = readFileSync(join(fed, 'nodes', 'KG.key.pem'), 'utf8');
     const cert = readFileSync(join(fed, 'nodes', 'KG.cert.pem'), 'utf8');
     const ca = readFileSync(join(fed, 'anchor.cert.pem'), 'utf8');
     const message = {
       method: 'GET', serviceId: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', clientId: 'KG/GOV/MVD/WORKPERMITS', path: `/records/${kzCitizen.identifier}`,
-      xRoadId: 'x', requestId: 'r', userId: null, issue: null, requestHash: 'h', body: '', from: 'KG',
+      xRoadId: 'x', requestId: 'r', userId: null, issue: null, requestHash: 'h', bodyLength: 0, bodySha512: createHash('sha512').digest('base64'), from: 'KG',
     };
-    const post = (body: string) =>
+    // a message between gateways: the signed envelope on its first line, then the body's bytes
+    const post = (envelope: string, body = '') =>
       new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
         const req = request({ hostname: '127.0.0.1', port: nodes.KZ.gateway, path: '/exchange/v1/messages', method: 'POST', key, cert, ca }, (res) => {
           let text = '';
@@ -298,7 +346,7 @@ describe('two nodes of a federation', () => {
           res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['x-road-error'] as string | undefined, text }));
         });
         req.on('error', reject);
-        req.end(body);
+        req.end(`${envelope}\n${body}`);
       });
     const sign = async (payload: object, k: Parameters<InstanceType<typeof CompactSign>['sign']>[0]) => new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256' }).sign(k);
     // not signed at all
@@ -321,13 +369,17 @@ describe('two nodes of a federation', () => {
     const answered = await post(signedClaim);
     expect(answered.status).toBe(200);
     const answer = JSON.parse(Buffer.from(answered.text.split('.')[1], 'base64url').toString('utf8'));
-    const { createHash } = await import('node:crypto');
     const lines = ['GET', `/r1/KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records${path}`, 'x-road-client:KG/GOV/MVD/WORKPERMITS', 'x-road-request-id:claimed-hash-1'];
     expect(answer.requestHash).toBe(createHash('sha512').update(lines.map((l) => `${l}\r\n`).join('')).digest('base64'));
     // the same signed message again (a replay), and one signed an hour ago, are not served
     expect(await post(signedClaim)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidMessage' });
     const stale = await signAsKg({ ...claim, requestId: 'stale-1', sentAt: new Date(Date.now() - 3_600_000).toISOString() });
     expect(await post(stale)).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidMessage' });
+    // the envelope signs the body's length and SHA-512: a body changed by one byte, or longer than signed, is refused
+    const withBody = (requestId: string) => ({ ...claim, method: 'POST', requestId, bodyLength: 5, bodySha512: createHash('sha512').update('hello').digest('base64'), sentAt: new Date().toISOString() });
+    expect(await post(await signAsKg(withBody('body-1')), 'hellp')).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
+    expect(await post(await signAsKg(withBody('body-2')), 'hello!')).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
+    expect(await post(await signAsKg(withBody('body-3')), 'hell')).toMatchObject({ status: 403, type: 'Server.ServerProxy.InvalidSignatureValue' });
     // a client certificate not under the anchor does not get through the handshake at all
     const { generateKeyPairSync } = await import('node:crypto');
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });

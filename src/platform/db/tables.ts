@@ -314,12 +314,20 @@ export interface MessageLogTable {
   signature: string | null;
   body_sha512: string | null;
   body: Uint8Array | null;
+  /** the body is kept in message_log_bodies (it was spooled), not in `body` */
+  body_in_parts: Generated<boolean>;
   /** X-Road-Represented-Party, when the client named one */
   represented_party: string | null;
   /** the gateway process's chain (NULL: rows from before chains had names) */
   chain: string | null;
   prev_hash: string | null;
   hash: string;
+}
+
+export interface MessageLogBodiesTable {
+  sha512: string;
+  part: number;
+  bytes: Uint8Array;
 }
 
 export interface DataAccessLogTable {
@@ -449,6 +457,7 @@ export interface Tables {
   message_log_timestamps: MessageLogTimestampsTable;
   exchange_local_group_members: ExchangeLocalGroupMembersTable;
   message_log: MessageLogTable;
+  message_log_bodies: MessageLogBodiesTable;
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;
   addresses: AddressesTable;
