@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { largeBodyRound, type LargeBodyResult } from './large-bodies.js';
 import { cpuSeconds, createDatabase, dist, freePort, load, type LoadResult, median, printTable, query, runCli, startProcess, stopProcesses, waitFor } from './support.js';
 
 export interface ExchangeBenchOptions {
@@ -17,6 +18,10 @@ export interface ExchangeBenchOptions {
 const SERVICE = 'KZ/GOV/MVD/REGISTRIES/population';
 const CLIENT = 'KG/GOV/MVD/WORKPERMITS';
 const HEADERS = { 'x-road-client': CLIENT, 'x-road-userid': 'KG21204198812345', 'x-road-issue': 'work permit check' };
+// the large-body rounds: a notary's own system behind the Kazakh node, sent and answering 10 MiB (the default limit)
+const FILES = 'KZ/GOV/MINJUST/NOTARY/files';
+const LARGE_BODY = 10 * 1024 * 1024;
+const LARGE_CONNECTIONS = 4;
 
 export async function benchExchange(options: ExchangeBenchOptions): Promise<Record<string, unknown>> {
   const work = mkdtempSync(join(tmpdir(), 'ortak-bench-exchange-'));
@@ -24,16 +29,19 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
   const kzDb = await createDatabase(`ortak_bench_kz_${process.pid}`);
   const kgDb = await createDatabase(`ortak_bench_kg_${process.pid}`);
   try {
-    const [kzHttp, kzGw, kzClients, kgHttp, kgGw, kgClients, front, back] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [kzHttp, kzGw, kzClients, kgHttp, kgGw, kgClients, front, back, echo] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     runCli('src/cli/federation.js', ['init', fed]);
     runCli('src/cli/federation.js', ['add-node', fed, 'KZ', `https://127.0.0.1:${kzGw}`, 'KZ']);
     runCli('src/cli/federation.js', ['add-node', fed, 'KG', `https://127.0.0.1:${kgGw}`, 'KG']);
+    runCli('src/cli/federation.js', ['add-subsystem', fed, 'KZ', 'KZ/GOV/MINJUST/NOTARY']);
     runCli('src/cli/federation.js', ['publish', fed, '24']);
     const tls = (id: string) => [join(fed, 'nodes', `${id}.key.pem`), join(fed, 'nodes', `${id}.cert.pem`), join(fed, 'anchor.cert.pem')];
 
     console.log(`seeding ${options.persons.toLocaleString('en')} persons into the Kazakh node's database…`);
     runCli('src/cli/seed.js', ['--persons', String(options.persons)], { DATABASE_URL: kzDb.url, ORTAK_STATES: 'KZ', LOG_LEVEL: 'warn' });
     runCli('src/cli/exchange.js', ['access', 'grant', SERVICE, CLIENT], { DATABASE_URL: kzDb.url, ORTAK_STATES: 'KZ' });
+    runCli('src/cli/exchange.js', ['services', 'add', FILES, `http://127.0.0.1:${echo}`], { DATABASE_URL: kzDb.url, ORTAK_STATES: 'KZ' });
+    runCli('src/cli/exchange.js', ['access', 'grant', FILES, CLIENT], { DATABASE_URL: kzDb.url, ORTAK_STATES: 'KZ' });
     const ids = (await query<{ national_id: string }>(kzDb.url, `SELECT national_id FROM persons WHERE state = 'KZ' ORDER BY random() LIMIT 20000`)).map((r) => r.national_id);
 
     // (demo mode registers the Kyrgyz work-permit system on the Kyrgyz node's client interface; its rate limit is
@@ -53,6 +61,7 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
         startProcess(dist('bench/plain-proxy.js'), ['back', String(back), ...tls('KZ'), kzDb.url, 'KZ'], {}),
       ],
     };
+    startProcess(dist('bench/plain-proxy.js'), ['echo', String(echo)], {});
     await Promise.all([waitFor(`http://127.0.0.1:${kzHttp}/health`), waitFor(`http://127.0.0.1:${kgHttp}/health`)]);
 
     const chains = {
@@ -111,9 +120,25 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
         ['ratio gateways / proxies', ratio.toFixed(2), '', '', ''],
       ],
     );
+    // Large bodies: the same two chains, 10 MiB each way per round trip; what each process's memory peaks at.
+    const large: Record<keyof typeof chains, LargeBodyResult> = {} as never;
+    for (const [name, base] of Object.entries(chains) as [keyof typeof chains, string][]) {
+      large[name] = await largeBodyRound({ url: base, path: `/r1/${FILES}/deeds`, headers: HEADERS, connections: LARGE_CONNECTIONS, seconds: options.seconds, bytes: LARGE_BODY, pids: processes[name].map((p) => p.pid!) });
+      console.log(`  large bodies ${name.padEnd(8)} ${large[name].roundTrips} round trips (${large[name].failed} failed), ${large[name].mibPerSecond.toFixed(1)} MiB/s, peak resident MiB ${large[name].peakMib.map((m) => m.toFixed(0)).join(' / ')} (from ${large[name].startMib.map((m) => m.toFixed(0)).join(' / ')})`);
+    }
+    const growth = (r: LargeBodyResult, i: number) => (r.peakMib[i] - r.startMib[i]).toFixed(0);
+    printTable(
+      `Large bodies, ${LARGE_CONNECTIONS} connections each sending and receiving 10 MiB, ${options.seconds} s`,
+      ['chain', 'round trips', 'failed', 'MiB/s (both ways)', 'client side: peak MiB (growth)', 'provider side: peak MiB (growth)'],
+      [
+        ['two gateways (bodies spooled, signed by digest, logged in parts)', large.gateways.roundTrips, large.gateways.failed, large.gateways.mibPerSecond.toFixed(1), `${large.gateways.peakMib[0].toFixed(0)} (+${growth(large.gateways, 0)})`, `${large.gateways.peakMib[1].toFixed(0)} (+${growth(large.gateways, 1)})`],
+        ['plain mTLS proxies, streaming (baseline)', large.proxies.roundTrips, large.proxies.failed, large.proxies.mibPerSecond.toFixed(1), `${large.proxies.peakMib[0].toFixed(0)} (+${growth(large.proxies, 0)})`, `${large.proxies.peakMib[1].toFixed(0)} (+${growth(large.proxies, 1)})`],
+        ['ratio gateways / proxies (MiB/s)', (large.gateways.mibPerSecond / large.proxies.mibPerSecond).toFixed(2), '', '', '', ''],
+      ],
+    );
     console.log(`\nmessage log rows: provider side ${kzLog.toLocaleString('en')}, client side ${kgLog.toLocaleString('en')}; provider chain: ${verifyKz}`);
     console.log(`bodies logged: provider side ${kzEvidence.bodies.toLocaleString('en')}, client side ${kgEvidence.bodies.toLocaleString('en')}; batch time-stamps: provider side ${kzEvidence.stamps}, client side ${kgEvidence.stamps}`);
-    return { connections: options.connections, seconds: options.seconds, rounds: options.rounds, gateways, proxies, ratio, messageLogRows: { provider: kzLog, client: kgLog }, evidence: { provider: kzEvidence, client: kgEvidence }, runs };
+    return { connections: options.connections, seconds: options.seconds, rounds: options.rounds, gateways, proxies, ratio, large, messageLogRows: { provider: kzLog, client: kgLog }, evidence: { provider: kzEvidence, client: kgEvidence }, runs };
   } finally {
     await stopProcesses();
     await Promise.all([kzDb.drop(), kgDb.drop()]).catch(() => {});

@@ -48,6 +48,7 @@ export interface DatabaseOptions {
 const DATE_OID = 1082;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+const BYTEA_OID = 17;
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
 pg.types.setTypeParser(INT8_OID, (v: string) => Number(v));
 pg.types.setTypeParser(NUMERIC_OID, (v: string) => Number(v));
@@ -131,7 +132,11 @@ async function openPglite(dataDir: string): Promise<Database> {
         [DATE_OID]: (v: string) => v,
         [INT8_OID]: (v: string) => Number(v),
         [NUMERIC_OID]: (v: string) => Number(v),
+        // bytea in and out as hex with Node's own codec: PGlite's converts byte by byte in JavaScript, about ten times
+        // slower (a message body of 10 MiB took 4.5 s to insert, 0.8 s to read; now 0.4 and 0.14 s)
+        [BYTEA_OID]: (v: string) => Buffer.from(v.slice(2), 'hex'),
       },
+      serializers: { [BYTEA_OID]: (v: Uint8Array) => `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}` },
     });
     await pglite.waitReady;
     const db = new Kysely<Tables>({ dialect: new PgliteDialect(pglite) });
