@@ -119,8 +119,10 @@ export async function archiveMessageLog(db: Db, signer: GatewaySigner, tsaCertPe
       'META-INF/signature.p7s': signature,
     },
     // Stored, not deflated: a deflate stream can be changed without changing what it inflates to (an unused code's
-    // length, say), and every byte of an evidence file must count.
-    { level: 0 },
+    // length, say), and every byte of an evidence file must count. Every entry is dated the archive's time: left to
+    // itself, fflate reads the clock once for an entry's local header and again for its central directory entry,
+    // which disagree when a large archive's writing crosses a two-second step of the ZIP's DOS time.
+    { level: 0, mtime: now },
   );
   return { file: Buffer.from(file), rows: rows.length, stamps: stamps.length, lastId: rows.at(-1)?.id ?? afterId };
 }
