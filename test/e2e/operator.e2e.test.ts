@@ -9,11 +9,12 @@ import ru from '../../web/src/locales/operator/ru.json' with { type: 'json' };
 
 // The node operator's screens in Debian's Chromium (harness: test/support/portal.ts): the overview, the catalog as
 // loaded, agencies and officers, the exchange's access rights and message log, the information systems registered on
-// the client interface (X-Road calls go there, node.clientBase), local groups, health and queues; a citizen is
-// turned away.
+// the client interface (X-Road calls go there, node.clientBase), local groups, the services provided from agencies'
+// own systems, health and queues; a citizen is turned away.
 const POPULATION = 'KZ/GOV/MVD/REGISTRIES/population';
 const CLIENT = 'KG/GOV/MVD/WORKPERMITS'; // registered in demo mode (plain HTTP from loopback), granted nothing
 const SCHOOLS = 'KZ/GOV/MINEDU/SCHOOLS'; // registered in the portal by the test
+const DEEDS = 'KZ/GOV/MINJUST/NOTARY/deeds'; // a service of an agency's own system, registered in the portal by the test
 const CRIMINAL_RECORD = 'kz-criminal-record-certificate';
 
 type Messages = typeof en;
@@ -419,6 +420,130 @@ describe("the node operator's screens, in Chromium", () => {
     await context.close();
   }, 60_000);
 
+  it("registers a service of an agency's own system, with the problems at their fields, changes it and removes it after a confirmation (en)", async () => {
+    const { context, page } = await operatorPage('en-GB');
+    const main = page.getByRole('main');
+    interface External {
+      serviceId: string;
+      url: string;
+      timeoutMs: number;
+      tlsVerify: boolean;
+      tlsCa: string | null;
+      openapi: Record<string, unknown> | null;
+    }
+    const externals = async (): Promise<External[]> => (await api('/api/v1/exchange/external-services')).body.items;
+    const provided = async (): Promise<{ id: string; registry: string; openapi: Record<string, unknown> }[]> => (await api('/api/v1/exchange/services')).body.items;
+    const address = 'http://127.0.0.1:9/api';
+    const description = { openapi: '3.0.3', info: { title: 'Notarial deeds', version: '1' }, paths: { '/deeds/{id}': { get: { responses: { '200': { description: 'the deed' } } } } } };
+    const register = (body: Record<string, unknown>) => api('/api/v1/exchange/external-services', { method: 'POST', body: JSON.stringify(body) });
+    expect(await externals()).toEqual([]);
+
+    // Reached from the sub-navigation, next to the local groups: none registered yet
+    await page.goto('/operator/exchange/local-groups');
+    await h1(page, en.groups.title);
+    await subnav(page, en).getByRole('link', { name: en.pages.externalServices }).click();
+    await h1(page, en.external.title);
+    expect(await subnav(page, en).getByRole('link', { name: en.pages.externalServices }).getAttribute('aria-current')).toBe('page');
+    await main.getByText(en.external.none).waitFor();
+    const form = main.locator('section[aria-labelledby="op-external-form"]');
+    const service = form.getByLabel(en.external.service, { exact: true });
+    const url = form.getByLabel(en.external.url, { exact: true });
+    const timeout = form.getByLabel(en.external.timeoutField, { exact: true });
+    const verify = form.getByLabel(en.external.tlsVerify);
+    const openapi = form.getByLabel(en.external.openapi, { exact: true });
+    const save = form.getByRole('button', { name: en.external.save, exact: true });
+    const focused = () => page.evaluate('document.activeElement?.getAttribute("name")');
+    expect(await verify.isChecked()).toBe(true);
+
+    // What the browser tells itself: a time limit out of bounds, a description that is not JSON; the focus on the first
+    await service.fill(DEEDS);
+    await url.fill(address);
+    await timeout.fill('50');
+    await openapi.fill('openapi: 3.0.3');
+    await save.click();
+    await form.getByRole('alert').filter({ hasText: en.external.openapiInvalid }).waitFor();
+    await form.getByRole('alert').filter({ hasText: fill(en.external.timeoutInvalid, { min: 100, max: '600,000', default: '30,000' }) }).waitFor();
+    expect(await timeout.getAttribute('aria-invalid')).toBe('true');
+    expect(await openapi.getAttribute('aria-invalid')).toBe('true');
+    expect(await focused()).toBe('timeoutMs');
+    expect(await externals()).toEqual([]);
+
+    // The API's problems at their fields: an address that is not http(s), then a member's id rather than a service's
+    await timeout.fill('');
+    await openapi.fill(JSON.stringify(description, null, 2));
+    await url.fill('ftp://127.0.0.1/api');
+    await save.click();
+    const badUrl = await register({ service: DEEDS, url: 'ftp://127.0.0.1/api' });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.body.code).toBe('invalid_service_url');
+    await form.getByRole('alert').filter({ hasText: badUrl.body.detail }).waitFor();
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect(await service.getAttribute('aria-invalid')).toBeNull();
+    expect(await openapi.getAttribute('aria-invalid')).toBeNull();
+    expect(await focused()).toBe('url');
+    await url.fill(address);
+    await service.fill('KZ/GOV/MINJUST/NOTARY');
+    await save.click();
+    const badId = await register({ service: 'KZ/GOV/MINJUST/NOTARY', url: address });
+    expect(badId.status).toBe(400);
+    expect(badId.body.code).toBe('invalid_service_id');
+    await form.getByRole('alert').filter({ hasText: badId.body.detail }).waitFor();
+    expect(await service.getAttribute('aria-invalid')).toBe('true');
+    expect(await url.getAttribute('aria-invalid')).toBeNull();
+    expect(await focused()).toBe('service');
+    await audit(page, 'en-operator-external-errors');
+    expect(await externals()).toEqual([]);
+
+    // Registered: listed with its address, time limit and TLS, and among the node's services with its description
+    await service.fill(DEEDS);
+    await timeout.fill('5000');
+    await timeout.press('Enter');
+    await form.getByRole('status').filter({ hasText: fill(en.external.saved, { service: DEEDS, url: address }) }).waitFor();
+    expect(await externals()).toEqual([expect.objectContaining({ serviceId: DEEDS, url: address, timeoutMs: 5000, tlsVerify: true, tlsCa: null, openapi: description })]);
+    await main.getByRole('table', { name: fill(en.external.caption.one, { n: 1 }) }).waitFor();
+    const row = main.getByRole('row').filter({ has: page.getByRole('rowheader', { name: DEEDS }) });
+    await row.getByText(address, { exact: true }).waitFor();
+    await row.getByText(en.external.described).waitFor();
+    await row.getByText(fill(en.external.timeoutValue, { n: '5,000' })).waitFor();
+    await row.getByText(en.external.tlsState.none).waitFor();
+    expect((await provided()).find((s) => s.id === DEEDS)).toMatchObject({ registry: 'external', openapi: description });
+    await audit(page, 'en-operator-external');
+
+    // Changed: "Change" fills the form in (the focus on it); over https, the certificate not checked, the default time limit
+    await row.getByRole('button', { name: fill(en.external.changeLabel, { service: DEEDS }) }).click();
+    expect(await focused()).toBe('service');
+    expect(await service.inputValue()).toBe(DEEDS);
+    expect(await timeout.inputValue()).toBe('5000');
+    expect(JSON.parse(await openapi.inputValue())).toEqual(description);
+    await url.fill('https://127.0.0.1:9/api');
+    await timeout.fill('');
+    await verify.uncheck();
+    await save.click();
+    await form.getByRole('status').filter({ hasText: fill(en.external.saved, { service: DEEDS, url: 'https://127.0.0.1:9/api' }) }).waitFor();
+    expect(await externals()).toEqual([expect.objectContaining({ serviceId: DEEDS, url: 'https://127.0.0.1:9/api', timeoutMs: 30_000, tlsVerify: false, openapi: description })]);
+    await row.getByText(en.external.tlsState.noVerify).waitFor();
+    await row.getByText(fill(en.external.timeoutValue, { n: '30,000' })).waitFor();
+
+    // Removed after a confirmation: cancelled first, it stays
+    const removeButton = main.getByRole('button', { name: fill(en.external.removeLabel, { service: DEEDS }) });
+    await removeButton.click();
+    const dialog = page.getByRole('dialog', { name: en.external.removeTitle });
+    await dialog.getByText(fill(en.external.removeText, { service: DEEDS })).waitFor();
+    await audit(page, 'en-operator-external-confirm');
+    await dialog.getByRole('button', { name: en.exchange.cancel }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await externals()).toHaveLength(1);
+    await removeButton.click();
+    await dialog.getByRole('button', { name: en.external.removeConfirm }).click();
+    await main.getByRole('status').filter({ hasText: fill(en.external.removed, { service: DEEDS }) }).waitFor();
+    await main.getByText(en.external.none).waitFor();
+    await removeButton.waitFor({ state: 'detached' });
+    expect(await page.evaluate('document.activeElement?.id')).toBe('op-external');
+    expect(await externals()).toEqual([]);
+    expect((await provided()).some((s) => s.id === DEEDS)).toBe(false);
+    await context.close();
+  }, 60_000);
+
   it('shows every page in Russian, with the API\'s problem in Russian at the field, and in Kazakh', async () => {
     for (const [locale, lang, m] of [['ru-RU', 'ru', ru], ['kk-KZ', 'kk', kk]] as const) {
       const { context, page } = await operatorPage(locale);
@@ -468,6 +593,12 @@ describe("the node operator's screens, in Chromium", () => {
       await main.getByRole('heading', { level: 2, name: m.groups.formTitle }).waitFor();
       await main.locator('.loading').waitFor({ state: 'detached' });
       await check(page, `${lang}-operator-local-groups`);
+
+      await subnav(page, m).getByRole('link', { name: m.pages.externalServices }).click();
+      await h1(page, m.external.title);
+      await main.getByText(m.external.none).waitFor();
+      await main.getByLabel(m.external.tlsVerify).waitFor();
+      await check(page, `${lang}-operator-external-services`);
 
       await subnav(page, m).getByRole('link', { name: m.pages.health }).click();
       await h1(page, m.health.title);
@@ -519,6 +650,15 @@ describe("the node operator's screens, in Chromium", () => {
     await h1(page, en.groups.title);
     await main.locator('.loading').waitFor({ state: 'detached' });
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    // the external services, one listed with a long address
+    const long = { service: DEEDS, url: 'https://notarial-deeds.registries.minjust.example.kz:8443/api/v2/public', tlsVerify: false };
+    expect((await api('/api/v1/exchange/external-services', { method: 'POST', body: JSON.stringify(long) })).status).toBe(201);
+    await page.goto('/operator/exchange/external-services');
+    await h1(page, en.external.title);
+    await main.getByRole('rowheader', { name: DEEDS }).waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await audit(page, 'en-operator-external-390');
+    expect((await api('/api/v1/exchange/external-services', { method: 'DELETE', body: JSON.stringify({ service: DEEDS }) })).body).toEqual({ removed: true });
     await context.close();
   }, 30_000);
 });

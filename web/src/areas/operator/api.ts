@@ -153,6 +153,29 @@ export interface LocalGroup {
   members: string[];
 }
 
+/**
+ * A service this node provides from an agency's own REST system: the gateway passes calls to its address (GET, POST
+ * and DELETE /api/v1/exchange/external-services).
+ */
+export interface ExternalService {
+  /** INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE, e.g. KZ/GOV/MINJUST/NOTARY/deeds */
+  serviceId: string;
+  /** the system's base address, http or https */
+  url: string;
+  /** the time limit for an answer */
+  timeoutMs: number;
+  /** https: whether the system's certificate is checked */
+  tlsVerify: boolean;
+  /** PEM: the CA or certificate the system's certificate must chain to; null: the usual trusted CAs */
+  tlsCa: string | null;
+  /** the service's OpenAPI 3 description */
+  openapi: Record<string, unknown> | null;
+  registeredAt: string;
+}
+
+/** An external service's time limit, in milliseconds: the API's default and bounds. */
+export const EXTERNAL_TIMEOUT = { default: 30_000, min: 100, max: 600_000 } as const;
+
 export interface MessageLogEntry {
   id: number;
   at: string;

@@ -4,6 +4,7 @@ import { AgenciesPage } from './pages/Agencies';
 import { CatalogPage } from './pages/Catalog';
 import { ExchangePage } from './pages/Exchange';
 import { ExchangeClientsPage } from './pages/ExchangeClients';
+import { ExternalServicesPage } from './pages/ExternalServices';
 import { HealthPage } from './pages/Health';
 import { LocalGroupsPage } from './pages/LocalGroups';
 import { OverviewPage } from './pages/Overview';
@@ -11,7 +12,8 @@ import './operator.css';
 
 // The node operator's screens: the node at a glance, the service catalog as loaded, agencies and their officers, the
 // exchange's access rights and message log, the information systems registered on its client interface, the local
-// groups of its provider subsystems, and the health of queues, timers and the federation.
+// groups of its provider subsystems, the services it provides from agencies' own systems, and the health of queues,
+// timers and the federation.
 const PAGES: Record<string, ComponentType> = {
   '/operator': OverviewPage,
   '/operator/catalog': CatalogPage,
@@ -19,6 +21,7 @@ const PAGES: Record<string, ComponentType> = {
   '/operator/exchange': ExchangePage,
   '/operator/exchange/clients': ExchangeClientsPage,
   '/operator/exchange/local-groups': LocalGroupsPage,
+  '/operator/exchange/external-services': ExternalServicesPage,
   '/operator/health': HealthPage,
 };
 

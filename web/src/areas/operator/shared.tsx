@@ -15,6 +15,7 @@ export const PAGES = [
   { to: '/operator/exchange', key: 'exchange' },
   { to: '/operator/exchange/clients', key: 'clients' },
   { to: '/operator/exchange/local-groups', key: 'localGroups' },
+  { to: '/operator/exchange/external-services', key: 'externalServices' },
   { to: '/operator/health', key: 'health' },
 ] as const;
 
