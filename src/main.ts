@@ -87,6 +87,7 @@ async function serve(config: Config): Promise<void> {
     await node.jobs.stop();
     await node.auditSealer.stop();
     await node.timestamper.stop();
+    await node.archiver.stop();
     await node.database.close();
     process.exit(0);
   }
@@ -106,6 +107,7 @@ async function serve(config: Config): Promise<void> {
   node.jobs.start();
   node.auditSealer.start();
   node.timestamper.start();
+  node.archiver.start();
   // The gateway for other nodes of the federation: its own port, mutual TLS.
   const gatewayServer = node.federation
     ? await startGatewayServer({

@@ -5,7 +5,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { JobRunner } from './platform/jobs.js';
-import type { FederationView, GatewayDeps, MessageLogTimestamper, NodeCredentials, RemoteProviders } from './exchange/index.js';
+import type { FederationView, GatewayDeps, MessageLogArchiver, MessageLogTimestamper, NodeCredentials, RemoteProviders } from './exchange/index.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -26,6 +26,7 @@ export interface Node {
   federation?: { view: FederationView; creds: NodeCredentials; remote: RemoteProviders };
   /** time-stamps the message log in batches; main.ts starts it, tests call runOnce() */
   timestamper: MessageLogTimestamper;
+  archiver: MessageLogArchiver;
   /** the TLS key and certificate of the exchange's client interface (information systems pin the certificate) */
   clientInterfaceTls: { keyPem: string; certPem: string };
 }

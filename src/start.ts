@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { holdsDemoData, seedDemo } from './demo/seed.js';
 import {
   ClientRateLimiter, directoryOf, FederationView, formatClientId, listClients, listExternalServices, loadGatewaySigner, loadInternalTls, loadOwnTsa,
-  MessageLogTimestamper, ownTsaStamper, remoteProviders, urlStamper,
+  MessageLogArchiver, MessageLogTimestamper, ownTsaStamper, remoteProviders, urlStamper,
 } from './exchange/index.js';
 import { birthEventsService } from './proactive/index.js';
 import { keepIdentityReads } from './identity/index.js';
@@ -93,6 +93,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       clock,
       { intervalMs: stamps.intervalSeconds * 1000, failureMs: stamps.failureSeconds * 1000, log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) },
     );
+    const tsaCertPem = async () => (stamps.tsaCertFile ? readFileSync(stamps.tsaCertFile, 'utf8') : (await loadOwnTsa(database.db, ca, clock)).certPem);
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs, config.exchangeMaxBodyBytes) : undefined;
     const clients = config.clientInterface;
     const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
@@ -144,7 +145,13 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     jobs.handle(DISPATCH_QUEUE, (tx, job, now) => dispatchNotification(tx, channels, String(job.payload.notificationId), now));
     jobs.handleOutside(DELIVER_QUEUE, (db, job, now) => deliverNotification(db, channels, String(job.payload.notificationId), String(job.payload.channel), now));
     const auditSealer = new AuditSealer(database.db, { log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) });
-    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper };
+    const archiver = new MessageLogArchiver(database.db, gateway.signer, tsaCertPem, clock, {
+      dir: config.archives.dir,
+      intervalMs: config.archives.intervalSeconds * 1000,
+      maxRows: config.archives.maxRows,
+      log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
+    });
+    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

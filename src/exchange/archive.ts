@@ -54,12 +54,18 @@ interface ArchivedStamp {
   token: string;
 }
 
-/** The rows covered by a time-stamp (each chain up to its last stamped head), after `afterId`, with their stamps. */
-async function coveredRows(db: Db, afterId: number): Promise<{ rows: ArchivedRow[]; stamps: ArchivedStamp[] }> {
+/**
+ * The rows covered by a time-stamp (each chain up to its last stamped head), after `afterId` and up to `upToId`,
+ * with their stamps; and how many rows of that range are not covered yet (committed after the last stamp).
+ */
+async function coveredRows(db: Db, afterId: number, upToId?: number): Promise<{ rows: ArchivedRow[]; stamps: ArchivedStamp[]; uncovered: number }> {
   const stamps = await db.selectFrom('message_log_timestamps').selectAll().orderBy('id').execute();
   const lastStamped = new Map<string | null, number>();
   for (const s of stamps) for (const h of s.heads) lastStamped.set(h.chain, Math.max(lastStamped.get(h.chain) ?? 0, h.id));
-  const rows = (await db.selectFrom('message_log').selectAll().where('id', '>', afterId).orderBy('id').execute()).filter((r) => Number(r.id) <= (lastStamped.get(r.chain) ?? 0));
+  let q = db.selectFrom('message_log').selectAll().where('id', '>', afterId).orderBy('id');
+  if (upToId !== undefined) q = q.where('id', '<=', upToId);
+  const all = await q.execute();
+  const rows = all.filter((r) => Number(r.id) <= (lastStamped.get(r.chain) ?? 0));
   const kept = new Set(rows.map((r) => r.hash));
   const bodies = new Map<string, Buffer>();
   for (const r of rows) if (r.body_in_parts && r.body_sha512 && !bodies.has(r.body_sha512)) bodies.set(r.body_sha512, await bodyFromParts(db, r.body_sha512));
@@ -74,6 +80,7 @@ async function coveredRows(db: Db, afterId: number): Promise<{ rows: ArchivedRow
     stamps: stamps
       .filter((s) => s.heads.some((h) => kept.has(h.hash)))
       .map((s) => ({ id: Number(s.id), at: s.at.toISOString(), heads: s.heads, digest: s.digest, tsa: s.tsa, token: Buffer.from(s.token).toString('base64') })),
+    uncovered: all.length - rows.length,
   };
 }
 
@@ -98,11 +105,19 @@ async function detachedSignature(content: Uint8Array, signer: GatewaySigner, at:
 }
 
 /**
- * Writes the archive of the time-stamped rows after `afterId`, with the certificate of the TSA that stamped them;
- * answers the container and what it holds. (The whole archive is built in memory: archive in ranges, `afterId`.)
+ * Writes the archive of the time-stamped rows after `afterId` (up to `upToId`), with the certificate of the TSA that
+ * stamped them; answers the container, what it holds, and how many rows of the range it left out, not yet stamped.
+ * (The whole archive is built in memory: archive in ranges, as the archiver does.)
  */
-export async function archiveMessageLog(db: Db, signer: GatewaySigner, tsaCertPem: string, now: Date, afterId = 0): Promise<{ file: Buffer; rows: number; stamps: number; lastId: number }> {
-  const { rows, stamps } = await coveredRows(db, afterId);
+export async function archiveMessageLog(
+  db: Db,
+  signer: GatewaySigner,
+  tsaCertPem: string,
+  now: Date,
+  afterId = 0,
+  upToId?: number,
+): Promise<{ file: Buffer; rows: number; stamps: number; lastId: number; uncovered: number }> {
+  const { rows, stamps, uncovered } = await coveredRows(db, afterId, upToId);
   const files: Record<string, Uint8Array> = {
     'messages.jsonl': strToU8(rows.map((r) => JSON.stringify(r)).join('\n')),
     'timestamps.jsonl': strToU8(stamps.map((s) => JSON.stringify(s)).join('\n')),
@@ -124,7 +139,7 @@ export async function archiveMessageLog(db: Db, signer: GatewaySigner, tsaCertPe
     // which disagree when a large archive's writing crosses a two-second step of the ZIP's DOS time.
     { level: 0, mtime: now },
   );
-  return { file: Buffer.from(file), rows: rows.length, stamps: stamps.length, lastId: rows.at(-1)?.id ?? afterId };
+  return { file: Buffer.from(file), rows: rows.length, stamps: stamps.length, lastId: rows.at(-1)?.id ?? afterId, uncovered };
 }
 
 export interface ArchiveCheck {

@@ -22,3 +22,4 @@ export { remoteProviders, startGatewayServer, type NodeCredentials } from './rem
 export { callExternal, externalServices, listExternalServices, registerExternalService, removeExternalService, type ExternalRegistration, type ExternalService } from './external.js';
 export { directoryOf, endpointsOf, listClientsAnswer, type DirectoryEntry } from './metaservices.js';
 export { archiveMessageLog, verifyArchive, type ArchiveCheck } from './archive.js';
+export { listArchives, MessageLogArchiver, type ArchivedFile } from './log-archiver.js';

@@ -66,6 +66,8 @@ export interface Config {
   metadataOnlyLogging: string[];
   /** the message log's time-stamps: an RFC 3161 authority at a URL (with the certificate to trust), else the node's own */
   timestamps: { tsaUrl?: string; tsaCertFile?: string; intervalSeconds: number; failureSeconds: number };
+  /** the message log's archives: written every interval into `dir`, about `maxRows` rows per file at most */
+  archives: { dir: string; intervalSeconds: number; maxRows: number };
   /** membership of a federation: all of these, or none (a node on its own) */
   federation?: {
     nodeId: string;
@@ -165,6 +167,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalSeconds: positiveInteger(env, 'ORTAK_TIMESTAMP_INTERVAL_SECONDS', 60),
       // X-Road's acceptable time-stamp failure period
       failureSeconds: positiveInteger(env, 'ORTAK_TIMESTAMP_FAILURE_SECONDS', 14_400),
+    },
+    archives: {
+      dir: env.ORTAK_ARCHIVE_DIR || join(env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'), 'message-log-archives'),
+      // X-Road's Security Server archives every six hours
+      intervalSeconds: positiveInteger(env, 'ORTAK_ARCHIVE_INTERVAL_SECONDS', 6 * 3600),
+      maxRows: positiveInteger(env, 'ORTAK_ARCHIVE_MAX_ROWS', 10_000),
     },
     federation: env.ORTAK_NODE_ID
       ? {

@@ -324,6 +324,17 @@ export interface MessageLogTable {
   hash: string;
 }
 
+export interface MessageLogArchivesTable {
+  id: Generated<number>;
+  after_id: number;
+  last_id: number;
+  rows: number;
+  stamps: number;
+  file: string;
+  sha256: string;
+  at: Date;
+}
+
 export interface MessageLogBodiesTable {
   sha512: string;
   part: number;
@@ -458,6 +469,7 @@ export interface Tables {
   exchange_local_group_members: ExchangeLocalGroupMembersTable;
   message_log: MessageLogTable;
   message_log_bodies: MessageLogBodiesTable;
+  message_log_archives: MessageLogArchivesTable;
   data_access_log: DataAccessLogTable;
   criminal_records: CriminalRecordsTable;
   addresses: AddressesTable;
