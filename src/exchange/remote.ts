@@ -20,6 +20,7 @@ export interface NodeCredentials {
 }
 
 const MESSAGES_PATH = '/exchange/v1/messages';
+const declaredLength = (header: string | undefined) => (header && /^\d+$/.test(header) ? Number(header) : undefined);
 const transferAllowanceMs = (bytes: number) => Math.ceil(bytes / (1024 * 1024)) * 1000;
 // An envelope holds the message's metadata and headers (at most 32 KiB on the client interface), never its body.
 const MAX_ENVELOPE_BYTES = 256 * 1024;
@@ -108,11 +109,10 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
                 return resolve({ status: res.statusCode ?? 0, text: refusal === 'too-large' ? '' : (await refusal.bytes()).toString('utf8') });
               }
               // The envelope is verified before the body is read; the body must then be the one it signed.
-              const reader = new FramedReader(res);
+              const reader = new FramedReader(res, declaredLength(res.headers['content-length']));
               const envelope = await reader.envelope(MAX_ENVELOPE_BYTES);
               const signedAnswer = envelope === undefined ? undefined : verifyMessage<SignedAnswer>(envelope, node.certificate);
               if (!signedAnswer || signedAnswer.requestId !== message.requestId) {
-                res.destroy();
                 throw clientProxyError('InvalidSignatureValue', `The answer from ${nodeId} is not signed by it, or not for this request`);
               }
               if (Number.isSafeInteger(signedAnswer.bodyLength) && signedAnswer.bodyLength <= maxBodyBytes) ((until += transferAllowanceMs(signedAnswer.bodyLength)), arm());
@@ -121,12 +121,18 @@ export function remoteProviders(view: FederationView, creds: NodeCredentials, ti
               if (body === 'not-as-signed') throw clientProxyError('InvalidSignatureValue', `The answer's body from ${nodeId} is not the one it signed`);
               clearTimeout(deadline);
               resolve({ status: 200, answer: { ...signedAnswer, envelope: envelope!, body } });
-            })().catch(fail);
+            })().catch((error: unknown) => {
+              // (an answer refused part-way is not read on: its connection is closed)
+              res.destroy();
+              fail(error);
+            });
           },
         );
         arm();
         req.on('error', fail);
-        framed(signed, message.body).on('error', (error) => req.destroy(error)).pipe(req);
+        const wire = framed(signed, message.body);
+        if (Buffer.isBuffer(wire)) req.end(wire);
+        else wire.on('error', (error) => req.destroy(error)).pipe(req);
       });
       if (!answer) {
         try {
@@ -207,7 +213,7 @@ export function startGatewayServer(options: { port: number; host: string; creds:
   const server = createServer({ key: creds.keyPem, cert: creds.certPem, ca: creds.anchorPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     let body: Payload | undefined;
     let answerBody: Payload | undefined;
-    const reader = new FramedReader(req);
+    const reader = new FramedReader(req, declaredLength(req.headers['content-length']));
     void (async () => {
       if (req.method !== 'POST' || req.url !== MESSAGES_PATH) throw new ExchangeError('Server.ServerProxy.BadRequest', 'Not an exchange message', 400);
       const fingerprint = peerFingerprint(req.socket as TLSSocket);
@@ -234,7 +240,9 @@ export function startGatewayServer(options: { port: number; host: string; creds:
       const answer = await serveProviderRequest(provider, { ...message, body, signature: signatureOf(envelope!) }, (a) => sealAnswer(a, wire.requestId, creds.keyPem));
       answerBody = answer.body;
       res.writeHead(200, { 'content-type': MESSAGE_MEDIA_TYPE, 'content-length': String(Buffer.byteLength(answer.sealed!) + 1 + answer.body.size) });
-      await pipeline(framed(answer.sealed!, answer.body), res);
+      const sent = framed(answer.sealed!, answer.body);
+      if (Buffer.isBuffer(sent)) res.end(sent);
+      else await pipeline(sent, res);
     })()
       .catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();

@@ -42,14 +42,30 @@ describe('a payload', () => {
 describe('a message between gateways', () => {
   const envelope = 'eyJhbGciOiJFUzI1NiJ9.eyJ4IjoxfQ.c2ln';
 
-  it('carries its envelope, then its body unchanged', async () => {
-    const body = Payload.of(randomBytes(SPOOL_AFTER_BYTES * 3));
-    const reader = new FramedReader(chunked(Buffer.concat(await framed(envelope, body).toArray())));
+  it('carries its envelope, then its body unchanged: streamed from and to a spool file when large', async () => {
+    const body = await Payload.read(chunked(randomBytes(SPOOL_AFTER_BYTES * 3)), 1 << 20);
+    if (body === 'too-large') throw new Error(body);
+    const sent = framed(envelope, body);
+    if (Buffer.isBuffer(sent)) throw new Error('a spooled body is streamed');
+    const reader = new FramedReader(chunked(Buffer.concat(await sent.toArray())));
     expect(await reader.envelope(1024)).toBe(envelope);
     const received = await reader.body(describeBody(body), 1 << 20);
     if (typeof received === 'string') throw new Error(received);
     expect([received.isSpooled, received.sha512Base64]).toEqual([true, body.sha512Base64]);
-    await received.dispose();
+    await Promise.all([received.dispose(), body.dispose()]);
+  });
+
+  it('carries a small one at once, read whole by its declared length', async () => {
+    const body = Payload.of('{"found":true}');
+    const sent = framed(envelope, body);
+    if (!Buffer.isBuffer(sent)) throw new Error('a small body is sent at once');
+    const reader = new FramedReader(chunked(sent, 5), sent.length);
+    expect(await reader.envelope(1024)).toBe(envelope);
+    const received = await reader.body(describeBody(body), 1 << 20);
+    if (typeof received === 'string') throw new Error(received);
+    expect([received.isSpooled, received.inMemory?.toString()]).toEqual([false, '{"found":true}']);
+    // a stream longer than it declared is not taken
+    await expect(new FramedReader(chunked(sent, 5), sent.length - 1).envelope(1024)).rejects.toThrow('longer than declared');
   });
 
   it('has no envelope without its line, or with one longer than allowed', async () => {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Payload, PayloadWriter } from './payload.js';
+import { Payload, PayloadWriter, SPOOL_AFTER_BYTES } from './payload.js';
 
 /**
  * A message between two gateways, as it travels: the signed envelope on the first line (a compact JWS, whose payload
@@ -18,7 +18,10 @@ export interface BodyDescription {
 
 export const describeBody = (body: Payload): BodyDescription => ({ bodyLength: body.size, bodySha512: body.sha512Base64 });
 
-export function framed(envelope: string, body: Payload): Readable {
+/** A message as it is sent: at once when its body is in memory, else streamed from its spool file. */
+export function framed(envelope: string, body: Payload): Buffer | Readable {
+  const small = body.inMemory;
+  if (small) return Buffer.concat([Buffer.from(`${envelope}\n`), small]);
   return Readable.from(
     (async function* () {
       yield Buffer.from(`${envelope}\n`);
@@ -27,13 +30,17 @@ export function framed(envelope: string, body: Payload): Readable {
   );
 }
 
-/** Reads a framed message: first its envelope, then (once the caller has checked the envelope) its body. */
+/**
+ * Reads a framed message: first its envelope, then (once the caller has checked the envelope) its body. A message
+ * whose declared length is small is read whole at once (most are: a register's answer is a few kilobytes), a larger
+ * one chunk by chunk, the body spooled as it comes.
+ */
 export class FramedReader {
-  private readonly chunks: AsyncIterator<Buffer>;
+  private chunks: AsyncIterator<Buffer>;
   private rest: Buffer | undefined;
 
-  constructor(stream: AsyncIterable<Buffer>) {
-    this.chunks = stream[Symbol.asyncIterator]();
+  constructor(stream: Readable, declaredLength?: number) {
+    this.chunks = declaredLength !== undefined && declaredLength <= SPOOL_AFTER_BYTES ? wholeOf(stream, declaredLength) : stream[Symbol.asyncIterator]();
   }
 
   /** The envelope's text, or undefined when the stream has no line of at most `maxBytes` before its end. */
@@ -90,4 +97,19 @@ export class FramedReader {
       if ((left -= value.length) < 0) return false;
     }
   }
+}
+
+/** The stream read whole with plain events (cheaper than an async iterator), as one chunk; at most `limit` bytes. */
+function wholeOf(stream: Readable, limit: number): AsyncIterator<Buffer> {
+  const whole = new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => ((size += c.length) > limit ? stream.destroy(new Error('longer than declared')) : chunks.push(c)));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+  let given = false;
+  return {
+    next: async () => (given ? { value: undefined, done: true } : ((given = true), { value: await whole, done: false })),
+  };
 }
