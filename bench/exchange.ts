@@ -124,7 +124,7 @@ export async function benchExchange(options: ExchangeBenchOptions): Promise<Reco
     const large: Record<keyof typeof chains, LargeBodyResult> = {} as never;
     for (const [name, base] of Object.entries(chains) as [keyof typeof chains, string][]) {
       large[name] = await largeBodyRound({ url: base, path: `/r1/${FILES}/deeds`, headers: HEADERS, connections: LARGE_CONNECTIONS, seconds: options.seconds, bytes: LARGE_BODY, pids: processes[name].map((p) => p.pid!) });
-      console.log(`  large bodies ${name.padEnd(8)} ${large[name].roundTrips} round trips (${large[name].failed} failed), ${large[name].mibPerSecond.toFixed(1)} MiB/s, peak resident MiB ${large[name].peakMib.map((m) => m.toFixed(0)).join(' / ')} (from ${large[name].startMib.map((m) => m.toFixed(0)).join(' / ')})`);
+      console.log(`  large bodies ${name.padEnd(8)} ${large[name].roundTrips} round trips (${large[name].failed} failed${large[name].failed ? `: ${JSON.stringify(large[name].failures)}` : ''}), ${large[name].mibPerSecond.toFixed(1)} MiB/s, peak resident MiB ${large[name].peakMib.map((m) => m.toFixed(0)).join(' / ')} (from ${large[name].startMib.map((m) => m.toFixed(0)).join(' / ')})`);
     }
     const growth = (r: LargeBodyResult, i: number) => (r.peakMib[i] - r.startMib[i]).toFixed(0);
     printTable(

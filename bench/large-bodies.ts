@@ -8,6 +8,8 @@ import { Agent, request } from 'node:http';
 export interface LargeBodyResult {
   roundTrips: number;
   failed: number;
+  /** what the failures answered (status and X-Road-Error, or the connection's error), counted */
+  failures: Record<string, number>;
   /** body bytes carried per second, both ways, in MiB */
   mibPerSecond: number;
   /** each process's peak resident memory during the round, and at its start, in MiB */
@@ -27,6 +29,8 @@ export async function largeBodyRound(options: { url: string; path: string; heade
   const started = performance.now();
   let roundTrips = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => ((failed += 1), (failures[why] = (failures[why] ?? 0) + 1));
   const once = () =>
     new Promise<void>((resolve) => {
       const url = new URL(options.path, options.url);
@@ -35,11 +39,11 @@ export async function largeBodyRound(options: { url: string; path: string; heade
         res.on('data', (c: Buffer) => (size += c.length));
         res.on('end', () => {
           if (res.statusCode === 200 && size === body.length) roundTrips++;
-          else failed++;
+          else fail(`${res.statusCode} ${res.headers['x-road-error'] ?? ''}`.trim());
           resolve();
         });
       });
-      req.on('error', () => (failed++, resolve()));
+      req.on('error', (error: NodeJS.ErrnoException) => (fail(error.code ?? error.message), resolve()));
       req.end(body);
     });
   await Promise.all(Array.from({ length: options.connections }, async () => {
@@ -47,5 +51,5 @@ export async function largeBodyRound(options: { url: string; path: string; heade
   }));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return { roundTrips, failed, mibPerSecond: (2 * roundTrips * options.bytes) / (1024 * 1024) / elapsed, peakMib: options.pids.map((pid) => statusMib(pid, 'VmHWM')), startMib };
+  return { roundTrips, failed, failures, mibPerSecond: (2 * roundTrips * options.bytes) / (1024 * 1024) / elapsed, peakMib: options.pids.map((pid) => statusMib(pid, 'VmHWM')), startMib };
 }
