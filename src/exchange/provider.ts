@@ -138,6 +138,10 @@ export async function serveProviderRequest(deps: ProviderDeps, m: ProviderMessag
     await recordExchange(deps.db, {
       messages: log,
       accesses: subjects.map((s) => ({ personState: s.state, personId: s.id, role: 'subject' as const, at, clientId: m.clientId, serviceId: m.serviceId, userId: m.userId, issue: m.issue, requestId: m.requestId })),
+    }).catch(async (error: unknown) => {
+      // (an answer that cannot be logged is not given: its spooled body goes)
+      await answer.body.dispose();
+      throw error;
     });
     return answer;
   }
