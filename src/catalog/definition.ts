@@ -43,7 +43,11 @@ export interface ServiceDefinition {
    */
   consents?: string[];
   workflow: { steps: WorkflowStep[] };
-  result: { document: string; title: Localized; validDays?: number };
+  /**
+   * `certifies`: the evidence whose content the document states (a register's answer, as of its date and source),
+   * beside the form's particulars; e.g. the criminal records register's answer on a criminal-record certificate.
+   */
+  result: { document: string; title: Localized; validDays?: number; certifies?: { evidence: string }[] };
 }
 
 export interface Agency {
@@ -166,6 +170,10 @@ export const definitionSchema = {
         document: { enum: ['certificate', 'registration', 'permit', 'decision', 'notification'] },
         title: localized,
         validDays: { type: 'integer', minimum: 1 },
+        certifies: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: { type: 'string', minLength: 1 } } },
+        },
       },
     },
   },

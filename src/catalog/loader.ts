@@ -97,6 +97,7 @@ export function loadCatalogFiles(folder: string, states: string[]): LoadResult {
       for (const [pointer, texts] of localizedTexts(def)) missingLanguages(texts, ALL_LANGUAGES, pointer, fail);
       checkWorkflow(def, fail);
       checkEvidence(def, fail);
+      checkCertified(def, fail);
       let validate: FormValidator | undefined;
       try {
         validate = formAjv.compile(def.form.schema);
@@ -164,6 +165,17 @@ function checkWorkflow(def: ServiceDefinition, fail: (m: string) => void) {
   }
   const lastHuman = [...def.workflow.steps].reverse().find((s) => s.kind === 'human');
   if (lastHuman && lastHuman.permission !== 'decide') fail(`/workflow/steps: the last human step must have permission decide`);
+}
+
+// The registers whose answers a document can state (documents/certified.ts renders each).
+const CERTIFIABLE_REGISTRIES = new Set(['criminal-records']);
+
+function checkCertified(def: ServiceDefinition, fail: (m: string) => void) {
+  for (const [i, c] of (def.result.certifies ?? []).entries()) {
+    const evidence = def.evidence.find((e) => e.key === c.evidence);
+    if (!evidence) fail(`/result/certifies/${i}/evidence ${c.evidence} is not a key of /evidence`);
+    else if (!CERTIFIABLE_REGISTRIES.has(evidence.registry)) fail(`/result/certifies/${i}/evidence: a document cannot state the answer of the ${evidence.registry} register yet`);
+  }
 }
 
 function checkEvidence(def: ServiceDefinition, fail: (m: string) => void) {

@@ -9,6 +9,7 @@ import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db, Tx } from '../platform/db/index.js';
 import { addDays } from '../workflow/calendar.js';
+import { certifiedLines, certifiedStatements } from './certified.js';
 import { particulars } from './particulars.js';
 
 export const ISSUE_QUEUE = 'document.issue';
@@ -59,6 +60,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
   const validUntil = def.result.validDays ? addDays(now.toISOString().slice(0, 10), def.result.validDays) : null;
   // The PDF libraries and the fonts (some 17–20 MB resident) load with the first document a process issues, not when
   // it starts: most processes' time goes to other work, and memory at rest counts.
+  const certified = await certifiedStatements(tx, def, app.id);
   const { renderDocumentPdf } = await import('./pdf.js');
   const bytes = await renderDocumentPdf({
     documentId: id,
@@ -71,6 +73,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
     holderIdentifier: `${app.state} ${app.national_id}`,
     issuedAt: now,
     validUntil,
+    certified: certifiedLines(certified, language, deps.catalog),
     particulars: particulars(def, app.data as Record<string, unknown>, language),
     verifyUrl: verifyUrl(deps.publicUrl, id),
   });
@@ -94,6 +97,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
       sha256,
       signature,
       pdf: bytes,
+      certified: JSON.stringify(certified),
     })
     .execute();
   await notify(tx, { recipientAccountId: app.applicant_account_id, template: 'document_issued', applicationId: app.id, params: { number: app.number, document: def.result.title, url: verifyUrl(deps.publicUrl, id) } }, now);

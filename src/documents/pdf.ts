@@ -15,6 +15,8 @@ export interface DocumentContent {
   holderIdentifier: string;
   issuedAt: Date;
   validUntil: string | null;
+  /** what the document certifies (a register's answer as decided), label → value, in the document's language */
+  certified?: [string, string][];
   /** label → value, in the document's language */
   particulars: [string, string][];
   verifyUrl: string;
@@ -132,7 +134,7 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
   // DejaVu Sans, bold for headings; the fallback font only when some text needs it. Each embedded as the subset used.
   const embed = async (name: FontName) => ({ font: await pdf.embedFont(fontBytes(name), { subset: true }), chars: codePoints(name) });
   const [regular, bold] = [await embed('regular'), await embed('bold')];
-  const everything = printable([c.title, c.agencyName, ...rows.flat(), ...c.particulars.flat(), ...notes].join('\n'));
+  const everything = printable([c.title, c.agencyName, ...rows.flat(), ...(c.certified ?? []).flat(), ...c.particulars.flat(), ...notes].join('\n'));
   const needsFallback = [...everything].some((ch) => !regular.chars.has(ch.codePointAt(0)!) && codePoints('fallback').has(ch.codePointAt(0)!));
   const fallback = needsFallback ? [await embed('fallback')] : [];
   const plain: Face = [regular, ...fallback];
@@ -177,6 +179,14 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
   page.drawLine({ start: { x: MARGIN, y }, end: { x: A4.width - MARGIN, y }, thickness: 1, color: MUTED });
   y -= 10;
   for (const [label, value] of rows) field(label, value);
+  const certified = c.certified ?? [];
+  if (certified.length) {
+    y -= 8;
+    room((13 + 8.5 + 11.5) * LEADING + 2);
+    text(t('document.certified'), 13, strong);
+    y -= 2;
+    for (const [label, value] of certified) field(label, value);
+  }
   if (c.particulars.length) {
     y -= 8;
     room((13 + 8.5 + 11.5) * LEADING + 2); // the heading stays with its first field

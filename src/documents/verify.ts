@@ -8,6 +8,7 @@ import { certificatePublicKey, checkIssuedBy, parseCertificate, readJwsHeader, t
 import { type Db, transaction } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
+import type { CertifiedStatement } from './certified.js';
 import { maskName, verifyUrl } from './issue.js';
 
 export interface Verification {
@@ -25,6 +26,8 @@ export interface Verification {
   revocationReason: string | null;
   sha256: string;
   verifyUrl: string;
+  /** what the document certifies beyond the form (a register's answer as decided) */
+  certified: CertifiedStatement[];
 }
 
 type DocumentRow = {
@@ -40,6 +43,7 @@ type DocumentRow = {
   revocation_reason: string | null;
   given_name: string;
   family_name: string;
+  certified: unknown[];
 };
 
 async function signatureHolds(signature: string, sha256: string, ca: NodeCa, at: Date): Promise<boolean> {
@@ -70,6 +74,7 @@ async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: s
     revocationReason: row.revocation_reason,
     sha256: row.sha256,
     verifyUrl: verifyUrl(publicUrl, row.id),
+    certified: row.certified as CertifiedStatement[],
   };
 }
 
@@ -77,7 +82,7 @@ function findDocuments(db: Db) {
   return db
     .selectFrom('documents as d')
     .innerJoin('persons as p', 'p.id', 'd.holder_person_id')
-    .select(['d.id', 'd.agency_code', 'd.kind', 'd.title', 'd.issued_at', 'd.valid_until', 'd.sha256', 'd.signature', 'd.revoked_at', 'd.revocation_reason', 'p.given_name', 'p.family_name']);
+    .select(['d.id', 'd.agency_code', 'd.kind', 'd.title', 'd.issued_at', 'd.valid_until', 'd.sha256', 'd.signature', 'd.revoked_at', 'd.revocation_reason', 'd.certified', 'p.given_name', 'p.family_name']);
 }
 
 export interface VerifyDeps {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
-import { documentPdf, listMyDocuments, revokeDocument, verifyById, verifyBytes, type Verification } from '../../documents/index.js';
+import { type Catalog, LANGUAGE_OF_STATE } from '../../catalog/index.js';
+import { certifiedLines, documentPdf, listMyDocuments, revokeDocument, verifyById, verifyBytes, type Verification } from '../../documents/index.js';
 import { pickText, translate, type Language } from '../../i18n/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
@@ -22,11 +22,22 @@ const VerificationSchema = Type.Object({
   revocationReason: Type.Union([Type.String(), Type.Null()]),
   sha256: Type.String(),
   verifyUrl: Type.String(),
+  certified: Type.Array(
+    Type.Object({
+      kind: Type.Literal('criminal-record'),
+      evidence: Type.String(),
+      status: Type.Union([Type.Literal('received'), Type.Literal('not_found'), Type.Literal('unavailable')]),
+      asOf: Type.String({ format: 'date-time' }),
+      source: Type.Union([Type.String(), Type.Null()]),
+      records: Type.Array(Type.Object({ article: Type.String(), court: Type.String(), sentencedOn: Type.String() })),
+    }),
+    { description: "what the document certifies beyond the form: a register's answer as the agency decided on it, with its date and source" },
+  ),
 });
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function verificationPage(v: Verification | undefined, language: Language): string {
+function verificationPage(v: Verification | undefined, language: Language, catalog: Pick<Catalog, 'agencies'>): string {
   const t = (key: string, params?: Record<string, unknown>) => escape(translate(language, key, params));
   const body = v
     ? (() => {
@@ -44,7 +55,8 @@ ${v.revokedAt ? `<p>${t('verify.revokedOn', { date: date(v.revokedAt), reason: v
 <dt>${t('document.issuedAt')}</dt><dd>${escape(date(v.issuedAt))}</dd>
 ${v.validUntil ? `<dt>${t('document.validUntil')}</dt><dd>${escape(date(`${v.validUntil}T00:00:00Z`))}</dd>` : ''}
 <dt>SHA-256</dt><dd><code>${escape(v.sha256)}</code></dd>
-</dl>`;
+</dl>
+${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLines(v.certified, language, catalog).map(([label, value]) => `<dt>${escape(label)}</dt><dd>${escape(value)}</dd>`).join('\n')}\n</dl>` : ''}`;
       })()
     : `<h1>${t('verify.title')}</h1><p class="status revoked" role="status">${t('verify.notFound')}</p>`;
   return `<!doctype html>
@@ -84,7 +96,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
         if (!v) throw notFound('errors.document_not_found');
         return v;
       }
-      return reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language));
+      return reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language, node.catalog));
     },
   );
 

@@ -194,6 +194,8 @@ export interface DocumentsTable {
   sha256: string;
   signature: string;
   pdf: Uint8Array;
+  /** what the document certifies, as data (documents/certified.ts) */
+  certified: Json<unknown[]>;
   revoked_at: Date | null;
   revoked_by: string | null;
   revocation_reason: string | null;

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translate, type Language } from '../src/i18n/index.js';
+import { createTestNode, type TestNode } from './support/node.js';
+
+// A criminal-record certificate states the register's answer — no record, or each conviction — with its date and
+// source, in the holder's language; read back from the PDF by poppler's pdftotext, and shown on the verification page.
+let t: TestNode;
+const dir = mkdtempSync(join(tmpdir(), 'ortak-certified-'));
+
+beforeAll(async () => {
+  t = await createTestNode();
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Applies as the persona; an officer of the agency decides when the register's answer needs one; the document. */
+async function certificateOf(filter: { state: string; language: Language; identifier?: string }) {
+  const persona = t.personas.find((p) => p.role === 'citizen' && p.state === filter.state && p.language === filter.language && (!filter.identifier || p.identifier === filter.identifier))!;
+  const service = `${filter.state.toLowerCase()}-criminal-record-certificate`;
+  const token = await t.signIn(persona);
+  const submitted = await t.submit(token, persona, service, t.node.catalog.get(service)!.form.example);
+  expect(submitted.statusCode).toBe(201);
+  const id = submitted.json().id;
+  await t.runJobs();
+  const as = (tok: string) => ({ authorization: `Bearer ${tok}` });
+  let app = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: as(token) })).json();
+  if (app.status === 'in_review') {
+    const officer = await t.signIn(t.persona({ role: 'officer', agency: app.agency }));
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/assign`, headers: { ...as(officer), 'idempotency-key': `take-${id}` } })).statusCode).toBe(200);
+    const approved = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/approve`, headers: { ...as(officer), 'idempotency-key': `approve-${id}` }, payload: { note: 'The certificate states the conviction.' } });
+    expect(approved.statusCode).toBe(200);
+    await t.runJobs();
+    app = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: as(token) })).json();
+  }
+  expect(app.status).toBe('approved');
+  const document = (await t.app.inject({ url: '/api/v1/documents', headers: as(token) })).json().items.find((d: { applicationId: string }) => d.applicationId === id);
+  const pdf = await t.app.inject({ url: `/api/v1/documents/${document.id}/pdf`, headers: as(token) });
+  const file = join(dir, `${document.id}.pdf`);
+  writeFileSync(file, pdf.rawPayload);
+  // (pdftotext breaks a long value over lines where the page wraps it: spaces for the comparison)
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  const records = await t.node.database.db
+    .selectFrom('criminal_records')
+    .innerJoin('persons', 'persons.id', 'criminal_records.person_id')
+    .select(['article', 'court'])
+    .where('persons.state', '=', filter.state)
+    .where('persons.national_id', '=', persona.identifier)
+    .where('expunged_on', 'is', null)
+    .execute();
+  return { persona, document, text, records };
+}
+
+describe('a criminal-record certificate', () => {
+  it('says "no record" in the holder\'s language for a person the register has no conviction of (kk)', async () => {
+    const { text, records, document } = await certificateOf({ state: 'KZ', language: 'kk' });
+    expect(records).toEqual([]);
+    expect(text).toContain(translate('kk', 'document.certified'));
+    expect(text).toContain(`${translate('kk', 'document.criminalRecord.label')} ${translate('kk', 'document.criminalRecord.none')}`);
+    // the register's answer: its source (the Committee on Legal Statistics, in Kazakh) and date
+    expect(text).toContain(translate('kk', 'document.source'));
+    const v = (await t.app.inject({ url: `/verify/${document.id}`, headers: { accept: 'application/json' } })).json();
+    expect(v.certified).toEqual([expect.objectContaining({ kind: 'criminal-record', status: 'received', source: 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', records: [] })]);
+  });
+
+  it('lists each conviction (article, court, date) of a person who has one (ru), and the verification page states it in the verifier\'s language', async () => {
+    const { text, records, document } = await certificateOf({ state: 'KZ', language: 'ru' });
+    expect(records.length).toBeGreaterThan(0);
+    expect(text).toContain(translate('ru', 'document.criminalRecord.some', { count: records.length }));
+    expect(text).not.toContain(translate('ru', 'document.criminalRecord.none'));
+    for (const r of records) expect(text).toContain(r.court.replace(/\s+/g, ' '));
+    expect(text).toContain(`статья: ${records[0].article}`);
+    const page = (await t.app.inject({ url: `/verify/${document.id}?lang=tr` })).body;
+    expect(page).toContain(translate('tr', 'document.certified'));
+    expect(page).toContain(translate('tr', 'document.criminalRecord.some', { count: records.length }));
+  });
+
+  it('states the register\'s answer in Turkish on a Turkish certificate (tr)', async () => {
+    const { text, records } = await certificateOf({ state: 'TR', language: 'tr' });
+    expect(text).toContain(translate('tr', 'document.criminalRecord.label'));
+    expect(text).toContain(records.length ? translate('tr', 'document.criminalRecord.some', { count: records.length }) : translate('tr', 'document.criminalRecord.none'));
+  });
+});
