@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoPersona } from '../src/demo/seed.js';
 import { createTestNode, type TestNode } from './support/node.js';
@@ -63,28 +67,44 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
   expect(page).toMatchObject({ authentic: true, status: 'valid', issuer: { agency: def.agency } });
 
   const history = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${citizenToken}` } })).json().history;
-  return history.map((h: { type: string }) => h.type) as string[];
+  return { types: history.map((h: { type: string }) => h.type) as string[], pdf, documentId: document.id as string, citizen, data };
 }
 
 describe('journeys from submission to a document that verifies', () => {
   it('Kazakhstan: certificate of no criminal record, decided by the registers (free, no officer)', async () => {
-    const types = await journey('kz-criminal-record-certificate', { state: 'KZ', language: 'kk' });
+    const { types } = await journey('kz-criminal-record-certificate', { state: 'KZ', language: 'kk' });
     expect(types).toEqual(['submit', 'automatic_check', 'approve']);
   });
 
   it('Kazakhstan: certificate of no criminal record for someone with a record (an officer decides)', async () => {
-    const types = await journey('kz-criminal-record-certificate', { state: 'KZ', language: 'ru' });
+    const { types } = await journey('kz-criminal-record-certificate', { state: 'KZ', language: 'ru' });
     expect(types).toEqual(['submit', 'automatic_check', 'step', 'assign', 'approve']);
   });
 
-  it('Kazakhstan: marriage registration (both spouses sign, fee paid by card, two human steps)', async () => {
-    const types = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
+  it('Kazakhstan: marriage registration (both spouses sign, fee paid by card, two human steps); the certificate names both spouses', async () => {
+    const { types, pdf, documentId, citizen, data } = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
     expect(types.slice(0, 4)).toEqual(['submit', 'consent', 'consents_complete', 'payment']);
     expect(types.at(-1)).toBe('approve');
+    // both spouses, as the population register knows them, read back from the PDF by poppler
+    const spouse = t.personas.find((p) => p.state === 'KZ' && p.identifier === data.spouseIdentifier)!;
+    const file = join(mkdtempSync(join(tmpdir(), 'ortak-marriage-')), 'certificate.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('Удостоверяется');
+    for (const person of [citizen, spouse]) {
+      const row = await t.node.database.db.selectFrom('persons').select(['family_name', 'given_name']).where('state', '=', 'KZ').where('national_id', '=', person.identifier).executeTakeFirstOrThrow();
+      expect(text).toContain(`Супруг(а) ${row.family_name} ${row.given_name}`);
+      expect(text).toContain(`KZ ${person.identifier}`);
+    }
+    expect(text).toContain(String(data.registryOffice));
+    // the public verification names them by their initials only
+    const v = (await t.app.inject({ url: `/verify/${documentId}`, headers: { accept: 'application/json' } })).json();
+    expect(v.certified.map((s: { kind: string; person: { name: string } }) => [s.kind, /^\S\*\*\* \S\*\*\*/.test(s.person.name)])).toEqual([['person', true], ['person', true]]);
+    expect(JSON.stringify(v)).not.toContain(spouse.identifier);
   });
 
   it('Kazakhstan: vehicle registration (fee)', async () => {
-    const types = await journey('kz-vehicle-registration', { state: 'KZ', language: 'kk' });
+    const { types } = await journey('kz-vehicle-registration', { state: 'KZ', language: 'kk' });
     expect(types).toContain('payment');
   });
 

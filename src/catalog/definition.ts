@@ -47,7 +47,7 @@ export interface ServiceDefinition {
    * `certifies`: the evidence whose content the document states (a register's answer, as of its date and source),
    * beside the form's particulars; e.g. the criminal records register's answer on a criminal-record certificate.
    */
-  result: { document: string; title: Localized; validDays?: number; certifies?: { evidence: string }[] };
+  result: { document: string; title: Localized; validDays?: number; certifies?: { evidence: string; label?: Localized }[] };
 }
 
 export interface Agency {
@@ -172,7 +172,7 @@ export const definitionSchema = {
         validDays: { type: 'integer', minimum: 1 },
         certifies: {
           type: 'array',
-          items: { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: { type: 'string', minLength: 1 } } },
+          items: { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: { type: 'string', minLength: 1 }, label: localized } },
         },
       },
     },

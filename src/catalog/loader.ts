@@ -134,6 +134,7 @@ function* localizedTexts(def: ServiceDefinition): Generator<[string, Record<stri
   yield ['/description', def.description];
   yield ['/result/title', def.result.title];
   for (const [i, e] of def.evidence.entries()) yield [`/evidence/${i}/title`, e.title];
+  for (const [i, c] of (def.result.certifies ?? []).entries()) if (c.label) yield [`/result/certifies/${i}/label`, c.label];
   for (const [i, s] of def.workflow.steps.entries()) yield [`/workflow/steps/${i}/title`, s.title];
   yield* formLabels(def.form.schema, '/form/schema');
 }
@@ -168,7 +169,7 @@ function checkWorkflow(def: ServiceDefinition, fail: (m: string) => void) {
 }
 
 // The registers whose answers a document can state (documents/certified.ts renders each).
-const CERTIFIABLE_REGISTRIES = new Set(['criminal-records']);
+const CERTIFIABLE_REGISTRIES = new Set(['criminal-records', 'population']);
 
 function checkCertified(def: ServiceDefinition, fail: (m: string) => void) {
   for (const [i, c] of (def.result.certifies ?? []).entries()) {

@@ -12,6 +12,8 @@ import { addDays } from '../workflow/calendar.js';
 import { certifiedLines, certifiedStatements } from './certified.js';
 import { particulars } from './particulars.js';
 
+export { maskName } from './mask.js';
+
 export const ISSUE_QUEUE = 'document.issue';
 
 export interface DocumentsDeps {
@@ -23,15 +25,6 @@ export interface DocumentsDeps {
 }
 
 export const verifyUrl = (publicUrl: string, id: string) => `${publicUrl}/verify/${id}`;
-
-/** "Айгерім Сейітова" → "А*** С***": enough for a verifier to compare with an ID card, no more. */
-export function maskName(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((part) => `${Array.from(part)[0]}***`)
-    .join(' ');
-}
 
 /**
  * Issues the result document of an approved application: renders the PDF in the applicant's language, signs its

@@ -8,8 +8,9 @@ import { certificatePublicKey, checkIssuedBy, parseCertificate, readJwsHeader, t
 import { type Db, transaction } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
-import type { CertifiedStatement } from './certified.js';
-import { maskName, verifyUrl } from './issue.js';
+import { type CertifiedStatement, publicStatements } from './certified.js';
+import { verifyUrl } from './issue.js';
+import { maskName } from './mask.js';
 
 export interface Verification {
   documentId: string;
@@ -74,7 +75,7 @@ async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: s
     revocationReason: row.revocation_reason,
     sha256: row.sha256,
     verifyUrl: verifyUrl(publicUrl, row.id),
-    certified: row.certified as CertifiedStatement[],
+    certified: publicStatements(row.certified as CertifiedStatement[]),
   };
 }
 

@@ -8,6 +8,15 @@ import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problemRef, problems } from '../schemas.js';
 
+// what every certified statement says of the register's answer it comes from
+const answered = {
+  evidence: Type.String(),
+  status: Type.Union([Type.Literal('received'), Type.Literal('not_found'), Type.Literal('unavailable')]),
+  asOf: Type.String({ format: 'date-time' }),
+  source: Type.Union([Type.String(), Type.Null()]),
+  label: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+};
+
 const VerificationSchema = Type.Object({
   documentId: Type.String(),
   authentic: Type.Boolean({ description: "the issuing agency's signature over the document's SHA-256 verifies under the node's CA" }),
@@ -23,14 +32,10 @@ const VerificationSchema = Type.Object({
   sha256: Type.String(),
   verifyUrl: Type.String(),
   certified: Type.Array(
-    Type.Object({
-      kind: Type.Literal('criminal-record'),
-      evidence: Type.String(),
-      status: Type.Union([Type.Literal('received'), Type.Literal('not_found'), Type.Literal('unavailable')]),
-      asOf: Type.String({ format: 'date-time' }),
-      source: Type.Union([Type.String(), Type.Null()]),
-      records: Type.Array(Type.Object({ article: Type.String(), court: Type.String(), sentencedOn: Type.String() })),
-    }),
+    Type.Union([
+      Type.Object({ kind: Type.Literal('criminal-record'), ...answered, records: Type.Array(Type.Object({ article: Type.String(), court: Type.String(), sentencedOn: Type.String() })) }),
+      Type.Object({ kind: Type.Literal('person'), ...answered, person: Type.Union([Type.Object({ name: Type.String({ description: 'masked: initials only' }) }), Type.Null()]) }),
+    ]),
     { description: "what the document certifies beyond the form: a register's answer as the agency decided on it, with its date and source" },
   ),
 });
@@ -56,7 +61,7 @@ ${v.revokedAt ? `<p>${t('verify.revokedOn', { date: date(v.revokedAt), reason: v
 ${v.validUntil ? `<dt>${t('document.validUntil')}</dt><dd>${escape(date(`${v.validUntil}T00:00:00Z`))}</dd>` : ''}
 <dt>SHA-256</dt><dd><code>${escape(v.sha256)}</code></dd>
 </dl>
-${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLines(v.certified, language, catalog).map(([label, value]) => `<dt>${escape(label)}</dt><dd>${escape(value)}</dd>`).join('\n')}\n</dl>` : ''}`;
+${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLines(v.certified, language, catalog, { masked: true }).map(([label, value]) => `<dt>${escape(label)}</dt><dd>${escape(value)}</dd>`).join('\n')}\n</dl>` : ''}`;
       })()
     : `<h1>${t('verify.title')}</h1><p class="status revoked" role="status">${t('verify.notFound')}</p>`;
   return `<!doctype html>
