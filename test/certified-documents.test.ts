@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type Language } from '../src/i18n/index.js';
+import { sql } from '../src/platform/db/index.js';
+import { paths } from '../src/platform/paths.js';
 import { createTestNode, type TestNode } from './support/node.js';
 
 // A criminal-record certificate states the register's answer — no record, or each conviction — with its date and
@@ -53,7 +55,7 @@ async function certificateOf(filter: { state: string; language: Language; identi
     .where('persons.national_id', '=', persona.identifier)
     .where('expunged_on', 'is', null)
     .execute();
-  return { persona, document, text, records };
+  return { persona, document, text, records, application: app };
 }
 
 describe('a criminal-record certificate', () => {
@@ -75,6 +77,8 @@ describe('a criminal-record certificate', () => {
     expect(text).not.toContain(translate('ru', 'document.criminalRecord.none'));
     for (const r of records) expect(text).toContain(r.court.replace(/\s+/g, ' '));
     expect(text).toContain(`статья: ${records[0].article}`);
+    const json = (await t.app.inject({ url: `/verify/${document.id}?lang=tr`, headers: { accept: 'application/json' } })).json();
+    expect(json.statements[0]).toEqual({ label: translate('tr', 'document.criminalRecord.label'), value: translate('tr', 'document.criminalRecord.some', { count: records.length }) });
     const page = (await t.app.inject({ url: `/verify/${document.id}?lang=tr` })).body;
     expect(page).toContain(translate('tr', 'document.certified'));
     expect(page).toContain(translate('tr', 'document.criminalRecord.some', { count: records.length }));
@@ -84,5 +88,35 @@ describe('a criminal-record certificate', () => {
     const { text, records } = await certificateOf({ state: 'TR', language: 'tr' });
     expect(text).toContain(translate('tr', 'document.criminalRecord.label'));
     expect(text).toContain(records.length ? translate('tr', 'document.criminalRecord.some', { count: records.length }) : translate('tr', 'document.criminalRecord.none'));
+  });
+});
+
+describe('a document\'s number', () => {
+  it('is short, printed on it, and finds it at /verify as typed (any case), as does its application\'s number', async () => {
+    const { document, text, application } = await certificateOf({ state: 'KZ', language: 'kk' });
+    expect(document.number).toMatch(/^KZ-CRC-2026-\d{6}$/);
+    expect(text).toContain(document.number);
+    const byKey = async (key: string) => (await t.app.inject({ url: `/verify/${encodeURIComponent(key)}`, headers: { accept: 'application/json' } })).json().documentId;
+    expect(await byKey(document.number)).toBe(document.id);
+    expect(await byKey(document.number.toLowerCase())).toBe(document.id);
+    expect(await byKey(application.number)).toBe(document.id);
+    expect((await t.app.inject({ url: '/verify/KZ-CRC-2026-999999', headers: { accept: 'application/json' } })).statusCode).toBe(404);
+    // the download says what it is
+    const token = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'kk' }));
+    const pdf = await t.app.inject({ url: `/api/v1/documents/${document.id}/pdf`, headers: { authorization: `Bearer ${token}` } });
+    expect(pdf.headers['content-disposition']).toBe(`attachment; filename="certificate-${document.number}.pdf"`);
+  });
+
+  it('is given by the migration to documents issued before numbers, in the order they were issued', async () => {
+    const db = t.node.database.db;
+    const before = await db.selectFrom('documents').select(['id', 'number']).orderBy('issued_at').orderBy('id').execute();
+    // the table as it was before migration 0023, with the same documents
+    await sql`DROP INDEX documents_number_idx; ALTER TABLE documents DROP COLUMN number; DROP SEQUENCE document_number_seq`.execute(db);
+    const migration = readFileSync(join(paths.root, 'migrations', '0023_document_numbers.sql'), 'utf8');
+    await sql.raw(migration).execute(db);
+    const after = await db.selectFrom('documents').select(['id', 'number']).orderBy('issued_at').orderBy('id').execute();
+    expect(after.map((d) => d.id)).toEqual(before.map((d) => d.id));
+    expect(after.map((d) => d.number.replace(/-\d{6}$/, ''))).toEqual(before.map((d) => d.number.replace(/-\d{6}$/, '')));
+    expect(after.map((d) => Number(d.number.slice(-6)))).toEqual(after.map((_, i) => i + 1));
   });
 });

@@ -7,7 +7,7 @@ import { notify } from '../notifications/index.js';
 import { certificateToBase64, loadSigningKey, nameAttribute, type NodeCa } from '../pki/index.js';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
-import type { Db, Tx } from '../platform/db/index.js';
+import { type Db, sql, type Tx } from '../platform/db/index.js';
 import { addDays } from '../workflow/calendar.js';
 import { certifiedLines, certifiedStatements } from './certified.js';
 import { particulars } from './particulars.js';
@@ -25,6 +25,15 @@ export interface DocumentsDeps {
 }
 
 export const verifyUrl = (publicUrl: string, id: string) => `${publicUrl}/verify/${id}`;
+
+/**
+ * A document's short number, as a verifier types it: the state, the initials of the service (kz-criminal-record-
+ * certificate → CRC), the year of issue and a sequence — KZ-CRC-2026-000123.
+ */
+export function formatDocumentNumber(serviceCode: string, issuedAt: Date, n: number): string {
+  const [state, ...words] = serviceCode.split('-');
+  return `${state.toUpperCase()}-${words.map((w) => w[0]?.toUpperCase() ?? '').join('')}-${issuedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
+}
 
 /**
  * Issues the result document of an approved application: renders the PDF in the applicant's language, signs its
@@ -48,6 +57,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
   // The applicant's own language (their profile), else the language they applied in.
   const language: Language = isLanguage(app.person_language) ? app.person_language : isLanguage(app.language) ? app.language : 'en';
   const id = randomUUID();
+  const number = formatDocumentNumber(app.service_code, now, Number((await sql<{ n: string }>`SELECT nextval('document_number_seq')::text AS n`.execute(tx)).rows[0].n));
   const key = await loadSigningKey(tx, deps.ca, deps.clock, `agency:${agency.code}`, `CN=${agency.name.en ?? agency.code}, O=${agency.member}, C=${agency.state}`);
   const title = pickText(def.result.title, language, LANGUAGE_OF_STATE[def.state]);
   const validUntil = def.result.validDays ? addDays(now.toISOString().slice(0, 10), def.result.validDays) : null;
@@ -57,6 +67,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
   const { renderDocumentPdf } = await import('./pdf.js');
   const bytes = await renderDocumentPdf({
     documentId: id,
+    number,
     language,
     title,
     agencyName: pickText(agency.name, language, LANGUAGE_OF_STATE[agency.state]),
@@ -79,6 +90,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
     .insertInto('documents')
     .values({
       id,
+      number,
       application_id: app.id,
       agency_code: agency.code,
       holder_person_id: app.person_id,

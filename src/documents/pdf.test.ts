@@ -25,6 +25,7 @@ const ALPHABETS = {
 
 const BASE: DocumentContent = {
   documentId: '0b6a8b8e-7a43-4c3e-9a63-1f2d3c4b5a69',
+  number: 'KZ-LER-2026-000042',
   language: 'en',
   title: 'Certificate of state registration of the legal entity',
   agencyName: 'Құқықтық статистика комитеті',
@@ -119,7 +120,7 @@ describe('a document PDF read back by poppler and zbar', () => {
     expect(doc.pages).toBeGreaterThan(1);
     for (let p = 0; p < doc.pages; p++) {
       expect(doc.joined(p)).toContain(BASE.verifyUrl);
-      expect(doc.joined(p)).toContain(`Document No ${BASE.documentId}`);
+      expect(doc.joined(p)).toContain(`Document No ${BASE.number}`);
       expect(doc.text[p]).toContain(`Page ${p + 1} of ${doc.pages}`);
       const { width, height, words } = doc.boxes[p];
       expect(collisions(words), `page ${p + 1}`).toEqual([]);

@@ -6,6 +6,8 @@ import { codePoints, type FontName, fontBytes, printable, REPLACEMENT } from './
 
 export interface DocumentContent {
   documentId: string;
+  /** the short number a verifier types (KZ-CRC-2026-000123) */
+  number: string;
   language: Language;
   title: string;
   agencyName: string;
@@ -112,7 +114,7 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
   pdf.registerFontkit(fontkit);
   pdf.setTitle(c.title);
   pdf.setAuthor(c.agencyName);
-  pdf.setSubject(`${c.applicationNumber} · ${c.documentId}`);
+  pdf.setSubject(`${c.applicationNumber} · ${c.number} · ${c.documentId}`);
   pdf.setLanguage(c.language);
   pdf.setProducer('Ortak');
   pdf.setCreationDate(c.issuedAt);
@@ -121,7 +123,7 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
   const t = (key: string, params?: Record<string, unknown>) => translate(c.language, key, params);
   const date = new Intl.DateTimeFormat(c.language, { dateStyle: 'long', timeZone: 'UTC' });
   const rows: [string, string][] = [
-    [t('document.number'), c.documentId],
+    [t('document.number'), c.number],
     [t('document.application'), c.applicationNumber],
     [t('document.holder'), c.holderName],
     [t('document.identifier'), c.holderIdentifier],
@@ -129,7 +131,7 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
     [t('document.issuedAt'), date.format(c.issuedAt)],
     ...(c.validUntil ? ([[t('document.validUntil'), date.format(new Date(`${c.validUntil}T00:00:00Z`))]] as [string, string][]) : []),
   ];
-  const notes = [t('document.verifyAt', { url: c.verifyUrl }), t('document.signedBy', { agency: c.agencyName, ca: c.caName }), `${t('document.number')} ${c.documentId}`];
+  const notes = [t('document.verifyAt', { url: c.verifyUrl }), t('document.signedBy', { agency: c.agencyName, ca: c.caName }), `${t('document.number')} ${c.number}`];
 
   // DejaVu Sans, bold for headings; the fallback font only when some text needs it. Each embedded as the subset used.
   const embed = async (name: FontName) => ({ font: await pdf.embedFont(fontBytes(name), { subset: true }), chars: codePoints(name) });

@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { Actor } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { certificatePublicKey, checkIssuedBy, parseCertificate, readJwsHeader, type NodeCa } from '../pki/index.js';
-import { type Db, transaction } from '../platform/db/index.js';
+import { type Db, sql, transaction } from '../platform/db/index.js';
 import { conflict, forbidden, notFound } from '../platform/errors.js';
 import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js';
 import { type CertifiedStatement, publicStatements } from './certified.js';
@@ -14,6 +14,8 @@ import { maskName } from './mask.js';
 
 export interface Verification {
   documentId: string;
+  /** the short number printed on it */
+  number: string;
   /** the agency's signature over the document's hash verifies under the node's CA */
   authentic: boolean;
   status: 'valid' | 'revoked' | 'expired';
@@ -33,6 +35,7 @@ export interface Verification {
 
 type DocumentRow = {
   id: string;
+  number: string;
   agency_code: string;
   kind: string;
   title: Record<string, string>;
@@ -63,6 +66,7 @@ async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: s
   const agency = catalog.agency(row.agency_code);
   return {
     documentId: row.id,
+    number: row.number,
     authentic: await signatureHolds(row.signature, row.sha256, ca, row.issued_at),
     status: row.revoked_at ? 'revoked' : row.valid_until && row.valid_until < today ? 'expired' : 'valid',
     kind: row.kind,
@@ -83,7 +87,7 @@ function findDocuments(db: Db) {
   return db
     .selectFrom('documents as d')
     .innerJoin('persons as p', 'p.id', 'd.holder_person_id')
-    .select(['d.id', 'd.agency_code', 'd.kind', 'd.title', 'd.issued_at', 'd.valid_until', 'd.sha256', 'd.signature', 'd.revoked_at', 'd.revocation_reason', 'd.certified', 'p.given_name', 'p.family_name']);
+    .select(['d.id', 'd.number', 'd.agency_code', 'd.kind', 'd.title', 'd.issued_at', 'd.valid_until', 'd.sha256', 'd.signature', 'd.revoked_at', 'd.revocation_reason', 'd.certified', 'p.given_name', 'p.family_name']);
 }
 
 export interface VerifyDeps {
@@ -94,9 +98,18 @@ export interface VerifyDeps {
 }
 
 /** What anyone who scans the QR code may know: authentic or not, valid or revoked, issuer, date, a masked holder. */
-export async function verifyById(deps: VerifyDeps, id: string, today: string): Promise<Verification | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const row = await findDocuments(deps.db).where('d.id', '=', id).executeTakeFirst();
+/**
+ * A document by what a verifier has of it: the id in its QR code, the short number printed on it (KZ-CRC-2026-000123,
+ * in any case), or the number of the application it was issued on (its newest document).
+ */
+export async function verifyById(deps: VerifyDeps, key: string, today: string): Promise<Verification | undefined> {
+  const typed = key.trim().toUpperCase();
+  let q = findDocuments(deps.db);
+  if (/^[0-9a-f-]{36}$/i.test(key)) q = q.where('d.id', '=', key);
+  else if (/^[A-Z]{2}-[A-Z]+-\d{4}-\d{6,}$/.test(typed)) q = q.where(sql`upper(d.number)`, '=', typed);
+  else if (/^[A-Z]{2}-\d{4}-\d{8,}$/.test(typed)) q = q.innerJoin('applications as a', 'a.id', 'd.application_id').where('a.number', '=', typed).orderBy('d.issued_at', 'desc');
+  else return undefined;
+  const row = await q.executeTakeFirst();
   return row ? describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
 }
 
@@ -110,6 +123,7 @@ export async function verifyBytes(deps: VerifyDeps, bytes: Uint8Array, today: st
 
 export interface OwnDocument {
   id: string;
+  number: string;
   applicationId: string;
   kind: string;
   title: Record<string, string>;
@@ -130,14 +144,15 @@ export async function documentsOfApplication(db: Db, applicationId: string, publ
   return rows.map((r) => ownDocument(r, publicUrl));
 }
 
-const OWN_COLUMNS = ['id', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'] as const;
+const OWN_COLUMNS = ['id', 'number', 'application_id', 'kind', 'title', 'issued_at', 'valid_until', 'revoked_at'] as const;
 
 function ownDocument(
-  r: { id: string; application_id: string; kind: string; title: unknown; issued_at: Date; valid_until: string | null; revoked_at: Date | null },
+  r: { id: string; number: string; application_id: string; kind: string; title: unknown; issued_at: Date; valid_until: string | null; revoked_at: Date | null },
   publicUrl: string,
 ): OwnDocument {
   return {
     id: r.id,
+    number: r.number,
     applicationId: r.application_id,
     kind: r.kind,
     title: r.title as Record<string, string>,
@@ -151,14 +166,14 @@ function ownDocument(
 /** The PDF as issued, for its holder or an officer of the issuing agency. */
 export async function documentPdf(db: Db, actor: Actor, id: string, now: Date): Promise<{ bytes: Uint8Array; fileName: string }> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('errors.document_not_found');
-  const row = await db.selectFrom('documents').select(['pdf', 'holder_person_id', 'agency_code', 'kind']).where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('documents').select(['pdf', 'number', 'holder_person_id', 'agency_code', 'kind']).where('id', '=', id).executeTakeFirst();
   const holder = row && actor.role === 'citizen' && row.holder_person_id === actor.personId;
   const officer = row && actor.role === 'officer' && row.agency_code === actor.agencyCode;
   if (!row || !(holder || officer)) throw notFound('errors.document_not_found');
   if (officer) {
     await transaction(db, (tx) => appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'personal_data.read', subjectType: 'document', subjectId: id, personId: row.holder_person_id, details: {} }));
   }
-  return { bytes: row.pdf, fileName: `${row.kind}-${id}.pdf` };
+  return { bytes: row.pdf, fileName: `${row.kind}-${row.number}.pdf` };
 }
 
 /** The issuing agency revokes a document, with a reason; the holder is told. */

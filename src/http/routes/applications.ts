@@ -32,6 +32,7 @@ const Detail = Type.Object({
   documents: Type.Array(
     Type.Object({
       id: Type.String(),
+      number: Type.String({ description: 'the short number printed on it' }),
       kind: Type.String(),
       title: Type.Record(Type.String(), Type.String()),
       issuedAt: Type.String({ format: 'date-time' }),

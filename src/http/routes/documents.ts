@@ -19,6 +19,7 @@ const answered = {
 
 const VerificationSchema = Type.Object({
   documentId: Type.String(),
+  number: Type.String({ description: 'the short number printed on the document (KZ-CRC-2026-000123)' }),
   authentic: Type.Boolean({ description: "the issuing agency's signature over the document's SHA-256 verifies under the node's CA" }),
   status: Type.Union([Type.Literal('valid'), Type.Literal('revoked'), Type.Literal('expired')]),
   kind: Type.String(),
@@ -38,6 +39,7 @@ const VerificationSchema = Type.Object({
     ]),
     { description: "what the document certifies beyond the form: a register's answer as the agency decided on it, with its date and source" },
   ),
+  statements: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }), { description: 'the same, as the document states it, in the language asked for (?lang=)' }),
 });
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,7 +56,7 @@ function verificationPage(v: Verification | undefined, language: Language, catal
 ${v.authentic ? `<p>${t('verify.authentic', { agency })}</p>` : ''}
 ${v.revokedAt ? `<p>${t('verify.revokedOn', { date: date(v.revokedAt), reason: v.revocationReason ?? '' })}</p>` : ''}
 <dl>
-<dt>${t('document.number')}</dt><dd>${escape(v.documentId)}</dd>
+<dt>${t('document.number')}</dt><dd>${escape(v.number)}</dd>
 <dt>${t('document.holder')}</dt><dd>${escape(v.holder)}</dd>
 <dt>${t('document.issuedBy')}</dt><dd>${escape(agency)}</dd>
 <dt>${t('document.issuedAt')}</dt><dd>${escape(date(v.issuedAt))}</dd>
@@ -75,6 +77,11 @@ ${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLi
 
 export function documentRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, ca: node.ca, publicUrl: node.config.publicUrl };
+  // what the document certifies, as the page prints it, in the caller's language (persons by their initials)
+  const withStatements = (v: Verification, language: Language) => ({
+    ...v,
+    statements: certifiedLines(v.certified, language, node.catalog, { masked: true }).map(([label, value]) => ({ label, value })),
+  });
   const today = () => node.clock.now().toISOString().slice(0, 10);
 
   app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
@@ -85,7 +92,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
       schema: {
         tags: ['documents'],
         security: [],
-        summary: 'Public verification of a document (the URL in its QR code): an HTML page, or JSON with Accept: application/json',
+        summary: 'Public verification of a document by the id in its QR code, the number printed on it, or its application number: an HTML page, or JSON with Accept: application/json',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         querystring: Type.Object({ lang: LangQuery }),
         response: {
@@ -99,7 +106,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
       const wantsJson = request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html');
       if (wantsJson) {
         if (!v) throw notFound('errors.document_not_found');
-        return v;
+        return withStatements(v, request.language);
       }
       return reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language, node.catalog));
     },
@@ -117,7 +124,8 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
     },
     async (request) => {
       if (!Buffer.isBuffer(request.body)) throw badRequest('errors.not_a_pdf');
-      return verifyBytes(deps, request.body, today());
+      const checked = await verifyBytes(deps, request.body, today());
+      return checked.document ? { ...checked, document: withStatements(checked.document, request.language) } : checked;
     },
   );
 
@@ -132,6 +140,7 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
             items: Type.Array(
               Type.Object({
                 id: Type.String(),
+                number: Type.String({ description: 'the short number printed on it' }),
                 applicationId: Type.String(),
                 kind: Type.String(),
                 title: Type.Record(Type.String(), Type.String()),

@@ -183,6 +183,8 @@ export interface NotificationsTable {
 
 export interface DocumentsTable {
   id: string;
+  /** the short number printed on it (KZ-CRC-2026-000123) */
+  number: string;
   application_id: string;
   agency_code: string;
   holder_person_id: string;
