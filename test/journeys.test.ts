@@ -67,7 +67,7 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
   expect(page).toMatchObject({ authentic: true, status: 'valid', issuer: { agency: def.agency } });
 
   const history = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${citizenToken}` } })).json().history;
-  return { types: history.map((h: { type: string }) => h.type) as string[], pdf, documentId: document.id as string, citizen, data };
+  return { types: history.map((h: { type: string }) => h.type) as string[], history, pdf, documentId: document.id as string, citizen, data, officer };
 }
 
 describe('journeys from submission to a document that verifies', () => {
@@ -82,9 +82,14 @@ describe('journeys from submission to a document that verifies', () => {
   });
 
   it('Kazakhstan: marriage registration (both spouses sign, fee paid by card, two human steps); the certificate names both spouses', async () => {
-    const { types, pdf, documentId, citizen, data } = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
+    const { types, history, pdf, documentId, citizen, data, officer } = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
     expect(types.slice(0, 4)).toEqual(['submit', 'consent', 'consents_complete', 'payment']);
     expect(types.at(-1)).toBe('approve');
+    // the registrar who completed the first human step keeps the application for the second: taken once, not twice
+    expect(types.filter((type) => type === 'assign')).toHaveLength(1);
+    const afterCompleting = history[types.indexOf('complete_step') + 1];
+    expect(afterCompleting.type).toBe('step');
+    expect(afterCompleting.details.assignedTo).toBe(officer.accountId);
     // both spouses, as the population register knows them, read back from the PDF by poppler
     const spouse = t.personas.find((p) => p.state === 'KZ' && p.identifier === data.spouseIdentifier)!;
     const file = join(mkdtempSync(join(tmpdir(), 'ortak-marriage-')), 'certificate.pdf');

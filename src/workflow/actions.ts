@@ -142,7 +142,9 @@ async function perform(tx: Tx, deps: WorkflowDeps, actor: Actor, app: LockedAppl
         return;
       }
       await applyAction(tx, app.id, now, {}, { type: 'complete_step', actor: who, idempotencyKey: key, payload: { step: step.id, note: input.note ?? null } });
-      await runSteps(tx, deps, { ...app, status: 'in_review' }, index + 1, now);
+      // The officer who completed the step keeps the application for the next one when they may work on it, so that
+      // they need not take it again to go on.
+      await runSteps(tx, deps, { ...app, status: 'in_review' }, index + 1, now, (next) => (mayWorkOn(actor, next) ? actor.accountId : null));
       return;
     }
     case 'reject': {

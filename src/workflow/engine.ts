@@ -70,7 +70,15 @@ export function definitionOf(deps: Pick<WorkflowDeps, 'catalog'>, app: LockedApp
  * steps that exist only for failed checks; a failure goes to `otherwise`), and the application stops at the first
  * human step, or is decided when no step is left. Everything is recorded in the caller's transaction.
  */
-export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplication, from: number, now: Date): Promise<void> {
+export async function runSteps(
+  tx: Tx,
+  deps: WorkflowDeps,
+  app: LockedApplication,
+  from: number,
+  now: Date,
+  /** who keeps the application at the next human step (the officer who completed the last one, if they may work on it) */
+  keepWith?: (step: WorkflowStep) => string | null,
+): Promise<void> {
   const def = definitionOf(deps, app);
   const steps = def.workflow.steps;
   const skip = exceptionSteps(def);
@@ -80,7 +88,8 @@ export async function runSteps(tx: Tx, deps: WorkflowDeps, app: LockedApplicatio
     const step: WorkflowStep | undefined = steps[index];
     if (!step) return decide(tx, deps, app, def, 'approved', null, { automatic: true }, now);
     if (step.kind === 'human') {
-      await applyAction(tx, app.id, now, { status: 'in_review', current_step: step.id, assigned_to: null }, { type: 'step', actor: null, payload: { step: step.id } });
+      const keeper = keepWith?.(step) ?? null;
+      await applyAction(tx, app.id, now, { status: 'in_review', current_step: step.id, assigned_to: keeper }, { type: 'step', actor: null, payload: { step: step.id, ...(keeper ? { assignedTo: keeper } : {}) } });
       if (app.status !== 'in_review') {
         await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'application_in_review', applicationId: app.id, params: { number: app.number, service: def.title, agency: deps.catalog.agency(def.agency)?.name ?? def.agency } }, now);
       }
