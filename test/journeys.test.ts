@@ -34,6 +34,8 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
 
   if (def.fee.amount > 0) {
     expect(payment).toMatchObject({ amount: def.fee.amount, currency: def.fee.currency });
+    // the application itself says what is owed, to its applicant and to the agency's officers
+    expect((await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${citizenToken}` } })).json().payment).toMatchObject({ amount: def.fee.amount, currency: def.fee.currency, status: 'open' });
     const { attemptId } = (await t.app.inject({ method: 'POST', url: `/api/v1/invoices/${payment.invoiceId}/pay`, headers: as(citizenToken), payload: {} })).json();
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/payments/demo/checkout/${attemptId}`, payload: { cardNumber: '4242424242424242' } })).statusCode).toBe(202);
   }
@@ -52,6 +54,9 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
   }
   expect(status).toBe('approved');
   await t.runJobs();
+  const seenByOfficer = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${officerToken}` } })).json();
+  if (def.fee.amount > 0) expect(seenByOfficer.payment).toMatchObject({ amount: def.fee.amount, currency: def.fee.currency, status: 'paid' });
+  else expect(seenByOfficer.payment).toBeUndefined();
 
   const messages = (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${citizenToken}` } })).json().items;
   const templates = messages.filter((m: { applicationId: string }) => m.applicationId === id).map((m: { template: string }) => m.template);

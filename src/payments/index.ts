@@ -1,4 +1,4 @@
-export { cancelOpenInvoice, invoiceWrites, demoCheckout, ledger, listMyInvoices, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
+export { cancelOpenInvoice, invoiceWrites, demoCheckout, paymentOfApplication, ledger, listMyInvoices, sendDemoWebhook, startPayment, type InvoiceView, type LedgerEntry, type PaymentsDeps, type WebhookSender } from './payments.js';
 export { applyPaymentEvent } from './webhook.js';
 export { refundApplicationFee } from './refunds.js';
 export { DEMO_PROVIDER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WEBHOOK_PATH, type PaymentEvent } from './demo-provider.js';

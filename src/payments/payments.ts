@@ -165,3 +165,9 @@ async function cancelPendingAttempts(tx: Tx, invoiceId: string, now: Date): Prom
   const rows = await tx.updateTable('payment_attempts').set({ status: 'cancelled', completed_at: now }).where('invoice_id', '=', invoiceId).where('status', '=', 'pending').returning('id').execute();
   return rows.map((r) => r.id);
 }
+
+/** The fee of an application and how it stands (its newest invoice), for a caller already allowed to read it. */
+export async function paymentOfApplication(db: Db, applicationId: string): Promise<{ invoiceId: string; amount: number; currency: string; status: string } | undefined> {
+  const invoice = await db.selectFrom('invoices').select(['id', 'amount', 'currency', 'status']).where('application_id', '=', applicationId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  return invoice ? { invoiceId: invoice.id, amount: Number(invoice.amount), currency: invoice.currency, status: invoice.status } : undefined;
+}

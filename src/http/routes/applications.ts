@@ -4,6 +4,7 @@ import { getApplication, listMyApplications, submitApplication } from '../../app
 import { act, evidenceForApplicant, evidenceOf, type ActionInput } from '../../workflow/index.js';
 import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { documentsOfApplication } from '../../documents/index.js';
+import { paymentOfApplication } from '../../payments/index.js';
 import { pickText } from '../../i18n/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
@@ -145,10 +146,14 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
     async (request) => {
       const actor = requireActor(request);
       const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
-      const [evidence, documents] = await Promise.all([evidenceOf(deps.db, detail.id), documentsOfApplication(deps.db, detail.id, node.config.publicUrl)]);
+      const [evidence, documents, payment] = await Promise.all([
+        evidenceOf(deps.db, detail.id),
+        documentsOfApplication(deps.db, detail.id, node.config.publicUrl),
+        paymentOfApplication(deps.db, detail.id),
+      ]);
       // (what registers said about other persons the form names is for the officers who decide)
       const shown = actor.role === 'officer' ? evidence : evidenceForApplicant(evidence, node.catalog.get(detail.service));
-      return { ...titled(detail, request.language), evidence: shown, documents };
+      return { ...titled(detail, request.language), ...(payment ? { payment } : {}), evidence: shown, documents };
     },
   );
 
