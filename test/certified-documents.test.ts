@@ -91,6 +91,26 @@ describe('a criminal-record certificate', () => {
   });
 });
 
+describe("a register's answer on the application page", () => {
+  it('comes with the labels the register publishes for its fields, in the reader\'s language', async () => {
+    const { application } = await certificateOf({ state: 'KZ', language: 'ru' });
+    const officer = await t.signIn(t.persona({ role: 'officer', agency: 'kz-legal-statistics' }));
+    const read = async (lang: string) =>
+      (await t.app.inject({ url: `/api/v1/applications/${application.id}?lang=${lang}`, headers: { authorization: `Bearer ${officer}` } })).json().evidence.find((e: { key: string }) => e.key === 'criminal-record');
+    const ru = await read('ru');
+    expect(ru.data.records.length).toBeGreaterThan(0);
+    expect(ru.labels).toMatchObject({ found: 'Найдено в реестре', records: 'Судимости', article: 'Статья', court: 'Суд', sentencedOn: 'Дата приговора' });
+    expect((await read('tr')).labels).toMatchObject({ court: 'Mahkeme', sentencedOn: 'Hüküm tarihi' });
+    // every field of every answer is labelled (the population register's too)
+    const all = (await t.app.inject({ url: `/api/v1/applications/${application.id}?lang=kk`, headers: { authorization: `Bearer ${officer}` } })).json().evidence;
+    for (const e of all) {
+      const keys = new Set([...Object.keys(e.data ?? {}), ...(e.data?.records ?? []).flatMap((r: object) => Object.keys(r))]);
+      expect([...keys].filter((k) => !e.labels[k])).toEqual([]);
+    }
+    expect(all.find((e: { key: string }) => e.key === 'identity').labels).toMatchObject({ birthDate: 'Туған күні', patronymic: 'Әкесінің аты' });
+  });
+});
+
 describe('a document\'s number', () => {
   it('is short, printed on it, and finds it at /verify as typed (any case), as does its application\'s number', async () => {
     const { document, text, application } = await certificateOf({ state: 'KZ', language: 'kk' });

@@ -1,3 +1,4 @@
+import { labelled } from './labels.js';
 import type { Db } from '../platform/db/index.js';
 import type { ServiceId } from '../exchange/identifiers.js';
 
@@ -58,7 +59,7 @@ const personOpenApi = (title: string, path: string, properties: Record<string, u
       get: {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the national identifier' }],
         responses: {
-          200: { description: 'found', content: { 'application/json': { schema: { type: 'object', properties } } } },
+          200: { description: 'found', content: { 'application/json': { schema: { type: 'object', properties: labelled(properties) } } } },
           404: { description: 'no such person in the register' },
         },
       },
@@ -73,8 +74,8 @@ function population(state: string): RegistryService {
     id: { instance: state, memberClass: 'GOV', memberCode: HOSTS[state].population!, subsystem: 'REGISTRIES', service: 'population' },
     pathFor: (id) => `/persons/${encodeURIComponent(id)}`,
     openapi: personOpenApi(`${state} population register`, '/persons/{id}', {
-      identifier: { type: 'string' }, givenName: { type: 'string' }, familyName: { type: 'string' }, patronymic: { type: 'string', nullable: true },
-      birthDate: { type: 'string', format: 'date' }, sex: { type: 'string', enum: ['male', 'female'] },
+      identifier: { type: 'string' }, state: { type: 'string' }, givenName: { type: 'string' }, familyName: { type: 'string' }, surname: { type: 'string' }, patronymic: { type: 'string', nullable: true },
+      birthDate: { type: 'string', format: 'date' }, age: { type: 'integer', nullable: true }, sex: { type: 'string', enum: ['male', 'female'] },
     }),
     async handle(db, request) {
       const id = personPath(request, 'persons');
@@ -159,7 +160,7 @@ function addresses(state: string): RegistryService {
             responses: {
               200: {
                 description: 'the registration of residence in force, if any',
-                content: { 'application/json': { schema: { type: 'object', properties: { identifier: { type: 'string' }, found: { type: 'boolean' }, registeredOn: { type: 'string', format: 'date', nullable: true }, ...addressFields } } } },
+                content: { 'application/json': { schema: { type: 'object', properties: labelled({ identifier: { type: 'string' }, found: { type: 'boolean' }, registeredOn: { type: 'string', format: 'date', nullable: true }, ...addressFields }) } } },
               },
             },
           },
@@ -167,7 +168,7 @@ function addresses(state: string): RegistryService {
         '/addresses/{code}': {
           get: {
             parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
-            responses: { 200: { description: 'the address', content: { 'application/json': { schema: { type: 'object', properties: addressFields } } } }, 404: { description: 'no such address' } },
+            responses: { 200: { description: 'the address', content: { 'application/json': { schema: { type: 'object', properties: labelled(addressFields) } } } }, 404: { description: 'no such address' } },
           },
         },
       },
@@ -220,7 +221,27 @@ function businesses(state: string): RegistryService {
       info: { title: `${state} register of legal entities and entrepreneurs`, version: '1.0.0' },
       paths: {
         '/businesses/{businessId}': { get: { parameters: [{ name: 'businessId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'the entity' }, 404: { description: 'not registered' } } } },
-        '/persons/{id}/businesses': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'what the person heads: {identifier, found, businesses}' } } } },
+        '/persons/{id}/businesses': {
+          get: {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+            responses: {
+              200: {
+                description: 'what the person heads',
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      properties: labelled({
+                        identifier: { type: 'string' }, found: { type: 'boolean' },
+                        businesses: { type: 'array', items: { type: 'object', properties: { businessId: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, registeredOn: { type: 'string', format: 'date' }, head: { type: 'string', nullable: true } } } },
+                      }),
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async handle(db, request) {

@@ -5,7 +5,9 @@ import { act, evidenceForApplicant, evidenceOf, type ActionInput } from '../../w
 import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { documentsOfApplication } from '../../documents/index.js';
 import { paymentOfApplication } from '../../payments/index.js';
-import { pickText } from '../../i18n/index.js';
+import { formatServiceId } from '../../exchange/index.js';
+import { labelsOf } from '../../registries/index.js';
+import { pickText, type Language } from '../../i18n/index.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
 import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problems } from '../schemas.js';
@@ -50,6 +52,7 @@ const Detail = Type.Object({
       service: Type.Union([Type.String(), Type.Null()], { description: 'the X-Road service it came from' }),
       status: Type.String({ description: 'received, not_found or unavailable' }),
       data: Type.Unknown(),
+      labels: Type.Record(Type.String(), Type.String(), { description: "the answer's fields as the register labels them (its OpenAPI description's x-labels), in the caller's language" }),
       requestId: Type.Union([Type.String(), Type.Null()]),
       fetchedAt: Type.String({ format: 'date-time' }),
     }),
@@ -75,6 +78,8 @@ const Detail = Type.Object({
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
   const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };
   const workflowDeps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, clock: node.clock };
+  const registers = new Map(node.gateway.services.map((s) => [formatServiceId(s.id), s.openapi]));
+  const labelsOfService = (serviceId: string | null, language: Language) => (serviceId && registers.has(serviceId) ? labelsOf(registers.get(serviceId), language) : {});
   const titled = <T extends { service: string; state: string }>(a: T, language: string) => ({
     ...a,
     serviceTitle: pickText(node.catalog.get(a.service)?.title, language, LANGUAGE_OF_STATE[a.state]) || a.service,
@@ -153,7 +158,9 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
       ]);
       // (what registers said about other persons the form names is for the officers who decide)
       const shown = actor.role === 'officer' ? evidence : evidenceForApplicant(evidence, node.catalog.get(detail.service));
-      return { ...titled(detail, request.language), ...(payment ? { payment } : {}), evidence: shown, documents };
+      // each answer's fields as the register labels them, in the caller's language
+      const labelled = shown.map((e) => ({ ...e, labels: labelsOfService(e.service, request.language) }));
+      return { ...titled(detail, request.language), ...(payment ? { payment } : {}), evidence: labelled, documents };
     },
   );
 

@@ -13,7 +13,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /** A value from a register or a form, in the reader's language where it is a date, a number or yes/no. */
-function Value({ value }: { value: unknown }): ReactNode {
+function Value({ value, labels }: { value: unknown; labels?: Record<string, string> }): ReactNode {
   const { t, fmt } = useI18n();
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
@@ -32,7 +32,7 @@ function Value({ value }: { value: unknown }): ReactNode {
       <ol className="officer-data-list">
         {value.map((v, i) => (
           <li key={i}>
-            <Value value={v} />
+            <Value value={v} labels={labels} />
           </li>
         ))}
       </ol>
@@ -43,11 +43,10 @@ function Value({ value }: { value: unknown }): ReactNode {
       <dl className="officer-data">
         {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
           <div key={k}>
-            <dt>
-              <code>{k}</code>
-            </dt>
+            {/* the register's own label in the officer's language; a field it does not label, by its name */}
+            <dt>{labels?.[k] ?? <code>{k}</code>}</dt>
             <dd>
-              <Value value={v} />
+              <Value value={v} labels={labels} />
             </dd>
           </div>
         ))}
@@ -123,7 +122,7 @@ function EvidenceItem({ e, service }: { e: Evidence; service: ServiceDetail | un
       {e.data !== null && e.data !== undefined && (
         <div className="officer-evidence-data">
           <h4>{t('officer.app.evidenceData')}</h4>
-          <Value value={e.data} />
+          <Value value={e.data} labels={e.labels} />
         </div>
       )}
     </li>

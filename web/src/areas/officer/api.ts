@@ -61,6 +61,8 @@ export interface Evidence {
   service: string | null;
   status: string;
   data: unknown;
+  /** the answer's fields as the register labels them, in the officer's language */
+  labels?: Record<string, string>;
   requestId: string | null;
   fetchedAt: string;
 }
