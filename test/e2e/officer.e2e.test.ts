@@ -142,6 +142,10 @@ describe("the officer's screens, in Chromium", () => {
     await facts.getByText(erlan.name, { exact: true }).waitFor();
     await facts.getByText(erlan.qualifiedIdentifier, { exact: true }).waitFor();
     await main.getByText('Criminal Code of the Republic of Kazakhstan, art. 345', { exact: false }).waitFor();
+    // the registers' answers by the labels they publish, in Russian (not their field names)
+    const answers = main.locator('.officer-evidence-data');
+    for (const label of ['Найдено в реестре', 'Судимости', 'Статья', 'Суд', 'Дата приговора', 'Дата рождения']) await answers.locator('dt', { hasText: label }).first().waitFor();
+    expect(await answers.locator('dt code').count()).toBe(0);
     await main.getByText(ru.actions.takeFirst).waitFor();
     await audit(page, 'ru-officer-application');
 
@@ -369,6 +373,21 @@ describe("the officer's screens, in Chromium", () => {
     await page.getByText(en.documents.status.revoked, { exact: true }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await audit(page, 'en-officer-documents-390');
+    await context.close();
+  }, 30_000);
+
+  it('fits a 1024 px wide screen in Russian: the queue table within its box, no column cut off', async () => {
+    const { context, page } = await officerContext('ru-RU', { width: 1024, height: 768 });
+    await page.goto('/officer');
+    await h1(page, ru.queue.title);
+    await page.locator('.officer-queue tbody tr').first().waitFor();
+    const table = page.locator('table.officer-queue');
+    const [tableWidth, boxWidth] = await table.evaluate((el) => [el.getBoundingClientRect().width, el.parentElement!.getBoundingClientRect().width]);
+    expect(tableWidth).toBeLessThanOrEqual(boxWidth + 0.5);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(1024);
+    // every column's header, the last (the assignee) included, is inside the page
+    const right = await page.locator('.officer-queue thead th').last().evaluate((el) => el.getBoundingClientRect().right);
+    expect(right).toBeLessThanOrEqual(1024);
     await context.close();
   }, 30_000);
 

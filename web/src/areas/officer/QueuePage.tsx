@@ -165,10 +165,8 @@ export function QueuePage() {
                   <th scope="col">{t('officer.queue.col.number')}</th>
                   <th scope="col">{t('officer.queue.col.applicant')}</th>
                   <th scope="col">{t('officer.queue.col.service')}</th>
-                  <th scope="col">{t('officer.queue.col.submitted')}</th>
                   <th scope="col">{t('officer.queue.col.deadline')}</th>
                   <th scope="col">{t('officer.queue.col.status')}</th>
-                  <th scope="col">{t('officer.queue.col.step')}</th>
                   <th scope="col">{t('officer.queue.col.assignee')}</th>
                 </tr>
               </thead>
@@ -189,15 +187,18 @@ export function QueuePage() {
                       <td data-label={t('officer.queue.col.service')}>
                         <span lang={s?.language}>{s?.title ?? item.service}</span>
                       </td>
-                      <td data-label={t('officer.queue.col.submitted')}>{fmt.dateTime(item.submittedAt)}</td>
+                      {/* the deadline with when it was submitted, the status with its step: six columns fit 1024 px */}
                       <td data-label={t('officer.queue.col.deadline')}>
                         <span className="officer-deadline">{fmt.day(item.deadline)}</span> <Urgency urgency={item.urgency} />
+                        <span className="officer-sub">
+                          {t('officer.queue.col.submitted')}: {fmt.dateTime(item.submittedAt)}
+                        </span>
                       </td>
                       <td data-label={t('officer.queue.col.status')}>
                         <StatusBadge status={item.status} />
-                      </td>
-                      <td data-label={t('officer.queue.col.step')}>
-                        <span lang={s?.language}>{stepTitle(s, item.currentStep) || '—'}</span>
+                        <span className="officer-sub" lang={s?.language}>
+                          {stepTitle(s, item.currentStep) || '—'}
+                        </span>
                       </td>
                       <td data-label={t('officer.queue.col.assignee')}>{assignee(item.assignedTo)}</td>
                     </tr>
