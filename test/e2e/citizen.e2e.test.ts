@@ -311,7 +311,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await officerApprovesInPortal(lang, id, app.number);
   expect((await agency.get(id)).status).toBe('approved');
   const issued = await until(
-    async () => ((await (await context.request.get('/api/v1/documents')).json()).items as { id: string; applicationId: string; title: Record<string, string>; verifyUrl: string }[]).find((d) => d.applicationId === id),
+    async () => ((await (await context.request.get('/api/v1/documents')).json()).items as { id: string; number: string; applicationId: string; title: Record<string, string>; verifyUrl: string }[]).find((d) => d.applicationId === id),
     'the document',
   );
 
@@ -326,12 +326,63 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await page.getByRole('heading', { level: 2, name: title }).waitFor();
   await shot(page, 'documents');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: fill(L.documents.download, { title }) }).click()]);
-  expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+  const pdf = readFileSync((await download.path())!);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.getByRole('main').getByText(issued.number, { exact: true }).waitFor();
   await page.getByRole('main').getByRole('link', { name: L.documents.check }).click();
   await h1(page, C.check.title);
-  await page.getByRole('heading', { name: C.check.valid }).waitFor();
-  await page.getByText(issued.id).waitFor();
+  const result = page.getByRole('region', { name: C.check.resultLabel });
+  await result.getByRole('heading', { name: C.check.valid }).waitFor();
+  await result.getByText(issued.number, { exact: true }).waitFor();
   await shot(page, 'check');
+
+  // The number as printed on it, typed in lower case with spaces around: the document, with what it certifies
+  // (the statements as the node words them in the language of the page).
+  const verified = await node.json(`/verify/${issued.id}?lang=${lang}`, { headers: { accept: 'application/json' } });
+  expect(verified.number).toBe(issued.number);
+  expect(verified.statements.length).toBeGreaterThan(0);
+  await page.goto('/check');
+  await h1(page, C.check.title);
+  await page.getByLabel(C.check.label, { exact: true }).fill(` ${issued.number.toLowerCase()} `);
+  await page.getByRole('button', { name: C.check.button, exact: true }).click();
+  await page.waitForURL(`**/check?id=${encodeURIComponent(issued.number.toLowerCase())}`);
+  await result.getByRole('heading', { name: C.check.valid }).waitFor();
+  await result.getByText(issued.number, { exact: true }).waitFor();
+  await result.getByRole('heading', { name: C.check.certified }).waitFor();
+  const statement = verified.statements[0] as { label: string; value: string };
+  await result.getByRole('definition').filter({ hasText: statement.value }).first().waitFor();
+  await result.getByRole('term').filter({ hasText: statement.label }).first().waitFor();
+
+  // The PDF file itself: read in the browser and compared by the node. Something not a PDF is refused at the field,
+  // without a request; the file as downloaded is the document; a copy with one byte changed is none.
+  const sent: string[] = [];
+  page.on('request', (r) => void (r.url().includes('/api/v1/documents/verify') && sent.push(r.headers()['content-type'])));
+  const fileInput = page.getByLabel(C.check.fileLabel, { exact: true });
+  const checkFile = page.getByRole('button', { name: C.check.fileButton, exact: true });
+  await fileInput.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a document') });
+  await checkFile.click();
+  await page.getByRole('alert').getByText(C.check.fileNotPdf).waitFor();
+  expect(await fileInput.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.evaluate('document.activeElement?.type')).toBe('file');
+  expect(sent).toEqual([]);
+  await fileInput.setInputFiles({ name: 'document.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await checkFile.click();
+  await result.getByText(C.check.fileMatches).waitFor();
+  await result.getByRole('heading', { name: C.check.valid }).waitFor();
+  await result.getByText(issued.number, { exact: true }).waitFor();
+  await result.getByRole('heading', { name: C.check.certified }).waitFor();
+  expect(await fileInput.getAttribute('aria-invalid')).toBeNull();
+  expect(sent).toEqual(['application/pdf']);
+  await shot(page, 'check-file');
+  const changed = Buffer.from(pdf);
+  changed[Math.floor(changed.length / 2)] ^= 0x01;
+  await fileInput.setInputFiles({ name: 'document-changed.pdf', mimeType: 'application/pdf', buffer: changed });
+  await checkFile.click();
+  await result.getByRole('heading', { name: C.check.noMatchTitle }).waitFor();
+  await result.getByText(C.check.noMatch).waitFor();
+  expect(await result.getByText(issued.number, { exact: true }).count()).toBe(0);
+  expect(sent).toEqual(['application/pdf', 'application/pdf']);
+  await shot(page, 'check-file-changed');
 
   // A verifier (a bank, an employer) scans the document's QR code: its URL opens the node's public verification
   // page, in a browser of their own, signed in to nothing.
@@ -340,7 +391,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   const server = lang === 'ru' ? ruServer : enServer;
   await verifier.getByRole('heading', { level: 1, name: issued.title[lang] ?? issued.title.en }).waitFor();
   await verifier.getByRole('status').getByText(`${server.verify.status}: ${server.verify.valid}`, { exact: true }).waitFor();
-  await verifier.getByText(issued.id).first().waitFor();
+  await verifier.getByText(issued.number).first().waitFor();
   await shot(verifier, 'verifier');
 
   // The messages show the decision; the data-access log shows the registers queried for the prefill and evidence.

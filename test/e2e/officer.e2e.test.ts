@@ -200,7 +200,7 @@ describe("the officer's screens, in Chromium", () => {
   it('ru: the approved application lists its document (PDF, verification page); revoked with a reason after confirmation; a revocation made meanwhile shows the API problem', async () => {
     const [app] = apps;
     // The document job issues the certificate a moment after the approval.
-    type Issued = { id: string; title: Record<string, string>; revoked: boolean; verifyUrl: string; validUntil: string | null };
+    type Issued = { id: string; number: string; title: Record<string, string>; revoked: boolean; verifyUrl: string; validUntil: string | null };
     let documents: Issued[] = [];
     for (let i = 0; i < 100 && documents.length === 0; i++) {
       documents = ((await get(`/api/v1/applications/${app.id}`, officerToken)) as { documents: Issued[] }).documents;
@@ -220,7 +220,7 @@ describe("the officer's screens, in Chromium", () => {
     const section = page.getByRole('main').getByRole('region', { name: ru.documents.title });
     const card = section.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: title }) });
     await card.getByText(ru.documents.status.valid, { exact: true }).waitFor();
-    await card.getByText(doc.id, { exact: true }).waitFor();
+    await card.getByText(doc.number, { exact: true }).waitFor();
     await card.getByText(ru.documents.issuedAt, { exact: true }).waitFor();
     if (!doc.validUntil) await card.getByText(ru.documents.noEnd, { exact: true }).waitFor();
     // The PDF as issued (the officer of the issuing agency may read it) and the public verification page.

@@ -95,7 +95,7 @@ describe('the web portal, in Chromium', () => {
     await page.getByRole('link', { name: en.nav.check }).click();
     await h1(page, en.check.title);
     await page.getByLabel(en.check.label).fill('00000000-0000-4000-8000-000000000000');
-    await page.getByRole('button', { name: en.check.button }).click();
+    await page.getByRole('button', { name: en.check.button, exact: true }).click();
     await page.getByRole('heading', { name: en.check.notFoundTitle }).waitFor();
     await audit(page, 'en-check-missing');
     await context.close();
@@ -131,7 +131,7 @@ describe('the web portal, in Chromium', () => {
     });
     expect(submitted.status()).toBe(201);
     const application = await submitted.json();
-    let documents: { id: string; applicationId: string }[] = [];
+    let documents: { id: string; number: string; applicationId: string }[] = [];
     for (let i = 0; i < 100 && !documents.length; i++) {
       documents = (await (await context.request.get('/api/v1/documents')).json()).items;
       if (!documents.length) await new Promise((r) => setTimeout(r, 200));
@@ -162,7 +162,7 @@ describe('the web portal, in Chromium', () => {
     await page.getByRole('main').getByRole('link', { name: kk.application.verify }).click();
     await h1(page, kk.check.title);
     await page.getByRole('heading', { name: kk.check.valid }).waitFor();
-    await page.getByText(documents[0].id).waitFor();
+    await page.getByText(documents[0].number).waitFor();
     await audit(page, 'kk-check');
 
     await page.getByRole('button', { name: kk.layout.signOut }).click();

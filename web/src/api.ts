@@ -41,7 +41,10 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** sent as JSON; or, with `contentType`, as it is (a file's bytes) */
   body?: unknown;
+  /** the body's media type when it is sent as it is (`application/pdf`): a Blob, an ArrayBuffer or a typed array */
+  contentType?: string;
   /** add `?lang=` (the catalog's routes declare it; cacheable by URL) */
   lang?: boolean;
   query?: Record<string, string | number | undefined | null>;
@@ -55,12 +58,13 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   if (options.lang) url.searchParams.set('lang', language);
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const raw = options.contentType !== undefined && (options.body instanceof Blob || options.body instanceof ArrayBuffer || ArrayBuffer.isView(options.body));
+  if (options.body !== undefined) headers['content-type'] = raw ? options.contentType! : 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const res = await fetch(url, {
     method: options.method ?? 'GET',
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.body === undefined ? undefined : raw ? (options.body as BodyInit) : JSON.stringify(options.body),
     credentials: 'same-origin',
     signal: options.signal,
   });
@@ -274,6 +278,8 @@ export interface ConsentAnswer {
 
 export interface MyDocument {
   id: string;
+  /** the short number printed on the document (KZ-CRC-2026-000123) */
+  number: string;
   applicationId: string;
   kind: string;
   title: Record<string, string>;
@@ -285,6 +291,8 @@ export interface MyDocument {
 
 export interface Verification {
   documentId: string;
+  /** the short number printed on the document (KZ-CRC-2026-000123) */
+  number: string;
   authentic: boolean;
   status: 'valid' | 'revoked' | 'expired';
   kind: string;
@@ -297,4 +305,14 @@ export interface Verification {
   revocationReason: string | null;
   sha256: string;
   verifyUrl: string;
+  /** what the document certifies beyond the form, as data (a register's answer, a person by initials) */
+  certified: unknown[];
+  /** the same, as the document states it, in the language asked for */
+  statements: { label: string; value: string }[];
+}
+
+/** POST /api/v1/documents/verify: are these bytes exactly a document issued here? */
+export interface FileVerification {
+  match: boolean;
+  document?: Verification;
 }

@@ -1,11 +1,29 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
-import { api, ApiError, type Verification } from '../api';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, type FileVerification, type Verification } from '../api';
 import { ErrorNotice, Loading } from '../components';
 import { useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { useRouter } from '../router';
 
-type Result = { status: 'idle' } | { status: 'loading' } | { status: 'found'; v: Verification } | { status: 'missing'; id: string } | { status: 'error'; error: unknown };
+type Result =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'found'; v: Verification; byFile?: boolean }
+  | { status: 'missing'; id: string }
+  | { status: 'nomatch' }
+  | { status: 'error'; error: unknown };
+
+/** The node takes a PDF of up to 20 MiB (POST /api/v1/documents/verify). */
+const MAX_PDF_BYTES = 20 * 1024 * 1024;
+/** The number printed on every document, as the hint shows it. */
+const EXAMPLE_NUMBER = 'KZ-CRC-2026-000123';
+
+/** A PDF starts with `%PDF-` (the specification lets it come anywhere in the first 1024 bytes). */
+async function looksLikePdf(file: File): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 1024).arrayBuffer());
+  const text = String.fromCharCode(...head);
+  return text.includes('%PDF-');
+}
 
 export function CheckPage() {
   const { t, fmt, pick, lang } = useI18n();
@@ -15,6 +33,12 @@ export function CheckPage() {
   const id = search.get('id')?.trim() ?? '';
   const [value, setValue] = useState(id);
   const [result, setResult] = useState<Result>({ status: 'idle' });
+  // The PDF check: the file chosen, its field error, and the file sent (each press of the button a new check).
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ file: File; bytes: ArrayBuffer } | null>(null);
+  const [fileResult, setFileResult] = useState<Result>({ status: 'idle' });
 
   // The same JSON the QR code's page gives with Accept: application/json.
   useEffect(() => {
@@ -22,7 +46,7 @@ export function CheckPage() {
     const controller = new AbortController();
     setResult({ status: 'loading' });
     api<Verification>(`/verify/${encodeURIComponent(id)}`, { signal: controller.signal, lang: true }).then(
-      (v) => setResult({ status: 'found', v }),
+      (v) => !controller.signal.aborted && setResult({ status: 'found', v }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setResult(error instanceof ApiError && (error.status === 404 || error.status === 400) ? { status: 'missing', id } : { status: 'error', error });
@@ -31,11 +55,46 @@ export function CheckPage() {
     return () => controller.abort();
   }, [id, lang]);
 
+  // Another number in the address (a link, the browser's back): its result replaces the file's.
+  useEffect(() => setSent(null), [id]);
+
+  // The file's bytes, compared by the node with the documents it issued; again in another language (the statements).
+  useEffect(() => {
+    if (!sent) return setFileResult({ status: 'idle' });
+    const controller = new AbortController();
+    setFileResult({ status: 'loading' });
+    api<FileVerification>('/api/v1/documents/verify', { method: 'POST', body: sent.bytes, contentType: 'application/pdf', lang: true, signal: controller.signal }).then(
+      (answer) => !controller.signal.aborted && setFileResult(answer.match && answer.document ? { status: 'found', v: answer.document, byFile: true } : { status: 'nomatch' }),
+      (error: unknown) => !controller.signal.aborted && setFileResult({ status: 'error', error }),
+    );
+    return () => controller.abort();
+  }, [sent, lang]);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const next = value.trim();
+    // Numbers and ids have no spaces: those copied with them go; the node finds the number in any case.
+    const next = value.replace(/\s+/g, '');
+    setValue(next);
+    setSent(null);
     if (next) navigate(`/check?id=${encodeURIComponent(next)}`, { replace: !id });
   };
+
+  const fieldError = (message: string) => {
+    setFileError(message);
+    setSent(null);
+    fileInput.current?.focus();
+  };
+
+  const submitFile = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return fieldError(t('check.fileRequired'));
+    if (file.size > MAX_PDF_BYTES) return fieldError(t('check.fileTooLarge'));
+    if (file.size === 0 || !(await looksLikePdf(file))) return fieldError(t('check.fileNotPdf'));
+    setFileError(null);
+    setSent({ file, bytes: await file.arrayBuffer() });
+  };
+
+  const shown = sent ? fileResult : result;
 
   return (
     <>
@@ -44,37 +103,86 @@ export function CheckPage() {
       <form className="search" onSubmit={submit} noValidate>
         <label htmlFor={`${ids}-id`}>{t('check.label')}</label>
         <p id={`${ids}-hint`} className="hint">
-          {t('check.hint')}
+          {t('check.hint', { example: EXAMPLE_NUMBER })}
         </p>
         <div className="search-row">
-          <input id={`${ids}-id`} name="id" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby={`${ids}-hint`} maxLength={64} autoComplete="off" spellCheck={false} required />
+          <input
+            id={`${ids}-id`}
+            name="id"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-describedby={`${ids}-hint`}
+            maxLength={64}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            required
+          />
           <button type="submit">{t('check.button')}</button>
         </div>
       </form>
 
+      <form className="search check-file" onSubmit={(e) => void submitFile(e)} noValidate aria-labelledby={`${ids}-file-title`}>
+        <h2 id={`${ids}-file-title`}>{t('check.fileTitle')}</h2>
+        <p>{t('check.fileIntro')}</p>
+        <label htmlFor={`${ids}-file`}>{t('check.fileLabel')}</label>
+        <p id={`${ids}-file-hint`} className="hint">
+          {t('check.fileHint')}
+        </p>
+        {fileError && (
+          <p id={`${ids}-file-error`} className="error-message" role="alert">
+            {fileError}
+          </p>
+        )}
+        <div className="search-row">
+          <input
+            ref={fileInput}
+            id={`${ids}-file`}
+            name="file"
+            type="file"
+            accept="application/pdf,.pdf"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setFileError(null);
+            }}
+            aria-describedby={`${ids}-file-hint${fileError ? ` ${ids}-file-error` : ''}`}
+            aria-invalid={fileError ? true : undefined}
+            required
+          />
+          <button type="submit">{t('check.fileButton')}</button>
+        </div>
+      </form>
+
       <section aria-live="polite" aria-label={t('check.resultLabel')} className="check-result">
-        {result.status === 'loading' && <Loading />}
-        {result.status === 'error' && <ErrorNotice error={result.error} />}
-        {result.status === 'missing' && (
+        {shown.status === 'loading' && <Loading />}
+        {shown.status === 'error' && <ErrorNotice error={shown.error} />}
+        {shown.status === 'missing' && (
           <div className="notice error">
             <h2>{t('check.notFoundTitle')}</h2>
-            <p>{t('check.notFound', { id: result.id })}</p>
+            <p>{t('check.notFound', { id: shown.id })}</p>
           </div>
         )}
-        {result.status === 'found' && (() => {
-          const v = result.v;
+        {shown.status === 'nomatch' && (
+          <div className="notice error">
+            <h2>{t('check.noMatchTitle')}</h2>
+            <p>{t('check.noMatch')}</p>
+          </div>
+        )}
+        {shown.status === 'found' && (() => {
+          const v = shown.v;
           const state = !v.authentic ? 'forged' : v.status;
           return (
             <div className={`notice ${state === 'valid' ? 'ok' : 'error'}`}>
               <h2>{t(`check.${state}`)}</h2>
               <p>{pick(v.title)}</p>
+              {shown.byFile && <p>{t('check.fileMatches')}</p>}
               {v.authentic && <p>{t('check.authentic', { agency: pick(v.issuer.name) })}</p>}
               {v.revokedAt && <p>{t('check.revokedOn', { date: fmt.dateTime(v.revokedAt), reason: v.revocationReason ?? '' })}</p>}
               <dl className="facts wide">
                 <div>
                   <dt>{t('check.number')}</dt>
                   <dd>
-                    <code>{v.documentId}</code>
+                    <code>{v.number}</code>
                   </dd>
                 </div>
                 <div>
@@ -102,6 +210,19 @@ export function CheckPage() {
                   </dd>
                 </div>
               </dl>
+              {v.statements.length > 0 && (
+                <>
+                  <h3>{t('check.certified')}</h3>
+                  <dl className="facts wide check-statements">
+                    {v.statements.map((s, i) => (
+                      <div key={i} className="span-all">
+                        <dt>{s.label}</dt>
+                        <dd>{s.value}</dd>
+                      </div>
+                    ))}
+                  </dl>
+                </>
+              )}
             </div>
           );
         })()}

@@ -70,6 +70,8 @@ export interface Evidence {
 /** A result document issued for an application (GET /api/v1/applications/:id, `documents`). */
 export interface IssuedDocument {
   id: string;
+  /** the short number printed on the document (KZ-CRC-2026-000123) */
+  number: string;
   kind: string;
   /** by language */
   title: Record<string, string>;

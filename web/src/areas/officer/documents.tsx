@@ -186,7 +186,7 @@ function DocumentCard({ doc, canRevoke, onRevoked, onRefresh }: { doc: IssuedDoc
         <div className="span-all">
           <dt>{t('officer.documents.number')}</dt>
           <dd>
-            <code className="officer-code">{doc.id}</code>
+            <code className="officer-code">{doc.number}</code>
           </dd>
         </div>
       </dl>
