@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../platform/clock.js';
+import { Periodic } from '../platform/periodic.js';
 import type { Db } from '../platform/db/index.js';
 import { archiveMessageLog } from './archive.js';
 import type { GatewaySigner } from './signing.js';
@@ -32,8 +33,6 @@ export interface ArchivedFile {
  * waits for the next run, so no row is ever skipped.
  */
 export class MessageLogArchiver {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
   lastError?: string;
   lastRunAt?: Date;
 
@@ -100,21 +99,15 @@ export class MessageLogArchiver {
     return { file: path, afterId, lastId: upToId, rows: archive.rows };
   }
 
+  private schedule?: Periodic;
+
   start(): void {
-    const tick = () => {
-      this.running = this.runOnce()
-        .catch((error) => this.options.log?.('message log archiving failed', error))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.options.intervalMs);
+    this.schedule = new Periodic(() => this.runOnce(), this.options.intervalMs, (error) => this.options.log?.('message log archiving failed', error));
+    this.schedule.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.schedule?.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
+import { Periodic } from '../platform/periodic.js';
 import type { Db } from '../platform/db/index.js';
 import type { Stamper } from './timestamps.js';
 
@@ -25,8 +26,6 @@ const LATE_COMMIT_MS = 5 * 60_000;
  * one, the gateway stops exchanging (refusing()), as X-Road stops messaging after its acceptable failure period.
  */
 export class MessageLogTimestamper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
   /** since when rows have been waiting without a stamp being had (undefined: the last attempt succeeded) */
   private failingSince?: Date;
   lastError?: string;
@@ -80,20 +79,14 @@ export class MessageLogTimestamper {
     return this.failingSince !== undefined && this.clock.now().getTime() - this.failingSince.getTime() > this.options.failureMs;
   }
 
+  private schedule?: Periodic;
+
   start(): void {
-    const tick = () => {
-      this.running = this.runOnce()
-        .catch((error) => this.options.log?.('message log time-stamping failed', error))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, this.options.intervalMs);
+    this.schedule = new Periodic(() => this.runOnce(), this.options.intervalMs, (error) => this.options.log?.('message log time-stamping failed', error));
+    this.schedule.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.schedule?.stop();
   }
 }
