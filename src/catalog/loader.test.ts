@@ -108,6 +108,13 @@ describe('loading a broken definition', () => {
     expect(errors.some((e) => e.includes('/form/example/'))).toBe(true);
   });
 
+  it('refuses a label that calls its field optional (the form says so itself), and a document stating evidence it lacks', () => {
+    expect(loadEdited((d) => (d.form.schema.properties.pickupOffice['x-labels'].tr += ' (isteğe bağlı)'))).toEqual([
+      expect.stringContaining('/form/schema/properties/pickupOffice/x-labels/tr says the field is optional'),
+    ]);
+    expect(loadEdited((d) => (d.result.certifies = [{ evidence: 'no-such-evidence' }]))).toEqual([expect.stringContaining('/result/certifies/0/evidence no-such-evidence is not a key of /evidence')]);
+  });
+
   it('refuses a misspelt schema keyword, an unknown field and a code that differs from the file name', () => {
     expect(loadEdited((d) => (d.form.schema.requried = []))).toEqual([expect.stringContaining('/form/schema does not compile')]);
     expect(loadEdited((d) => (d.colour = 'blue'))).toEqual([expect.stringContaining('must NOT have additional properties (colour)')]);

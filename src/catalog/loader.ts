@@ -95,6 +95,10 @@ export function loadCatalogFiles(folder: string, states: string[]): LoadResult {
       if (!stateAgencies.has(def.agency)) fail(`/agency ${def.agency} is not in ${show(agenciesFile)}`);
       if (def.fee.currency !== CURRENCY_OF_STATE[state]) fail(`/fee/currency must be ${CURRENCY_OF_STATE[state]}, the currency of ${state}`);
       for (const [pointer, texts] of localizedTexts(def)) missingLanguages(texts, ALL_LANGUAGES, pointer, fail);
+      // the form marks an optional field itself, in the reader's language: a label that says so too says it twice
+      for (const [pointer, texts] of formLabels(def.form.schema, '/form/schema')) {
+        for (const [language, text] of Object.entries(texts ?? {})) if (OPTIONAL_MARK.test(text)) fail(`${pointer}/${language} says the field is optional: the form says so itself`);
+      }
       checkWorkflow(def, fail);
       checkEvidence(def, fail);
       checkCertified(def, fail);
@@ -167,6 +171,8 @@ function checkWorkflow(def: ServiceDefinition, fail: (m: string) => void) {
   const lastHuman = [...def.workflow.steps].reverse().find((s) => s.kind === 'human');
   if (lastHuman && lastHuman.permission !== 'decide') fail(`/workflow/steps: the last human step must have permission decide`);
 }
+
+const OPTIONAL_MARK = /\((optional|необязательно|міндетті емес|isteğe bağlı|məcburi deyil|милдеттүү эмес|majburiy emas|ixtiyoriy)\)\s*$/i;
 
 // The registers whose answers a document can state (documents/certified.ts renders each).
 const CERTIFIABLE_REGISTRIES = new Set(['criminal-records', 'population']);
