@@ -108,6 +108,9 @@ describe('a service with a fee', () => {
     expect((await getApp(id)).status).toBe('awaiting_payment');
     const failed = (await t.app.inject({ url: '/api/v1/notifications', headers: auth(citizen) })).json().items.find((m: { applicationId: string; template: string }) => m.applicationId === id && m.template === 'payment_failed');
     expect(failed.body).toMatch(/[а-яА-Я]/);
+    // one language: the bank's reason in the applicant's too, not the provider's English inside a Russian message
+    expect(failed.body).toContain('Банк, выпустивший карту, отклонил платёж.');
+    expect(failed.body).not.toMatch(/card|bank|declined/i);
     await pay(payment.invoiceId, '4242424242424242');
     expect((await getApp(id)).status).not.toBe('awaiting_payment');
   });

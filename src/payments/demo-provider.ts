@@ -35,11 +35,11 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** What the provider decides about a card: paid, or declined with a reason. */
+/** What the provider decides about a card: paid, or declined with a reason code (as a card processor gives one). */
 export function chargeCard(cardNumber: string): { ok: true } | { ok: false; reason: string } {
   const digits = cardNumber.replace(/[\s-]/g, '');
-  if (!/^\d{12,19}$/.test(digits) || !luhnValid(digits)) return { ok: false, reason: 'The card number is not valid.' };
-  if (DECLINED.has(digits)) return { ok: false, reason: 'The card was declined by its bank.' };
+  if (!/^\d{12,19}$/.test(digits) || !luhnValid(digits)) return { ok: false, reason: 'invalid_card_number' };
+  if (DECLINED.has(digits)) return { ok: false, reason: 'card_declined' };
   return { ok: true };
 }
 

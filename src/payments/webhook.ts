@@ -1,6 +1,7 @@
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
 import { appendAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
+import { LANGUAGES, translate } from '../i18n/index.js';
 import { type Tx, transaction } from '../platform/db/index.js';
 import { invalid, notFound } from '../platform/errors.js';
 import { enqueue } from '../platform/jobs.js';
@@ -38,7 +39,7 @@ export async function applyPaymentEvent(deps: PaymentsDeps, event: PaymentEvent)
       await tx.updateTable('payment_attempts').set({ status: 'failed', failure_reason: event.reason ?? null, provider_ref: event.providerRef, completed_at: now }).where('id', '=', event.attemptId).execute();
       // A cancelled attempt's failure is no news to the payer, who has paid another way or no longer owes.
       if (attempt.status !== 'pending') return;
-      await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_failed', applicationId: app.id, params: { number: app.number, amount: formatMoney(paid.amount, paid.currency), reason: event.reason ?? '' } }, now);
+      await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_failed', applicationId: app.id, params: { number: app.number, amount: formatMoney(paid.amount, paid.currency), reason: declineReason(event.reason) } }, now);
       return;
     }
     const unowed = notOwed(attempt.status, invoice.status, app.status);
@@ -68,4 +69,14 @@ async function settle(tx: Tx, deps: PaymentsDeps, app: LockedApplication, invoic
   await scheduleDeadlineTimers(tx, deps, { id: app.id, state: app.state, deadline }, now);
   await notify(tx, { recipientAccountId: app.applicantAccountId, template: 'payment_received', applicationId: app.id, params: { number: app.number, amount: formatMoney(invoice.amount, invoice.currency), deadline } }, now);
   await appendAudit(tx, { at: now, actorAccountId: null, action: 'payment.received', subjectType: 'invoice', subjectId: invoice.id, personId: app.applicantPersonId, details: { application: app.number, amount: invoice.amount, currency: invoice.currency, providerRef } });
+}
+
+/**
+ * The provider's reason for a decline, in the payer's language: a code it is known to give is translated (the
+ * message is written in one language, not the provider's English inside it); another is shown as the provider said it.
+ */
+function declineReason(code: string | undefined): string | Record<string, string> {
+  const key = `payment.decline.${code ?? 'unknown'}`;
+  if (translate('en', key) === key) return code ?? '';
+  return Object.fromEntries(LANGUAGES.map((language) => [language, translate(language, key)]));
 }

@@ -168,7 +168,6 @@ export function PayPage({ applicationId, attemptId }: { applicationId: string; a
         {(outcome.kind === 'declined' || outcome.kind === 'used') && (
           <div className="notice error" role="alert">
             <h2>{outcome.kind === 'declined' ? t('citizen.pay.declinedTitle') : t('citizen.pay.usedTitle')}</h2>
-            {outcome.kind === 'declined' && outcome.reason && <p>{outcome.reason}</p>}
             <p>{t('citizen.pay.tryAgainText')}</p>
             <button type="button" onClick={() => void again()} disabled={busy} aria-busy={busy}>
               {t('citizen.pay.tryAgain')}
