@@ -291,8 +291,8 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   // The agency's officer asks for more information; the citizen answers it in the portal.
   const agency = await officer();
   await until(async () => (await agency.get(id)).status === 'in_review', 'the application in review');
-  await page.reload();
-  await page.getByRole('main').getByText(C.status.in_review).first().waitFor();
+  // (no reload: the page follows the node's work — the registers, the automatic check — by itself)
+  await page.getByRole('main').getByText(C.status.in_review).first().waitFor({ timeout: 15_000 });
   await shot(page, 'application-waiting');
   const question = lang === 'ru' ? 'Укажите, пожалуйста, удобное время церемонии.' : 'Please tell us the time you prefer for the ceremony.';
   await agency.act(id, 'assign');

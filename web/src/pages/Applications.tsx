@@ -7,6 +7,8 @@ import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, useRouter } from '../router';
 
+const TERM_NOT_RUNNING = new Set(['awaiting_consent', 'awaiting_payment']);
+
 /** Service titles in the interface language: the applications list names services by code only. */
 function useServiceTitles(enabled: boolean): Record<string, ServiceSummary> {
   const { lang } = useI18n();
@@ -38,10 +40,13 @@ function ApplicationFacts({ application: a, invoice, wide, children }: { applica
           <dt>{t('applications.submitted')}</dt>
           <dd>{fmt.dateTime(a.submittedAt)}</dd>
         </div>
-        <div>
-          <dt>{t('applications.deadline')}</dt>
-          <dd>{fmt.day(a.deadline)}</dd>
-        </div>
+        {/* the legal term runs only once everyone named has signed and the fee is paid */}
+        {!TERM_NOT_RUNNING.has(a.status) && (
+          <div>
+            <dt>{t('applications.deadline')}</dt>
+            <dd>{fmt.day(a.deadline)}</dd>
+          </div>
+        )}
         {children}
         {invoice && (
           <div>
@@ -155,6 +160,15 @@ export function ApplicationPage({ id }: { id: string }) {
     notice.current?.focus();
     navigate(`/my/applications/${encodeURIComponent(id)}`, { replace: true });
   }, [submitted, loaded, id, navigate]);
+  // While the node's own work is under way (the registers asked, the automatic check), the page follows it by itself,
+  // for two minutes at most.
+  const working = app.status === 'ok' && app.data.status === 'submitted';
+  useEffect(() => {
+    if (!working) return;
+    const until = Date.now() + 120_000;
+    const timer = setInterval(() => (Date.now() > until ? clearInterval(timer) : setVersion((v) => v + 1)), 3000);
+    return () => clearInterval(timer);
+  }, [working]);
   const serviceCode = app.status === 'ok' ? app.data.service : null;
   const service = useLoad((signal) => (serviceCode ? api<ServiceDetail>(`/api/v1/services/${encodeURIComponent(serviceCode)}`, { lang: true, signal }) : Promise.resolve(null)), [serviceCode, lang]);
   const documents = useLoad((signal) => (gate === 'ok' ? api<{ items: MyDocument[] }>('/api/v1/documents', { signal }) : Promise.resolve({ items: [] })), [gate, id, version]);
