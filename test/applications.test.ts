@@ -120,6 +120,17 @@ describe('submitting an application', () => {
     expect(error.message).toMatch(/контрольн/i);
   });
 
+  it('takes a country from the closed list only, named in every language (x-choice: country)', async () => {
+    const schema = t.node.catalog.get(SERVICE)!.form.schema.properties as Record<string, { enum?: string[]; 'x-enum-labels'?: Record<string, Record<string, string>> }>;
+    expect(schema.destinationCountry.enum).toHaveLength(249);
+    expect(schema.destinationCountry['x-enum-labels']!.TR).toMatchObject({ kk: 'Түркия', ru: 'Турция', tr: 'Türkiye', en: 'Türkiye' });
+    const before = await counts();
+    const res = await t.submit(aigerimToken, aigerim, SERVICE, { ...example, usage: 'abroad', destinationCountry: 'XX' }, randomUUID(), 'ru');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: '/data/destinationCountry' })]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses text the result document could not print, naming the field and the characters', async () => {
     const before = await counts();
     const res = await t.submit(aigerimToken, aigerim, SERVICE, { ...example, paperCopy: true, pickupOffice: 'ЦОН 漢 Астана' }, randomUUID(), 'ru');

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { expandChoices } from './choices.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { repoRoot } from '../platform/paths.js';
 import {
@@ -79,6 +80,8 @@ export function loadCatalogFiles(folder: string, states: string[]): LoadResult {
       const fail = (message: string) => errors.push(`${show(file)}: ${message}`);
       const data = readYaml(file, errors, show);
       if (data === undefined) continue;
+      const form = (data as { form?: { schema?: unknown } }).form;
+      if (form?.schema && typeof form.schema === 'object') expandChoices(form.schema as Record<string, unknown>, '/form/schema', fail);
       if (!checkDefinition(data)) {
         for (const e of checkDefinition.errors ?? []) {
           const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : '';

@@ -599,8 +599,10 @@ describe('the citizen in the portal, in Chromium', () => {
     await tabTo((f) => f.type === 'radio', 'the usage');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByRole('radio', { name: s.option('usage', 'abroad') }).isChecked()).toBe(true);
+    // the country is chosen by its name (the list is every ISO 3166 country, named in the reader's language)
     await tabTo((f) => f.label.includes(s.label('destinationCountry')), 'the destination country');
-    await page.keyboard.type('DE');
+    await page.keyboard.type('Germany');
+    expect(await page.getByLabel(s.label('destinationCountry')).inputValue()).toBe('DE');
     await tabTo((f) => f.type === 'checkbox' && f.label.includes(s.label('paperCopy')), 'the paper copy');
     await page.keyboard.press('Space');
     await tabTo((f) => f.label.includes(s.label('pickupOffice')), 'the pickup office');

@@ -123,7 +123,7 @@ function Described({ id, hint, error, children }: { id: string; hint: string | n
 }
 
 export function Field({ schema, name, pointer, draft, onChange, required, ctx, label: own }: FieldProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const fieldLabel = useFieldLabel();
   const enumLabel = useEnumLabel();
   const hintOf = useHint();
@@ -243,7 +243,8 @@ export function Field({ schema, name, pointer, draft, onChange, required, ctx, l
         <Described id={id} hint={hint} error={error} />
         <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} required={required}>
           <option value="">{required ? t('citizen.form.choose') : t('citizen.form.notChosen')}</option>
-          {options.map((o) => (
+          {/* a long list (the countries) in the order of its names in the reader's language, a short one as defined */}
+          {(options.length > 12 ? [...options].sort((x, y) => enumLabel(schema, x).localeCompare(enumLabel(schema, y), lang)) : options).map((o) => (
             <option key={o} value={o}>
               {enumLabel(schema, o)}
             </option>
