@@ -73,7 +73,8 @@ export function certifiedLines(statements: CertifiedStatement[], language: Langu
       continue;
     }
     const label = t('document.criminalRecord.label');
-    if (s.status !== 'received') lines.push([label, t('document.criminalRecord.unavailable')]);
+    if (s.status === 'not_found') lines.push([label, t('document.criminalRecord.notFound')]);
+    else if (s.status !== 'received') lines.push([label, t('document.criminalRecord.unavailable')]);
     else if (s.records.length === 0) lines.push([label, t('document.criminalRecord.none')]);
     else {
       lines.push([label, t('document.criminalRecord.some', { count: s.records.length })]);
