@@ -80,6 +80,13 @@ describe('a criminal-record certificate', () => {
     const json = (await t.app.inject({ url: `/verify/${document.id}?lang=tr`, headers: { accept: 'application/json' } })).json();
     expect(json.statements[0]).toEqual({ label: translate('tr', 'document.criminalRecord.label'), value: translate('tr', 'document.criminalRecord.some', { count: records.length }) });
     const page = (await t.app.inject({ url: `/verify/${document.id}?lang=tr` })).body;
+    // the page is the portal's, in the language chosen, with the other six a link away
+    expect(page).toContain('<html lang="tr">');
+    expect(page).toContain(`<a class="home" href="/">Ortak · ${translate('tr', 'verify.portal')}</a>`);
+    expect([...page.matchAll(/<a href="\?lang=(\w+)" hreflang="\w+" lang="\w+"( aria-current="true")?>/g)].map((m) => [m[1], !!m[2]])).toEqual(
+      ['kk', 'ru', 'en', 'tr', 'az', 'ky', 'uz'].map((l) => [l, l === 'tr']),
+    );
+    expect(page).toContain(`<a href="/check">${translate('tr', 'verify.checkAnother')}</a>`);
     expect(page).toContain(translate('tr', 'document.certified'));
     expect(page).toContain(translate('tr', 'document.criminalRecord.some', { count: records.length }));
   });

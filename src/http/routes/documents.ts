@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Catalog, LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { certifiedLines, documentPdf, listMyDocuments, revokeDocument, verifyById, verifyBytes, type Verification } from '../../documents/index.js';
-import { pickText, translate, type Language } from '../../i18n/index.js';
+import { LANGUAGES, pickText, translate, type Language } from '../../i18n/index.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
@@ -71,8 +71,16 @@ ${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLi
 <title>${t('verify.title')} · Ortak</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1f29;line-height:1.5}
 .status{padding:.75rem 1rem;border-radius:.5rem;border:2px solid}.valid{background:#e7f6ec;border-color:#1e7b3c}
-.revoked,.expired{background:#fdecec;border-color:#b3261e}dt{font-weight:600;margin-top:.5rem}dd{margin:0}code{word-break:break-all}</style>
-</head><body><main>${body}</main></body></html>`;
+.revoked,.expired{background:#fdecec;border-color:#b3261e}dt{font-weight:600;margin-top:.5rem}dd{margin:0}code{word-break:break-all}
+header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:baseline;justify-content:space-between;border-bottom:1px solid #d5dae1;padding-bottom:.75rem;margin-bottom:1rem}
+header a.home{font-weight:700;color:#0b4f8a;text-decoration:none}header ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem .75rem;margin:0;padding:0}
+a{color:#0b4f8a}a[aria-current]{font-weight:700;color:#1a1f29;text-decoration:none}footer{margin-top:2rem;border-top:1px solid #d5dae1;padding-top:.75rem}</style>
+</head><body>
+<header><a class="home" href="/">Ortak · ${t('verify.portal')}</a>
+<nav aria-label="${t('verify.languages')}"><ul>${LANGUAGES.map((l) => `<li><a href="?lang=${l}" hreflang="${l}" lang="${l}"${l === language ? ' aria-current="true"' : ''}>${escape(new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l)}</a></li>`).join('')}</ul></nav></header>
+<main>${body}</main>
+<footer><a href="/check">${t('verify.checkAnother')}</a></footer>
+</body></html>`;
 }
 
 export function documentRoutes(app: FastifyInstance, node: Node): void {
