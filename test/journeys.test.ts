@@ -72,7 +72,7 @@ async function journey(service: string, applicantFilter: Partial<DemoPersona>) {
   expect(page).toMatchObject({ authentic: true, status: 'valid', issuer: { agency: def.agency } });
 
   const history = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${citizenToken}` } })).json().history;
-  return { types: history.map((h: { type: string }) => h.type) as string[], history, pdf, documentId: document.id as string, citizen, data, officer };
+  return { types: history.map((h: { type: string }) => h.type) as string[], history, pdf, documentId: document.id as string, citizen, data, officer, id: id as string };
 }
 
 describe('journeys from submission to a document that verifies', () => {
@@ -87,7 +87,7 @@ describe('journeys from submission to a document that verifies', () => {
   });
 
   it('Kazakhstan: marriage registration (both spouses sign, fee paid by card, two human steps); the certificate names both spouses', async () => {
-    const { types, history, pdf, documentId, citizen, data, officer } = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
+    const { types, history, pdf, documentId, citizen, data, officer, id } = await journey('kz-marriage-registration', { state: 'KZ', language: 'ru' });
     expect(types.slice(0, 4)).toEqual(['submit', 'consent', 'consents_complete', 'payment']);
     expect(types.at(-1)).toBe('approve');
     // the registrar who completed the first human step keeps the application for the second: taken once, not twice
@@ -107,6 +107,17 @@ describe('journeys from submission to a document that verifies', () => {
       expect(text).toContain(`KZ ${person.identifier}`);
     }
     expect(text).toContain(String(data.registryOffice));
+    // the spouse, who signed the application, gets the certificate too: their own copy, number and message
+    const spouseToken = await t.signIn(spouse);
+    const spouseDocs = (await t.app.inject({ url: '/api/v1/documents', headers: { authorization: `Bearer ${spouseToken}` } })).json().items;
+    const copy = spouseDocs.find((d: { applicationId: string }) => d.applicationId === id);
+    expect(copy).toBeDefined();
+    expect(copy.id).not.toBe(documentId);
+    expect((await t.app.inject({ url: `/api/v1/documents/${copy.id}/pdf`, headers: { authorization: `Bearer ${spouseToken}` } })).statusCode).toBe(200);
+    const spouseMessages = (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${spouseToken}` } })).json().items;
+    expect(spouseMessages.some((m: { template: string; applicationId: string }) => m.template === 'document_issued' && m.applicationId === copy.applicationId)).toBe(true);
+    // the applicant's application lists their own copy only; the spouse's is not theirs to open
+    expect((await t.app.inject({ url: `/api/v1/documents/${copy.id}/pdf`, headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).statusCode).toBe(404);
     // the public verification names them by their initials only
     const v = (await t.app.inject({ url: `/verify/${documentId}`, headers: { accept: 'application/json' } })).json();
     expect(v.certified.map((s: { kind: string; person: { name: string } }) => [s.kind, /^\S\*\*\* \S\*\*\*/.test(s.person.name)])).toEqual([['person', true], ['person', true]]);

@@ -175,3 +175,15 @@ export async function cancelConsents(tx: Tx, applicationId: string): Promise<voi
   await tx.updateTable('application_consents').set({ status: 'cancelled' }).where('application_id', '=', applicationId).where('status', '=', 'pending').execute();
 }
 
+
+/** The persons who signed an application as parties to it (a spouse, the other parent): each gets the result too. */
+export async function consentingParties(tx: Tx, applicationId: string): Promise<{ personId: string; accountId: string }[]> {
+  const rows = await tx
+    .selectFrom('application_consents as c')
+    .innerJoin('persons as p', (j) => j.onRef('p.state', '=', 'c.party_state').onRef('p.national_id', '=', 'c.party_national_id'))
+    .select(['p.id as person_id', 'c.decided_by'])
+    .where('c.application_id', '=', applicationId)
+    .where('c.status', '=', 'given')
+    .execute();
+  return rows.filter((r) => r.decided_by).map((r) => ({ personId: r.person_id, accountId: r.decided_by! }));
+}

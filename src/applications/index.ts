@@ -5,6 +5,7 @@ export { applyAction, lockApplication, type ActionRecord, type ApplicationPatch,
 export { formatApplicationNumber, nextApplicationNumber } from './numbers.js';
 export {
   answerConsent,
+  consentingParties,
   cancelConsents,
   CONSENT_LAPSE_QUEUE,
   lapseConsents,

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { appendAudit } from '../audit/index.js';
-import { LANGUAGE_OF_STATE, type Catalog } from '../catalog/index.js';
+import { type Agency, LANGUAGE_OF_STATE, type Catalog, type ServiceDefinition } from '../catalog/index.js';
+import { consentingParties } from '../applications/index.js';
 import { isLanguage, type Language, pickText } from '../i18n/index.js';
 import { notify } from '../notifications/index.js';
 import { certificateToBase64, loadSigningKey, nameAttribute, type NodeCa } from '../pki/index.js';
@@ -9,7 +10,7 @@ import { canonicalJson } from '../platform/canonical-json.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, sql, type Tx } from '../platform/db/index.js';
 import { addDays } from '../workflow/calendar.js';
-import { certifiedLines, certifiedStatements } from './certified.js';
+import { type CertifiedStatement, certifiedLines, certifiedStatements } from './certified.js';
 import { particulars } from './particulars.js';
 
 export { maskName } from './mask.js';
@@ -36,26 +37,43 @@ export function formatDocumentNumber(serviceCode: string, issuedAt: Date, n: num
 }
 
 /**
- * Issues the result document of an approved application: renders the PDF in the applicant's language, signs its
- * SHA-256 with the agency's key (ES256, certificate under the node's CA, in the JWS x5c header), stores both, and
- * tells the applicant — in the transaction of the job that does it, so it happens once.
+ * Issues the result document of an approved application: to its applicant and to every party who signed it with them
+ * (a spouse gets the marriage certificate too), each copy in its holder's language with its own number. Renders the
+ * PDF, signs its SHA-256 with the agency's key (ES256, certificate under the node's CA, in the JWS x5c header),
+ * stores both, and tells the holder — in the transaction of the job that does it, so it happens once per holder.
+ * Answers the applicant's document's id.
  */
 export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: string, now: Date): Promise<string | undefined> {
-  const existing = await tx.selectFrom('documents').select('id').where('application_id', '=', applicationId).executeTakeFirst();
-  if (existing) return existing.id;
   const app = await tx
-    .selectFrom('applications as a')
-    .innerJoin('persons as p', 'p.id', 'a.applicant_person_id')
-    .select(['a.id', 'a.number', 'a.service_code', 'a.agency_code', 'a.status', 'a.data', 'a.language', 'a.applicant_account_id', 'p.id as person_id', 'p.given_name', 'p.family_name', 'p.patronymic', 'p.national_id', 'p.state', 'p.language as person_language'])
-    .where('a.id', '=', applicationId)
+    .selectFrom('applications')
+    .select(['id', 'number', 'service_code', 'agency_code', 'status', 'data', 'language', 'applicant_account_id', 'applicant_person_id'])
+    .where('id', '=', applicationId)
     .executeTakeFirst();
   if (!app || app.status !== 'approved') return undefined;
   const def = deps.catalog.get(app.service_code);
   const agency = deps.catalog.agency(app.agency_code);
   if (!def || !agency) throw new Error(`cannot issue a document for ${app.number}: its service or agency is gone from the catalog`);
+  const holders = [{ personId: app.applicant_person_id, accountId: app.applicant_account_id }, ...(await consentingParties(tx, app.id))];
+  const issued = await tx.selectFrom('documents').select(['id', 'holder_person_id']).where('application_id', '=', app.id).execute();
+  const certified = await certifiedStatements(tx, def, app.id);
+  for (const holder of holders) {
+    if (issued.some((d) => d.holder_person_id === holder.personId)) continue;
+    issued.push({ id: await issueCopy(tx, deps, { app, def, agency, certified }, holder, now), holder_person_id: holder.personId });
+  }
+  return issued.find((d) => d.holder_person_id === app.applicant_person_id)?.id;
+}
 
-  // The applicant's own language (their profile), else the language they applied in.
-  const language: Language = isLanguage(app.person_language) ? app.person_language : isLanguage(app.language) ? app.language : 'en';
+type Issue = {
+  app: { id: string; number: string; service_code: string; data: unknown; language: string };
+  def: ServiceDefinition;
+  agency: Agency;
+  certified: CertifiedStatement[];
+};
+
+/** One holder's copy: their name, their language (their profile's, else the application's), its own number. */
+async function issueCopy(tx: Tx, deps: DocumentsDeps, { app, def, agency, certified }: Issue, holder: { personId: string; accountId: string }, now: Date): Promise<string> {
+  const person = await tx.selectFrom('persons').select(['given_name', 'family_name', 'patronymic', 'national_id', 'state', 'language']).where('id', '=', holder.personId).executeTakeFirstOrThrow();
+  const language: Language = isLanguage(person.language) ? person.language : isLanguage(app.language) ? app.language : 'en';
   const id = randomUUID();
   const number = formatDocumentNumber(app.service_code, now, Number((await sql<{ n: string }>`SELECT nextval('document_number_seq')::text AS n`.execute(tx)).rows[0].n));
   const key = await loadSigningKey(tx, deps.ca, deps.clock, `agency:${agency.code}`, `CN=${agency.name.en ?? agency.code}, O=${agency.member}, C=${agency.state}`);
@@ -63,7 +81,6 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
   const validUntil = def.result.validDays ? addDays(now.toISOString().slice(0, 10), def.result.validDays) : null;
   // The PDF libraries and the fonts (some 17–20 MB resident) load with the first document a process issues, not when
   // it starts: most processes' time goes to other work, and memory at rest counts.
-  const certified = await certifiedStatements(tx, def, app.id);
   const { renderDocumentPdf } = await import('./pdf.js');
   const bytes = await renderDocumentPdf({
     documentId: id,
@@ -73,8 +90,8 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
     agencyName: pickText(agency.name, language, LANGUAGE_OF_STATE[agency.state]),
     caName: nameAttribute(deps.ca.certificate, 'CN') ?? 'Ortak Node CA',
     applicationNumber: app.number,
-    holderName: [app.family_name, app.given_name, app.patronymic].filter(Boolean).join(' '),
-    holderIdentifier: `${app.state} ${app.national_id}`,
+    holderName: [person.family_name, person.given_name, person.patronymic].filter(Boolean).join(' '),
+    holderIdentifier: `${person.state} ${person.national_id}`,
     issuedAt: now,
     validUntil,
     certified: certifiedLines(certified, language, deps.catalog),
@@ -93,7 +110,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
       number,
       application_id: app.id,
       agency_code: agency.code,
-      holder_person_id: app.person_id,
+      holder_person_id: holder.personId,
       kind: def.result.document,
       title: JSON.stringify(def.result.title),
       language,
@@ -105,8 +122,7 @@ export async function issueDocument(tx: Tx, deps: DocumentsDeps, applicationId: 
       certified: JSON.stringify(certified),
     })
     .execute();
-  await notify(tx, { recipientAccountId: app.applicant_account_id, template: 'document_issued', applicationId: app.id, params: { number: app.number, document: def.result.title, url: verifyUrl(deps.publicUrl, id) } }, now);
-  await appendAudit(tx, { at: now, actorAccountId: null, action: 'document.issue', subjectType: 'document', subjectId: id, personId: app.person_id, details: { application: app.number, sha256 } });
+  await notify(tx, { recipientAccountId: holder.accountId, template: 'document_issued', applicationId: app.id, params: { number: app.number, document: def.result.title, url: verifyUrl(deps.publicUrl, id) } }, now);
+  await appendAudit(tx, { at: now, actorAccountId: null, action: 'document.issue', subjectType: 'document', subjectId: id, personId: holder.personId, details: { application: app.number, sha256 } });
   return id;
 }
-

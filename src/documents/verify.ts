@@ -138,9 +138,14 @@ export async function listMyDocuments(db: Db, actor: Actor, publicUrl: string): 
   return rows.map((r) => ownDocument(r, publicUrl));
 }
 
-/** The documents issued for an application, for a caller already allowed to read the application. */
-export async function documentsOfApplication(db: Db, applicationId: string, publicUrl: string): Promise<OwnDocument[]> {
-  const rows = await db.selectFrom('documents').select(OWN_COLUMNS).where('application_id', '=', applicationId).orderBy('issued_at').execute();
+/**
+ * The documents issued for an application, for a caller already allowed to read the application: an officer sees
+ * every copy, a citizen (`holderPersonId`) only their own (a spouse's copy is the spouse's).
+ */
+export async function documentsOfApplication(db: Db, applicationId: string, publicUrl: string, holderPersonId?: string): Promise<OwnDocument[]> {
+  let q = db.selectFrom('documents').select(OWN_COLUMNS).where('application_id', '=', applicationId);
+  if (holderPersonId) q = q.where('holder_person_id', '=', holderPersonId);
+  const rows = await q.orderBy('issued_at').execute();
   return rows.map((r) => ownDocument(r, publicUrl));
 }
 

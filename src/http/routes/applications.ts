@@ -153,7 +153,7 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
       const detail = await getApplication(deps.db, actor, (request.params as { id: string }).id, node.clock.now());
       const [evidence, documents, payment] = await Promise.all([
         evidenceOf(deps.db, detail.id),
-        documentsOfApplication(deps.db, detail.id, node.config.publicUrl),
+        documentsOfApplication(deps.db, detail.id, node.config.publicUrl, actor.role === 'citizen' ? actor.personId : undefined),
         paymentOfApplication(deps.db, detail.id),
       ]);
       // (what registers said about other persons the form names is for the officers who decide)
