@@ -107,7 +107,10 @@ export async function verifyById(deps: VerifyDeps, key: string, today: string): 
   let q = findDocuments(deps.db);
   if (/^[0-9a-f-]{36}$/i.test(key)) q = q.where('d.id', '=', key);
   else if (/^[A-Z]{2}-[A-Z]+-\d{4}-\d{6,}$/.test(typed)) q = q.where(sql`upper(d.number)`, '=', typed);
-  else if (/^[A-Z]{2}-\d{4}-\d{8,}$/.test(typed)) q = q.innerJoin('applications as a', 'a.id', 'd.application_id').where('a.number', '=', typed).orderBy('d.issued_at', 'desc');
+  // (by the application's number: its applicant's copy, when the parties have one each)
+  else if (/^[A-Z]{2}-\d{4}-\d{8,}$/.test(typed)) {
+    q = q.innerJoin('applications as a', 'a.id', 'd.application_id').where('a.number', '=', typed).orderBy(sql`d.holder_person_id = a.applicant_person_id`, 'desc').orderBy('d.issued_at', 'desc');
+  }
   else return undefined;
   const row = await q.executeTakeFirst();
   return row ? describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
