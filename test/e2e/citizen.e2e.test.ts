@@ -318,18 +318,22 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   // My account → My documents: download the PDF and check the document.
   await page.getByRole('navigation', { name: C.nav.label }).getByRole('link', { name: L.nav.account }).click();
   await h1(page, L.account.title);
-  await page.getByText(plural(L.account.documentsCount, lang, 1)).waitFor();
+  // (every document they hold: a spouse's copy of an earlier journey's marriage certificate too)
+  const held = ((await (await context.request.get('/api/v1/documents')).json()).items as unknown[]).length;
+  await page.getByText(plural(L.account.documentsCount, lang, held)).waitFor();
   await shot(page, 'account');
   await page.getByRole('main').getByRole('link', { name: L.documents.title }).click();
   await h1(page, L.documents.title);
   const title = issued.title[lang] ?? issued.title.en;
-  await page.getByRole('heading', { level: 2, name: title }).waitFor();
+  // this journey's document (the persona may hold another of the same kind, as a spouse in an earlier journey)
+  const item = page.getByRole('main').getByRole('listitem').filter({ hasText: issued.number });
+  await item.getByRole('heading', { level: 2, name: title }).waitFor();
   await shot(page, 'documents');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: fill(L.documents.download, { title }) }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('link', { name: fill(L.documents.download, { title }) }).click()]);
   const pdf = readFileSync((await download.path())!);
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-  await page.getByRole('main').getByText(issued.number, { exact: true }).waitFor();
-  await page.getByRole('main').getByRole('link', { name: L.documents.check }).click();
+  await item.getByText(issued.number, { exact: true }).waitFor();
+  await item.getByRole('link', { name: L.documents.check }).click();
   await h1(page, C.check.title);
   const result = page.getByRole('region', { name: C.check.resultLabel });
   await result.getByRole('heading', { name: C.check.valid }).waitFor();
