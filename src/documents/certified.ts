@@ -1,6 +1,7 @@
 import { LANGUAGE_OF_STATE, type Catalog, type ServiceDefinition } from '../catalog/index.js';
 import { type Language, pickText, translate } from '../i18n/index.js';
 import type { Tx } from '../platform/db/index.js';
+import { evidenceOf } from '../workflow/evidence.js';
 import { maskName } from './mask.js';
 
 /**
@@ -40,12 +41,13 @@ export type CertifiedStatement = CriminalRecordStatement | PersonStatement;
 export async function certifiedStatements(tx: Tx, def: ServiceDefinition, applicationId: string): Promise<CertifiedStatement[]> {
   const certifies = def.result.certifies ?? [];
   if (!certifies.length) return [];
-  const rows = await tx.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).where('key', 'in', certifies.map((c) => c.evidence)).execute();
+  // (the evidence as the workflow module keeps it, not read from its table here)
+  const rows = await evidenceOf(tx, applicationId);
   return certifies.map((c): CertifiedStatement => {
     const row = rows.find((r) => r.key === c.evidence);
     const evidence = def.evidence.find((e) => e.key === c.evidence);
     const received = row?.status === 'received';
-    const base = { evidence: c.evidence, status: row?.status ?? 'unavailable', asOf: (row?.fetched_at ?? new Date(0)).toISOString(), source: row?.service_id ?? null, label: c.label ?? evidence?.title ?? null };
+    const base = { evidence: c.evidence, status: row?.status ?? 'unavailable', asOf: row?.fetchedAt ?? new Date(0).toISOString(), source: row?.service ?? null, label: c.label ?? evidence?.title ?? null };
     const data = (received ? row.data : {}) as Record<string, unknown>;
     if (evidence?.registry === 'population') {
       const name = [data.familyName, data.givenName, data.patronymic].filter((v) => typeof v === 'string' && v).join(' ');

@@ -133,7 +133,7 @@ export function evidenceForApplicant<E extends { key: string; status: string; da
   return items.map((e) => (aboutOthers.has(e.key) ? { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } } : e));
 }
 
-export async function evidenceOf(db: Db, applicationId: string) {
+export async function evidenceOf(db: Db | Tx, applicationId: string) {
   const rows = await db.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).orderBy('key').execute();
   return rows.map((r) => ({ key: r.key, registry: r.registry, service: r.service_id, status: r.status, data: r.data, requestId: r.request_id, fetchedAt: r.fetched_at.toISOString() }));
 }
