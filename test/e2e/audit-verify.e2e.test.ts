@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +6,16 @@ import { appendAudit } from '../../src/audit/index.js';
 import { openDatabase, transaction } from '../../src/platform/db/index.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { paths } from '../../src/platform/paths.js';
+import { run } from '../support/run.js';
 
 // `npm run audit:verify` is this command after a build; it reads the node's own database (here PGlite in a folder).
 const cli = join(paths.root, 'dist', 'src', 'cli', 'audit-verify.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'ortak-audit-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function verify() {
-  const run = spawnSync(process.execPath, [cli], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
-  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+async function verify() {
+  const ran = await run(process.execPath, [cli], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '' } });
+  return { status: ran.status, out: `${ran.stdout}${ran.stderr}` };
 }
 
 describe('npm run audit:verify', () => {
@@ -28,12 +28,12 @@ describe('npm run audit:verify', () => {
       }
     });
     await database.close();
-    expect(verify()).toMatchObject({ status: 0, out: expect.stringContaining('audit chain intact: 5 rows') });
+    expect(await verify()).toMatchObject({ status: 0, out: expect.stringContaining('audit chain intact: 5 rows') });
 
     const again = await openDatabase({ dataDir });
     await again.db.updateTable('audit_events').set({ subject_id: 'changed' }).where('id', '=', 3).execute();
     await again.close();
-    const broken = verify();
+    const broken = await verify();
     expect(broken.status, broken.out).toBe(1);
     expect(broken.out).toContain('audit chain broken at row 3');
   });

@@ -7,6 +7,7 @@ import type { DemoPersona } from '../../src/demo/seed.js';
 import { paths } from '../../src/platform/paths.js';
 import { applicationSignature } from '../support/node.js';
 import { freePort } from '../support/ports.js';
+import { run } from '../support/run.js';
 
 // Issue 15: one process per embedded database. A second node, or a command, on the folder of a running node is
 // refused with the holder named; a holder that died is replaced; no write the running node acknowledged is lost.
@@ -74,7 +75,7 @@ describe('two processes on one embedded database', () => {
     }
     throw new Error(`node did not become healthy: ${output}`);
   }
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(dist, 'cli', 'exchange.js'), ...args], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8' });
+  const cli = (...args: string[]) => run(process.execPath, [join(dist, 'cli', 'exchange.js'), ...args], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '' } });
 
   it('refuses a second node and a command while one runs, loses none of its acknowledged writes, and lets the next in once it is gone', async () => {
     const first = await startNode();
@@ -86,7 +87,7 @@ describe('two processes on one embedded database', () => {
     expect(second.child.exitCode).toBe(1);
     expect(output).toContain(`Ortak could not start: the embedded database in ${dataDir} is in use by process ${first.child.pid}`);
     // and so does a command
-    const grant = cli('access', 'grant', 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', 'KZ/GOV/KGD/AUDIT');
+    const grant = await cli('access', 'grant', 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', 'KZ/GOV/KGD/AUDIT');
     expect(grant.status).toBe(1);
     expect(grant.stderr).toContain(`is in use by process ${first.child.pid}`);
 
@@ -121,7 +122,7 @@ describe('two processes on one embedded database', () => {
     // killed without letting go, its lock is taken over by the command that comes next
     third.child.kill('SIGKILL');
     await new Promise((r) => third.child.once('exit', r));
-    const after = cli('access', 'grant', 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', 'KZ/GOV/KGD/AUDIT');
+    const after = await cli('access', 'grant', 'KZ/GOV/LEGALSTAT/REGISTRIES/criminal-records', 'KZ/GOV/KGD/AUDIT');
     expect(after.stderr).toBe('');
     expect(after.status).toBe(0);
   }, 240_000);

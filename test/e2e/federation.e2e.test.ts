@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../support/run.js';
 import { paths } from '../../src/platform/paths.js';
 import { freePort } from '../support/ports.js';
 
@@ -16,8 +17,8 @@ const nodes: Record<string, { child?: ChildProcess; port: number; gateway: numbe
 // The federation operator's server, from which the nodes fetch the signed configuration.
 const configServer: { child?: ChildProcess; port: number } = { port: 0 };
 
-function federation(...args: string[]) {
-  const r = spawnSync(process.execPath, [dist('cli/federation.js'), ...args], { encoding: 'utf8' });
+async function federation(...args: string[]) {
+  const r = await run(process.execPath, [dist('cli/federation.js'), ...args]);
   if (r.status !== 0) throw new Error(`federation ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -98,12 +99,12 @@ const crossBorder = (client = 'KG/GOV/MVD/WORKPERMITS') =>
 
 beforeAll(async () => {
   for (const id of ['KZ', 'KG']) nodes[id] = { port: await freePort(), gateway: await freePort(), client: await freePort(), out: '' };
-  federation('init', fed);
-  federation('add-node', fed, 'KZ', `https://127.0.0.1:${nodes.KZ.gateway}`, 'KZ');
-  federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
+  await federation('init', fed);
+  await federation('add-node', fed, 'KZ', `https://127.0.0.1:${nodes.KZ.gateway}`, 'KZ');
+  await federation('add-node', fed, 'KG', `https://127.0.0.1:${nodes.KG.gateway}`, 'KG');
   // a notary's own system behind the Kazakh node (an external service)
-  federation('add-subsystem', fed, 'KZ', 'KZ/GOV/MINJUST/NOTARY');
-  federation('publish', fed, '24');
+  await federation('add-subsystem', fed, 'KZ', 'KZ/GOV/MINJUST/NOTARY');
+  await federation('publish', fed, '24');
   copyFileSync(join(fed, 'federation.json'), join(root, 'both-nodes.json'));
   configServer.port = await freePort();
   await startConfigServer();
@@ -262,20 +263,20 @@ describe('two nodes of a federation', () => {
   });
 
   it('cut off a node that the operator removes from the configuration, and take it back', async () => {
-    federation('remove-node', fed, 'KG');
-    federation('publish', fed, '24');
+    await federation('remove-node', fed, 'KG');
+    await federation('publish', fed, '24');
     await new Promise((r) => setTimeout(r, 2500));
     const refused = await crossBorder();
     expect(refused.headers.get('x-road-error')).toBe('Server.ServerProxy.SslAuthenticationFailed');
     copyFileSync(join(root, 'both-nodes.json'), join(fed, 'federation.json'));
-    federation('publish', fed, '24');
+    await federation('publish', fed, '24');
     await new Promise((r) => setTimeout(r, 2500));
     expect((await crossBorder()).status).toBe(200);
   });
 
   it('let a provider grant a global group of the configuration, whose members on another node then may call', async () => {
-    federation('add-global-group', fed, 'KG/border-agencies', 'KG/GOV/DRNAGS/CIVIL');
-    federation('publish', fed, '24');
+    await federation('add-global-group', fed, 'KG/border-agencies', 'KG/GOV/DRNAGS/CIVIL');
+    await federation('publish', fed, '24');
     await new Promise((r) => setTimeout(r, 2500));
     expect((await crossBorder('KG/GOV/DRNAGS/CIVIL')).headers.get('x-road-error')).toBe('Server.ServerProxy.AccessDenied');
     const operator = await signIn('KZ', (p) => p.role === 'operator');
@@ -445,7 +446,7 @@ describe('two nodes of a federation', () => {
 
   it('refuse every exchange, local ones included, once the configuration has expired', async () => {
     // (a node may read its configuration from a file, too: here one that expired an hour ago)
-    federation('publish', fed, '-1');
+    await federation('publish', fed, '-1');
     await stopNode('KG');
     await startNode('KG', 'KG', join(fed, 'config.jws'));
     kgOfficer = await signIn('KG', (p) => p.role === 'officer' && p.state === 'KG');

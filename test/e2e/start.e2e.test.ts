@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/platform/paths.js';
 import { applicationSignature } from '../support/node.js';
 import { freePort } from '../support/ports.js';
+import { run } from '../support/run.js';
 
 // The built node as `npm start` runs it (dist/, embedded PGlite in a data folder of its own), driven over real
 // HTTP the way the README's curl session does.
@@ -131,12 +132,12 @@ describe('a started node, over HTTP', () => {
     expect(output).toContain('!! It listens on 127.0.0.1 only.');
   });
 
-  it('does not open demo mode to the network unless asked by name, nor start a real node without its public address', () => {
-    const run = (env: Record<string, string>) => spawnSync(process.execPath, [main], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 30_000 });
-    const exposed = run({ HOST: '0.0.0.0' });
+  it('does not open demo mode to the network unless asked by name, nor start a real node without its public address', async () => {
+    const start = (env: Record<string, string>) => run(process.execPath, [main], { env: { ...process.env, ORTAK_DATA_DIR: dataDir, DATABASE_URL: '', ...env }, timeout: 30_000 });
+    const exposed = await start({ HOST: '0.0.0.0' });
     expect(exposed.status).toBe(1);
     expect(exposed.stderr).toContain('Ortak could not start: HOST=0.0.0.0 would open demo mode');
-    const real = run({ ORTAK_DEMO: 'false' });
+    const real = await start({ ORTAK_DEMO: 'false' });
     expect(real.status).toBe(1);
     expect(real.stderr).toContain('ORTAK_PUBLIC_URL must be set outside demo mode');
   });

@@ -52,6 +52,9 @@ export function applicationSignature(persona: DemoPersona, service: string, data
 }
 
 /** A whole node (database of its own, demo data, HTTP app without a socket) on a clock the test controls. */
+/** Lets timers and messages in (a resolved promise would not: microtasks run before them). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function createTestNode(options: { start?: string; env?: Record<string, string>; persistent?: boolean; extraServices?: RegistryService[] } = {}): Promise<TestNode> {
   const clock = new ManualClock(options.start ?? '2026-03-02T06:00:00Z');
   let t: TestNode;
@@ -64,8 +67,11 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   let node = await startNode(config, { clock, database: test.database, webhookSender, extraServices: options.extraServices });
   // every answer the tests receive is checked against the node's own OpenAPI description (contract.ts)
   const violations: string[] = [];
+  // (each step compiles hundreds of schemas without a pause: the worker must still answer vitest's runner between them)
+  await breathe();
   let app = await buildApp(node, { logger: false });
   await app.ready();
+  await breathe();
   enforceContract(app, violations);
   const personas = await listDemoPersonas(node.database.db);
 
