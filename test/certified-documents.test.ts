@@ -123,15 +123,42 @@ describe('a document\'s number', () => {
     const { document, text, application } = await certificateOf({ state: 'KZ', language: 'kk' });
     expect(document.number).toMatch(/^KZ-CRC-2026-\d{6}$/);
     expect(text).toContain(document.number);
-    const byKey = async (key: string) => (await t.app.inject({ url: `/verify/${encodeURIComponent(key)}`, headers: { accept: 'application/json' } })).json().documentId;
-    expect(await byKey(document.number)).toBe(document.id);
-    expect(await byKey(document.number.toLowerCase())).toBe(document.id);
-    expect(await byKey(application.number)).toBe(document.id);
+    const byKey = async (key: string) => (await t.app.inject({ url: `/verify/${encodeURIComponent(key)}`, headers: { accept: 'application/json' } })).json();
+    for (const key of [document.number, document.number.toLowerCase(), application.number]) {
+      expect(await byKey(key)).toMatchObject({ number: document.number, disclosure: 'status', authentic: true, status: 'valid' });
+    }
+    expect(await byKey(document.id)).toMatchObject({ number: document.number, disclosure: 'full', documentId: document.id });
     expect((await t.app.inject({ url: '/verify/KZ-CRC-2026-999999', headers: { accept: 'application/json' } })).statusCode).toBe(404);
     // the download says what it is
     const token = await t.signIn(t.persona({ role: 'citizen', state: 'KZ', language: 'kk' }));
     const pdf = await t.app.inject({ url: `/api/v1/documents/${document.id}/pdf`, headers: { authorization: `Bearer ${token}` } });
     expect(pdf.headers['content-disposition']).toBe(`attachment; filename="certificate-${document.number}.pdf"`);
+  });
+
+  it('tells whoever steps through the numbers only that a document is authentic and valid: not whose, not what it certifies', async () => {
+    const { document, application, records, persona } = await certificateOf({ state: 'KZ', language: 'ru' });
+    expect(records.length).toBeGreaterThan(0);
+    const full = (await t.app.inject({ url: `/verify/${document.id}?lang=ru`, headers: { accept: 'application/json' } })).json();
+    expect(full.holder).toMatch(/^\S\*\*\* \S\*\*\*/);
+    expect(full.statements.length).toBeGreaterThan(0);
+    for (const key of [document.number, application.number]) {
+      const json = (await t.app.inject({ url: `/verify/${encodeURIComponent(key)}?lang=ru`, headers: { accept: 'application/json' } })).json();
+      expect(json).toMatchObject({ disclosure: 'status', authentic: true, status: 'valid', certified: [], statements: [] });
+      expect(json).not.toHaveProperty('holder');
+      // (nor the id that opens the full verification)
+      expect(JSON.stringify(json)).not.toContain(document.id);
+      const page = (await t.app.inject({ url: `/verify/${encodeURIComponent(key)}?lang=ru` })).body;
+      expect(page).toContain(translate('ru', 'verify.statusOnly'));
+      expect(page).toContain(document.number);
+      for (const hidden of [full.holder, translate('ru', 'document.certified'), ...full.statements.map((s: { value: string }) => s.value), ...records.map((r) => r.court), document.id, persona.identifier]) {
+        expect(page).not.toContain(hidden);
+      }
+    }
+    // the QR code's id and the PDF itself show it all
+    const page = (await t.app.inject({ url: `/verify/${document.id}?lang=ru` })).body;
+    expect(page).not.toContain(translate('ru', 'verify.statusOnly'));
+    expect(page).toContain(full.holder);
+    expect(page).toContain(translate('ru', 'document.certified'));
   });
 
   it('is given by the migration to documents issued before numbers, in the order they were issued', async () => {

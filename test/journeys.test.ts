@@ -116,9 +116,11 @@ describe('journeys from submission to a document that verifies', () => {
     expect((await t.app.inject({ url: `/api/v1/documents/${copy.id}/pdf`, headers: { authorization: `Bearer ${spouseToken}` } })).statusCode).toBe(200);
     const spouseMessages = (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${spouseToken}` } })).json().items;
     expect(spouseMessages.some((m: { template: string; applicationId: string }) => m.template === 'document_issued' && m.applicationId === copy.applicationId)).toBe(true);
-    // the application's number finds the applicant's copy
+    // the application's number finds the applicant's copy (its status only: the number can be guessed)
     const number = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).json().number;
-    expect((await t.app.inject({ url: `/verify/${number}`, headers: { accept: 'application/json' } })).json().documentId).toBe(documentId);
+    const applicantCopy = (await t.app.inject({ url: `/verify/${documentId}`, headers: { accept: 'application/json' } })).json().number;
+    expect((await t.app.inject({ url: `/verify/${number}`, headers: { accept: 'application/json' } })).json()).toMatchObject({ number: applicantCopy, disclosure: 'status' });
+    expect(applicantCopy).not.toBe(copy.number);
     // the applicant's application lists their own copy only; the spouse's is not theirs to open
     expect((await t.app.inject({ url: `/api/v1/documents/${copy.id}/pdf`, headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).statusCode).toBe(404);
     // the public verification names them by their initials only

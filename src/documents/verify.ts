@@ -12,8 +12,18 @@ import { type CertifiedStatement, publicStatements } from './certified.js';
 import { verifyUrl } from './issue.js';
 import { maskName } from './mask.js';
 
+/**
+ * How much a verifier is shown. `full` by what only the document's holder and those they hand it to have (the random
+ * id in its QR code, or the PDF itself): whose it is, by initials, and what it certifies. `status` by what can be
+ * guessed or stepped through (the short number and the application number are sequential): only whether a document by
+ * that number is authentic and valid, so that nobody learns, number after number, whose criminal record says what.
+ */
+export type Disclosure = 'full' | 'status';
+
 export interface Verification {
-  documentId: string;
+  disclosure: Disclosure;
+  /** (full disclosure only: the id leads to the full verification) */
+  documentId?: string;
   /** the short number printed on it */
   number: string;
   /** the agency's signature over the document's hash verifies under the node's CA */
@@ -24,12 +34,14 @@ export interface Verification {
   issuer: { agency: string; name: Record<string, string>; member: string };
   issuedAt: string;
   validUntil: string | null;
-  holder: string;
+  /** (full disclosure only) */
+  holder?: string;
   revokedAt: string | null;
   revocationReason: string | null;
   sha256: string;
-  verifyUrl: string;
-  /** what the document certifies beyond the form (a register's answer as decided) */
+  /** (full disclosure only) */
+  verifyUrl?: string;
+  /** what the document certifies beyond the form (a register's answer as decided); empty unless full disclosure */
   certified: CertifiedStatement[];
 }
 
@@ -62,10 +74,10 @@ async function signatureHolds(signature: string, sha256: string, ca: NodeCa, at:
   }
 }
 
-async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: string, publicUrl: string): Promise<Verification> {
+async function describe(row: DocumentRow, disclosure: Disclosure, catalog: Catalog, ca: NodeCa, today: string, publicUrl: string): Promise<Verification> {
   const agency = catalog.agency(row.agency_code);
-  return {
-    documentId: row.id,
+  const status: Omit<Verification, 'certified'> = {
+    disclosure,
     number: row.number,
     authentic: await signatureHolds(row.signature, row.sha256, ca, row.issued_at),
     status: row.revoked_at ? 'revoked' : row.valid_until && row.valid_until < today ? 'expired' : 'valid',
@@ -74,10 +86,15 @@ async function describe(row: DocumentRow, catalog: Catalog, ca: NodeCa, today: s
     issuer: { agency: row.agency_code, name: agency?.name ?? {}, member: agency?.member ?? '' },
     issuedAt: row.issued_at.toISOString(),
     validUntil: row.valid_until,
-    holder: maskName(`${row.given_name} ${row.family_name}`),
     revokedAt: row.revoked_at?.toISOString() ?? null,
     revocationReason: row.revocation_reason,
     sha256: row.sha256,
+  };
+  if (disclosure === 'status') return { ...status, certified: [] };
+  return {
+    ...status,
+    documentId: row.id,
+    holder: maskName(`${row.given_name} ${row.family_name}`),
     verifyUrl: verifyUrl(publicUrl, row.id),
     certified: publicStatements(row.certified as CertifiedStatement[]),
   };
@@ -97,15 +114,16 @@ export interface VerifyDeps {
   publicUrl: string;
 }
 
-/** What anyone who scans the QR code may know: authentic or not, valid or revoked, issuer, date, a masked holder. */
 /**
- * A document by what a verifier has of it: the id in its QR code, the short number printed on it (KZ-CRC-2026-000123,
- * in any case), or the number of the application it was issued on (its newest document).
+ * A document by what a verifier has of it: the id in its QR code (full disclosure: authentic or not, valid or revoked,
+ * issuer, date, the holder's initials, what it certifies), or, status only, the short number printed on it
+ * (KZ-CRC-2026-000123, in any case) or the number of the application it was issued on (its newest document).
  */
 export async function verifyById(deps: VerifyDeps, key: string, today: string): Promise<Verification | undefined> {
   const typed = key.trim().toUpperCase();
   let q = findDocuments(deps.db);
-  if (/^[0-9a-f-]{36}$/i.test(key)) q = q.where('d.id', '=', key);
+  const byId = /^[0-9a-f-]{36}$/i.test(key);
+  if (byId) q = q.where('d.id', '=', key);
   else if (/^[A-Z]{2}-[A-Z]+-\d{4}-\d{6,}$/.test(typed)) q = q.where(sql`upper(d.number)`, '=', typed);
   // (by the application's number: its applicant's copy, when the parties have one each)
   else if (/^[A-Z]{2}-\d{4}-\d{8,}$/.test(typed)) {
@@ -113,7 +131,7 @@ export async function verifyById(deps: VerifyDeps, key: string, today: string): 
   }
   else return undefined;
   const row = await q.executeTakeFirst();
-  return row ? describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
+  return row ? describe(row as DocumentRow, byId ? 'full' : 'status', deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
 }
 
 /** Whether these bytes are exactly a document this node issued (any change to a single byte fails). */
@@ -121,7 +139,7 @@ export async function verifyBytes(deps: VerifyDeps, bytes: Uint8Array, today: st
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const row = await findDocuments(deps.db).where('d.sha256', '=', sha256).executeTakeFirst();
   if (!row) return { match: false };
-  return { match: true, document: await describe(row as DocumentRow, deps.catalog, deps.ca, today, deps.publicUrl) };
+  return { match: true, document: await describe(row as DocumentRow, 'full', deps.catalog, deps.ca, today, deps.publicUrl) };
 }
 
 export interface OwnDocument {

@@ -290,7 +290,9 @@ export interface MyDocument {
 }
 
 export interface Verification {
-  documentId: string;
+  /** full: found by the QR code's id or the PDF; status: by a number anyone can type, authenticity and validity only */
+  disclosure: 'full' | 'status';
+  documentId?: string;
   /** the short number printed on the document (KZ-CRC-2026-000123) */
   number: string;
   authentic: boolean;
@@ -300,11 +302,12 @@ export interface Verification {
   issuer: { agency: string; name: Record<string, string>; member: string };
   issuedAt: string;
   validUntil: string | null;
-  holder: string;
+  /** the holder's initials (full disclosure only) */
+  holder?: string;
   revokedAt: string | null;
   revocationReason: string | null;
   sha256: string;
-  verifyUrl: string;
+  verifyUrl?: string;
   /** what the document certifies beyond the form, as data (a register's answer, a person by initials) */
   certified: unknown[];
   /** the same, as the document states it, in the language asked for */

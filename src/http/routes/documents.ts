@@ -18,7 +18,11 @@ const answered = {
 };
 
 const VerificationSchema = Type.Object({
-  documentId: Type.String(),
+  disclosure: Type.Union([Type.Literal('full'), Type.Literal('status')], {
+    description:
+      "full: found by the id in the document's QR code or by its PDF, with the holder's initials and what it certifies; status: found by its printed number or its application number (which can be guessed), authenticity and validity only",
+  }),
+  documentId: Type.Optional(Type.String({ description: 'full disclosure only' })),
   number: Type.String({ description: 'the short number printed on the document (KZ-CRC-2026-000123)' }),
   authentic: Type.Boolean({ description: "the issuing agency's signature over the document's SHA-256 verifies under the node's CA" }),
   status: Type.Union([Type.Literal('valid'), Type.Literal('revoked'), Type.Literal('expired')]),
@@ -27,11 +31,11 @@ const VerificationSchema = Type.Object({
   issuer: Type.Object({ agency: Type.String(), name: Type.Record(Type.String(), Type.String()), member: Type.String() }),
   issuedAt: Type.String({ format: 'date-time' }),
   validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-  holder: Type.String({ description: 'masked: initials only' }),
+  holder: Type.Optional(Type.String({ description: 'masked: initials only; full disclosure only' })),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revocationReason: Type.Union([Type.String(), Type.Null()]),
   sha256: Type.String(),
-  verifyUrl: Type.String(),
+  verifyUrl: Type.Optional(Type.String({ description: 'full disclosure only' })),
   certified: Type.Array(
     Type.Union([
       Type.Object({ kind: Type.Literal('criminal-record'), ...answered, records: Type.Array(Type.Object({ article: Type.String(), court: Type.String(), sentencedOn: Type.String() })) }),
@@ -57,12 +61,12 @@ ${v.authentic ? `<p>${t('verify.authentic', { agency })}</p>` : ''}
 ${v.revokedAt ? `<p>${t('verify.revokedOn', { date: date(v.revokedAt), reason: v.revocationReason ?? '' })}</p>` : ''}
 <dl>
 <dt>${t('document.number')}</dt><dd>${escape(v.number)}</dd>
-<dt>${t('document.holder')}</dt><dd>${escape(v.holder)}</dd>
-<dt>${t('document.issuedBy')}</dt><dd>${escape(agency)}</dd>
+${v.holder ? `<dt>${t('document.holder')}</dt><dd>${escape(v.holder)}</dd>\n` : ''}<dt>${t('document.issuedBy')}</dt><dd>${escape(agency)}</dd>
 <dt>${t('document.issuedAt')}</dt><dd>${escape(date(v.issuedAt))}</dd>
 ${v.validUntil ? `<dt>${t('document.validUntil')}</dt><dd>${escape(date(`${v.validUntil}T00:00:00Z`))}</dd>` : ''}
 <dt>SHA-256</dt><dd><code>${escape(v.sha256)}</code></dd>
 </dl>
+${v.disclosure === 'status' ? `<p class="limited">${t('verify.statusOnly')}</p>` : ''}
 ${v.certified.length ? `<h2>${t('document.certified')}</h2>\n<dl>\n${certifiedLines(v.certified, language, catalog, { masked: true }).map(([label, value]) => `<dt>${escape(label)}</dt><dd>${escape(value)}</dd>`).join('\n')}\n</dl>` : ''}`;
       })()
     : `<h1>${t('verify.title')}</h1><p class="status revoked" role="status">${t('verify.notFound')}</p>`;

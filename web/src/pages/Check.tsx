@@ -185,10 +185,12 @@ export function CheckPage() {
                     <code>{v.number}</code>
                   </dd>
                 </div>
-                <div>
-                  <dt>{t('check.holder')}</dt>
-                  <dd>{v.holder}</dd>
-                </div>
+                {v.holder && (
+                  <div>
+                    <dt>{t('check.holder')}</dt>
+                    <dd>{v.holder}</dd>
+                  </div>
+                )}
                 <div>
                   <dt>{t('check.issuer')}</dt>
                   <dd>{pick(v.issuer.name)}</dd>
@@ -210,6 +212,7 @@ export function CheckPage() {
                   </dd>
                 </div>
               </dl>
+              {v.disclosure === 'status' && <p className="check-limited">{t('check.statusOnly')}</p>}
               {v.statements.length > 0 && (
                 <>
                   <h3>{t('check.certified')}</h3>

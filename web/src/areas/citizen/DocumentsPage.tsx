@@ -74,7 +74,7 @@ export function DocumentsPage() {
                       </a>
                     </li>
                     <li>
-                      <Link to={`/check?id=${encodeURIComponent(d.number)}`}>{t('citizen.documents.check')}</Link>
+                      <Link to={`/check?id=${encodeURIComponent(d.id)}`}>{t('citizen.documents.check')}</Link>
                     </li>
                     <li>
                       <a href={d.verifyUrl}>{t('citizen.documents.verifyPage')}</a>
