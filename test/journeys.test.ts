@@ -127,6 +127,31 @@ describe('journeys from submission to a document that verifies', () => {
     const v = (await t.app.inject({ url: `/verify/${documentId}`, headers: { accept: 'application/json' } })).json();
     expect(v.certified.map((s: { kind: string; person: { name: string } }) => [s.kind, /^\S\*\*\* \S\*\*\*/.test(s.person.name)])).toEqual([['person', true], ['person', true]]);
     expect(JSON.stringify(v)).not.toContain(spouse.identifier);
+    // the spouse follows it as a party: in their own list, with its whole history and their own copy; what the
+    // registers said about the applicant only as "answered"; no action of the applicant's is theirs to take
+    const asSpouse = { authorization: `Bearer ${spouseToken}` };
+    const listed = (await t.app.inject({ url: '/api/v1/applications?limit=100', headers: asSpouse })).json().items;
+    expect(listed.find((a: { id: string }) => a.id === id)).toMatchObject({ number, party: true });
+    const seen = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: asSpouse })).json();
+    expect(seen.viewer).toEqual({ role: 'party', field: 'spouseIdentifier' });
+    expect(seen.history.map((h: { type: string }) => h.type)).toEqual(types);
+    expect(seen.documents.map((d: { id: string }) => d.id)).toEqual([copy.id]);
+    const evidence = (key: string) => seen.evidence.find((e: { key: string }) => e.key === key);
+    expect(evidence('applicant-identity').data).toEqual({ found: true });
+    expect(Object.keys(evidence('spouse-identity').data)).toEqual(expect.arrayContaining(['givenName', 'familyName']));
+    const applicantView = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).json();
+    expect(applicantView.viewer).toEqual({ role: 'applicant' });
+    const withdraw = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/withdraw`, headers: { ...asSpouse, 'idempotency-key': `spouse-withdraw-${id}` }, payload: {} });
+    expect(withdraw.statusCode).toBe(403);
+    // revoked, the certificate is revoked for both spouses, and each is told
+    const revoke = await t.app.inject({ method: 'POST', url: `/api/v1/documents/${documentId}/revoke`, headers: { authorization: `Bearer ${await t.signIn(officer)}`, 'idempotency-key': `revoke-${id}` }, payload: { reason: 'Registered in error.' } });
+    expect(revoke.statusCode).toBe(200);
+    expect(revoke.json().copies).toEqual([documentId, copy.id]);
+    for (const [doc, token] of [[documentId, await t.signIn(citizen)], [copy.id, spouseToken]] as const) {
+      expect((await t.app.inject({ url: `/verify/${doc}`, headers: { accept: 'application/json' } })).json()).toMatchObject({ status: 'revoked', revocationReason: 'Registered in error.' });
+      const told = (await t.app.inject({ url: '/api/v1/notifications', headers: { authorization: `Bearer ${token}` } })).json().items;
+      expect(told.filter((m: { template: string; applicationId: string }) => m.template === 'document_revoked' && m.applicationId === id)).toHaveLength(1);
+    }
   });
 
   it('Kazakhstan: vehicle registration (fee)', async () => {

@@ -24,7 +24,15 @@ export interface ApplicationSummary {
   overdue?: boolean;
   /** the fee to pay before the agency starts, when the service has one */
   payment?: { invoiceId: string; amount: number; currency: string; status: string };
+  /** (a citizen's own list) true where another person applied and named them: a spouse, who signed it too */
+  party?: boolean;
 }
+
+/**
+ * Who reads an application: its applicant; a party it names, who signed it too (`field` names them), and may follow
+ * it but not act on it; or an officer of the agency.
+ */
+export type Viewer = { role: 'applicant' } | { role: 'party'; field: string } | { role: 'officer' };
 
 export interface HistoryAction {
   seq: number;
@@ -37,6 +45,7 @@ export interface HistoryAction {
 }
 
 export interface ApplicationDetail extends ApplicationSummary {
+  viewer: Viewer;
   applicant: { name: string; identifier: string };
   language: string;
   data: Record<string, unknown>;

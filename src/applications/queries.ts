@@ -1,8 +1,8 @@
 import type { Actor } from '../identity/index.js';
 import { appendAudit } from '../audit/index.js';
-import { type Db, transaction } from '../platform/db/index.js';
+import { type Db, type Tx, transaction } from '../platform/db/index.js';
 import { badRequest, notFound } from '../platform/errors.js';
-import type { ApplicationDetail, ApplicationSummary, HistoryAction } from './model.js';
+import type { ApplicationDetail, ApplicationSummary, HistoryAction, Viewer } from './model.js';
 
 type Row = {
   id: string;
@@ -51,7 +51,24 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: date, id };
 }
 
-/** The applicant's own applications, newest first, paged by a keyset cursor (stable under new submissions). */
+/** The ids of the applications that name this person as a party (whether they have signed yet or not). */
+function namingPerson(db: Db | Tx, personId: string) {
+  return db
+    .selectFrom('application_consents as c')
+    .innerJoin('persons as p', (j) => j.onRef('p.state', '=', 'c.party_state').onRef('p.national_id', '=', 'c.party_national_id'))
+    .select('c.application_id')
+    .where('p.id', '=', personId);
+}
+
+/** The form field by which an application names this person as a party (a spouse), if it does. */
+export async function partyField(db: Db | Tx, applicationId: string, personId: string): Promise<string | undefined> {
+  return (await namingPerson(db, personId).select('c.field').where('c.application_id', '=', applicationId).executeTakeFirst())?.field;
+}
+
+/**
+ * The citizen's own applications, and those another applicant named them in (`party`), newest first, paged by a
+ * keyset cursor (stable under new submissions).
+ */
 export async function listMyApplications(
   db: Db,
   actor: Actor,
@@ -60,7 +77,8 @@ export async function listMyApplications(
   let query = db
     .selectFrom('applications')
     .select(SUMMARY)
-    .where('applicant_person_id', '=', actor.personId)
+    .select('applicant_person_id')
+    .where((eb) => eb.or([eb('applicant_person_id', '=', actor.personId), eb('id', 'in', namingPerson(db, actor.personId))]))
     .orderBy('submitted_at', 'desc')
     .orderBy('id', 'desc')
     .limit(options.limit + 1);
@@ -70,7 +88,7 @@ export async function listMyApplications(
     query = query.where((eb) => eb.or([eb('submitted_at', '<', at), eb.and([eb('submitted_at', '=', at), eb('id', '<', id)])]));
   }
   const rows = await query.execute();
-  const items = rows.slice(0, options.limit).map(summary);
+  const items = rows.slice(0, options.limit).map((r) => ({ ...summary(r), ...(r.applicant_person_id !== actor.personId ? { party: true } : {}) }));
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
   return {
     items,
@@ -79,8 +97,8 @@ export async function listMyApplications(
 }
 
 /**
- * One application with its history, for its applicant or an officer of the agency that handles it. Anyone else
- * gets "not found", so the answer does not even reveal that the application exists.
+ * One application with its history, for its applicant, a party it names, or an officer of the agency that handles it.
+ * Anyone else gets "not found", so the answer does not even reveal that the application exists.
  */
 export async function getApplication(db: Db, actor: Actor, id: string, now: Date): Promise<ApplicationDetail> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('errors.application_not_found');
@@ -91,9 +109,15 @@ export async function getApplication(db: Db, actor: Actor, id: string, now: Date
     .select(['a.applicant_person_id', 'a.language', 'a.data', 'a.signature', 'p.state as applicant_state', 'p.national_id', 'p.given_name', 'p.family_name'])
     .where('a.id', '=', id)
     .executeTakeFirst();
-  const mayRead =
-    row && ((actor.role === 'citizen' && row.applicant_person_id === actor.personId) || (actor.role === 'officer' && row.agency_code === actor.agencyCode));
-  if (!row || !mayRead) throw notFound('errors.application_not_found');
+  if (!row) throw notFound('errors.application_not_found');
+  let viewer: Viewer | undefined;
+  if (actor.role === 'officer' && row.agency_code === actor.agencyCode) viewer = { role: 'officer' };
+  else if (actor.role === 'citizen' && row.applicant_person_id === actor.personId) viewer = { role: 'applicant' };
+  else if (actor.role === 'citizen') {
+    const field = await partyField(db, id, actor.personId);
+    if (field) viewer = { role: 'party', field };
+  }
+  if (!viewer) throw notFound('errors.application_not_found');
   if (actor.role === 'officer') {
     // An officer reading a person's application is an access to personal data: it goes into the audit log.
     await transaction(db, (tx) =>
@@ -118,6 +142,7 @@ export async function getApplication(db: Db, actor: Actor, id: string, now: Date
   }));
   return {
     ...summary(row),
+    viewer,
     applicant: { name: `${row.given_name} ${row.family_name}`, identifier: `${row.applicant_state}${row.national_id}` },
     language: row.language,
     data: row.data as Record<string, unknown>,

@@ -202,26 +202,36 @@ export async function documentPdf(db: Db, actor: Actor, id: string, now: Date): 
   return { bytes: row.pdf, fileName: `${row.kind}-${row.number}.pdf` };
 }
 
-/** The issuing agency revokes a document, with a reason; the holder is told. */
-export async function revokeDocument(deps: VerifyDeps & { now: Date }, actor: Actor, id: string, reason: string, key: string): Promise<StoredAnswer<{ id: string; revokedAt: string; reason: string }>> {
+/**
+ * The issuing agency revokes a document, with a reason. Every party's copy of the same result goes with it (the copies
+ * certify one fact: a marriage annulled is annulled for both spouses), and each holder is told.
+ */
+export async function revokeDocument(deps: VerifyDeps & { now: Date }, actor: Actor, id: string, reason: string, key: string): Promise<StoredAnswer<{ id: string; revokedAt: string; reason: string; copies: string[] }>> {
   const now = deps.now;
   return once(deps.db, actor.accountId, key, requestHash(`POST /api/v1/documents/${id}/revoke`, { reason }), now, async (tx) => {
     const row = /^[0-9a-f-]{36}$/i.test(id)
-      ? await tx
-          .selectFrom('documents as d')
-          .innerJoin('applications as a', 'a.id', 'd.application_id')
-          .select(['d.agency_code', 'd.revoked_at', 'd.title', 'd.holder_person_id', 'a.applicant_account_id', 'a.number', 'a.id as application_id'])
-          .where('d.id', '=', id)
-          .forUpdate()
-          .executeTakeFirst()
+      ? await tx.selectFrom('documents').select(['agency_code', 'revoked_at', 'application_id']).where('id', '=', id).forUpdate().executeTakeFirst()
       : undefined;
     if (!row || actor.role !== 'officer' || row.agency_code !== actor.agencyCode) throw notFound('errors.document_not_found');
     if (!actor.permissions.includes('decide')) throw forbidden('errors.missing_permission', { permission: 'decide' });
     if (row.revoked_at) throw conflict('errors.already_revoked');
-    await tx.updateTable('documents').set({ revoked_at: now, revoked_by: actor.accountId, revocation_reason: reason }).where('id', '=', id).execute();
-    await notify(tx, { recipientAccountId: row.applicant_account_id, template: 'document_revoked', applicationId: row.application_id, params: { number: row.number, document: row.title as Record<string, string>, reason } }, now);
-    await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'document.revoke', subjectType: 'document', subjectId: id, personId: row.holder_person_id, details: { reason } });
-    return { status: 200, body: { id, revokedAt: now.toISOString(), reason } };
+    const copies = await tx
+      .selectFrom('documents as d')
+      .innerJoin('applications as a', 'a.id', 'd.application_id')
+      .leftJoin('accounts as holder', (j) => j.onRef('holder.person_id', '=', 'd.holder_person_id').on('holder.role', '=', 'citizen'))
+      .select(['d.id', 'd.title', 'd.holder_person_id', 'a.number', 'holder.id as holder_account_id'])
+      .where('d.application_id', '=', row.application_id)
+      .where('d.revoked_at', 'is', null)
+      .orderBy(sql`d.id = ${id}`, 'desc')
+      .forUpdate('d')
+      .execute();
+    await tx.updateTable('documents').set({ revoked_at: now, revoked_by: actor.accountId, revocation_reason: reason }).where('id', 'in', copies.map((c) => c.id)).execute();
+    for (const copy of copies) {
+      if (copy.holder_account_id) {
+        await notify(tx, { recipientAccountId: copy.holder_account_id, template: 'document_revoked', applicationId: row.application_id, params: { number: copy.number, document: copy.title as Record<string, string>, reason } }, now);
+      }
+      await appendAudit(tx, { at: now, actorAccountId: actor.accountId, action: 'document.revoke', subjectType: 'document', subjectId: copy.id, personId: copy.holder_person_id, details: copy.id === id ? { reason } : { reason, with: id } });
+    }
+    return { status: 200, body: { id, revokedAt: now.toISOString(), reason, copies: copies.map((c) => c.id) } };
   });
 }
-

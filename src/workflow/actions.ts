@@ -1,6 +1,6 @@
 import { applyAction, lockApplication, type LockedApplication } from '../applications/lifecycle.js';
 import { WITHDRAWABLE } from '../applications/model.js';
-import { cancelConsents } from '../applications/index.js';
+import { cancelConsents, partyField } from '../applications/index.js';
 import { appendAudit } from '../audit/index.js';
 import type { WorkflowStep } from '../catalog/index.js';
 import { type Actor, findActor } from '../identity/index.js';
@@ -46,8 +46,10 @@ export async function act(deps: WorkflowDeps, actor: Actor, applicationId: strin
     const isOfficer = actor.role === 'officer' && app?.agencyCode === actor.agencyCode;
     const applicantAction = input.action === 'answer_info' || input.action === 'withdraw';
     if (!app || (applicantAction ? !isApplicant : !isOfficer)) {
-      // Someone else's application looks like no application at all; an officer may not act for an applicant.
+      // Someone else's application looks like no application at all; an officer may not act for an applicant, nor a
+      // party it names (a spouse, who may read it) for its applicant.
       if (app && (isApplicant || isOfficer)) throw forbidden();
+      if (app && actor.role === 'citizen' && (await partyField(tx, applicationId, actor.personId))) throw forbidden();
       throw notFound('errors.application_not_found');
     }
     if (CONFLICTED_ACTIONS.has(input.action)) {

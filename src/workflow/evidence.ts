@@ -133,6 +133,12 @@ export function evidenceForApplicant<E extends { key: string; status: string; da
   return items.map((e) => (aboutOthers.has(e.key) ? { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } } : e));
 }
 
+/** What a party an application names sees: what the registers said about them; about anyone else, whether they answered. */
+export function evidenceForParty<E extends { key: string; status: string; data: unknown }>(items: E[], def: ServiceDefinition | undefined, field: string): E[] {
+  const aboutThem = new Set((def?.evidence ?? []).filter((e) => e.subject === `field:${field}`).map((e) => e.key));
+  return items.map((e) => (aboutThem.has(e.key) ? e : { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } }));
+}
+
 export async function evidenceOf(db: Db | Tx, applicationId: string) {
   const rows = await db.selectFrom('application_evidence').selectAll().where('application_id', '=', applicationId).orderBy('key').execute();
   return rows.map((r) => ({ key: r.key, registry: r.registry, service: r.service_id, status: r.status, data: r.data, requestId: r.request_id, fetchedAt: r.fetched_at.toISOString() }));

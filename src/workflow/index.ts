@@ -11,4 +11,4 @@ export {
 } from './engine.js';
 export { agencyQueue, type QueueFilter, type QueueItem } from './queue.js';
 export { EVIDENCE_QUEUE } from './queues.js';
-export { evidenceForApplicant, evidenceOf, unobtainableEvidence, fetchEvidenceItem, gatherEvidence, prefillForm, type EvidenceDeps, type FetchedEvidence, type PrefilledField } from './evidence.js';
+export { evidenceForApplicant, evidenceForParty, evidenceOf, unobtainableEvidence, fetchEvidenceItem, gatherEvidence, prefillForm, type EvidenceDeps, type FetchedEvidence, type PrefilledField } from './evidence.js';

@@ -155,6 +155,8 @@ export interface ApplicationSummary {
   currentStep?: string | null;
   overdue?: boolean;
   payment?: { invoiceId: string; amount: number; currency: string; status: string };
+  /** (own list) another person applied and named this citizen, who signed it too */
+  party?: boolean;
 }
 
 export interface HistoryAction {
@@ -167,6 +169,9 @@ export interface HistoryAction {
 }
 
 export interface ApplicationDetail extends ApplicationSummary {
+  /** who reads it: the applicant, a party it names (follows it, does not act on it), or an officer */
+  viewer: { role: 'applicant' } | { role: 'party'; field: string } | { role: 'officer' };
+  applicant: { name: string; identifier: string };
   language: string;
   data: Record<string, unknown>;
   history: HistoryAction[];

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { getApplication, listMyApplications, submitApplication } from '../../applications/index.js';
-import { act, evidenceForApplicant, evidenceOf, type ActionInput } from '../../workflow/index.js';
+import { act, evidenceForApplicant, evidenceForParty, evidenceOf, type ActionInput } from '../../workflow/index.js';
 import { LANGUAGE_OF_STATE } from '../../catalog/index.js';
 import { documentsOfApplication } from '../../documents/index.js';
 import { paymentOfApplication } from '../../payments/index.js';
@@ -27,10 +27,19 @@ const Summary = Type.Object({
   assignedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   overdue: Type.Optional(Type.Boolean()),
   payment: Type.Optional(Type.Object({ invoiceId: Type.String(), amount: Type.Integer(), currency: Type.String(), status: Type.String() })),
+  party: Type.Optional(Type.Boolean({ description: "in a citizen's own list: true where another person applied and named them (a spouse, who signs it too)" })),
 });
 
 const Detail = Type.Object({
   ...Summary.properties,
+  viewer: Type.Union(
+    [
+      Type.Object({ role: Type.Literal('applicant') }),
+      Type.Object({ role: Type.Literal('party'), field: Type.String({ description: 'the form field that names them' }) }),
+      Type.Object({ role: Type.Literal('officer') }),
+    ],
+    { description: 'who reads it: its applicant, a party it names (who signed it too, may follow it but not act on it), or an officer of the agency' },
+  ),
   applicant: Type.Object({ name: Type.String(), identifier: Type.String({ description: 'country code + national identifier' }) }),
   documents: Type.Array(
     Type.Object({
@@ -157,7 +166,9 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
         paymentOfApplication(deps.db, detail.id),
       ]);
       // (what registers said about other persons the form names is for the officers who decide)
-      const shown = actor.role === 'officer' ? evidence : evidenceForApplicant(evidence, node.catalog.get(detail.service));
+      const def = node.catalog.get(detail.service);
+      const viewer = detail.viewer;
+      const shown = viewer.role === 'officer' ? evidence : viewer.role === 'party' ? evidenceForParty(evidence, def, viewer.field) : evidenceForApplicant(evidence, def);
       // each answer's fields as the register labels them, in the caller's language
       const labelled = shown.map((e) => ({ ...e, labels: labelsOfService(e.service, request.language) }));
       return { ...titled(detail, request.language), ...(payment ? { payment } : {}), evidence: labelled, documents };

@@ -191,11 +191,14 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
     {
       schema: {
         tags: ['documents'],
-        summary: 'Officer of the issuing agency: revoke a document, with the reason',
+        summary: "Officer of the issuing agency: revoke a document, with the reason, and every other party's copy of the same result",
         headers: IdempotencyHeaders,
         params: IdParams,
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ id: Type.String(), revokedAt: Type.String(), reason: Type.String() }), ...problems(400, 401, 403, 404, 409) },
+        response: {
+          200: Type.Object({ id: Type.String(), revokedAt: Type.String(), reason: Type.String(), copies: Type.Array(Type.String(), { description: 'every copy revoked: this one first, then the other parties\' copies' }) }),
+          ...problems(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import { Breadcrumb, ErrorNotice, Fee, Loading, StatusBadge, useLabel } from '..
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, useRouter } from '../router';
+import { useSession } from '../session';
 
 const TERM_NOT_RUNNING = new Set(['awaiting_consent', 'awaiting_payment']);
 
@@ -120,6 +121,7 @@ export function ApplicationsPage() {
                       <span lang={s?.language}>{s?.title ?? a.serviceTitle ?? a.service}</span>
                     </Link>
                   </h2>
+                  {a.party && <p className="muted">{t('applications.party')}</p>}
                   <ApplicationFacts application={a} invoice={invoice} />
                 </li>
               );
@@ -148,6 +150,7 @@ export function ApplicationPage({ id }: { id: string }) {
   const { t, fmt, lang, pick } = useI18n();
   const label = useLabel();
   const gate = useCitizen();
+  const { me } = useSession();
   const { search, navigate } = useRouter();
   const [version, setVersion] = useState(0);
   const app = useLoad((signal) => (gate === 'ok' ? api<ApplicationDetail>(`/api/v1/applications/${encodeURIComponent(id)}`, { signal }) : new Promise<never>(() => {})), [id, gate, version]);
@@ -194,6 +197,14 @@ export function ApplicationPage({ id }: { id: string }) {
   const invoice = invoices[a.id] ?? null;
   const docs = documents.status === 'ok' ? documents.data.items.filter((d) => d.applicationId === a.id) : [];
   const history = [...a.history].sort((x, y) => x.seq - y.seq);
+  // named in another person's application (a spouse): they follow it here; only the applicant acts on it
+  const party = a.viewer.role === 'party';
+  const byWhom = (h: (typeof history)[number]) => {
+    const role = BY_PARTY.includes(h.type) ? 'party' : h.actor.role;
+    if (!party) return role;
+    if (h.actor.accountId && h.actor.accountId === me?.accountId) return 'citizen';
+    return role === 'citizen' ? 'applicant' : role;
+  };
 
   return (
     <article className="application">
@@ -229,7 +240,11 @@ export function ApplicationPage({ id }: { id: string }) {
         </div>
       </ApplicationFacts>
 
-      <ApplicationActionsLazy application={a} invoice={invoice} onChanged={() => setVersion((v) => v + 1)} />
+      {party ? (
+        <p className="notice info">{t('application.partyNotice', { applicant: a.applicant.name })}</p>
+      ) : (
+        <ApplicationActionsLazy application={a} invoice={invoice} onChanged={() => setVersion((v) => v + 1)} />
+      )}
 
       {a.status === 'approved' && documents.status === 'ok' && docs.length === 0 && <p className="notice info">{t('application.issuing')}</p>}
 
@@ -262,7 +277,7 @@ export function ApplicationPage({ id }: { id: string }) {
                 <time dateTime={h.at}>{fmt.dateTime(h.at)}</time>
                 <div>
                   <strong>{label('action', h.type)}</strong> <StatusBadge status={h.status} />
-                  <div className="muted">{t('application.by', { actor: label('actor', BY_PARTY.includes(h.type) ? 'party' : h.actor.role) })}</div>
+                  <div className="muted">{t('application.by', { actor: label('actor', byWhom(h)) })}</div>
                   {note && <p className="note">{note}</p>}
                 </div>
               </li>

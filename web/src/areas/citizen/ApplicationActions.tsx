@@ -256,7 +256,7 @@ export function SubmittedData({ application: a, service }: { application: Applic
   if (!Object.keys(a.data).length) return null;
   return (
     <section aria-labelledby={`${ids}-submitted`}>
-      <h2 id={`${ids}-submitted`}>{t('application.submittedData')}</h2>
+      <h2 id={`${ids}-submitted`}>{a.viewer.role === 'party' ? t('application.submittedDataParty', { applicant: a.applicant.name }) : t('application.submittedData')}</h2>
       <DataList schema={formSchema(service)} data={a.data} />
     </section>
   );
