@@ -391,6 +391,38 @@ describe("the officer's screens, in Chromium", () => {
     await context.close();
   }, 30_000);
 
+  it('ru: the fee of a paid service and whether it is paid, as the API says, before and after the card payment', async () => {
+    const MARRIAGE = 'kz-marriage-registration';
+    const service = await node.json(`/api/v1/services/${MARRIAGE}?lang=ru`);
+    const personas = (await node.json('/api/v1/auth/demo-personas')) as DemoPersona[];
+    const spouse = personas.find((p) => p.role === 'citizen' && p.state === 'KZ' && p.identifier !== erlan.identifier)!;
+    const registrar = personas.find((p) => p.role === 'officer' && p.agency === service.agency.code && !p.permissions.includes('head'))!;
+    const data = { ...service.form.example, spouseIdentifier: spouse.identifier };
+    const submitted = await post('/api/v1/applications', citizenToken, { service: MARRIAGE, data, signature: await applicationSignature(erlan, MARRIAGE, data) });
+    expect(submitted.status).toBe(201);
+    const { id, number } = (await submitted.json()) as { id: string; number: string };
+    expect((await post(`/api/v1/applications/${id}/consent`, await signIn(spouse), { signature: await applicationSignature(spouse, MARRIAGE, data) })).status).toBe(200);
+    const owed = (await get(`/api/v1/applications/${id}`, await signIn(registrar))).payment as { invoiceId: string; amount: number; currency: string; status: string };
+    expect(owed).toMatchObject({ amount: 345000, currency: 'KZT', status: 'open' });
+
+    const { context, page } = await officerContext('ru-RU', undefined, registrar);
+    await page.goto(`/officer/applications/${id}`);
+    await h1(page, fill(ru.app.title, { number }));
+    const fee = page.getByRole('main').locator('dl.facts div').filter({ has: page.getByRole('term').filter({ hasText: ru.app.payment }) }).getByRole('definition');
+    await fee.filter({ hasText: ruCommon.payment.open }).waitFor();
+    expect(await fee.innerText()).toMatch(/3\s?450/);
+    expect(await fee.innerText()).not.toContain(ru.app.noFee);
+
+    // paid by card at the demo provider; its webhook reaches the node, and the page says so once reloaded
+    const attempt = (await (await post(`/api/v1/invoices/${owed.invoiceId}/pay`, citizenToken, { provider: 'demo' })).json()) as { attemptId: string };
+    expect((await post(`/api/v1/payments/demo/checkout/${attempt.attemptId}`, '', { cardNumber: '4242 4242 4242 4242' })).status).toBe(202);
+    for (let i = 0; i < 100 && (await get(`/api/v1/applications/${id}`, citizenToken)).payment.status !== 'paid'; i++) await new Promise((r) => setTimeout(r, 100));
+    await page.reload();
+    await fee.filter({ hasText: ruCommon.payment.paid }).waitFor();
+    expect(await fee.innerText()).toMatch(/3\s?450/);
+    await context.close();
+  }, 60_000);
+
   it('kk: the queue and an application in Kazakh', async () => {
     const { context, page } = await officerContext('kk-KZ');
     await page.goto('/officer');
