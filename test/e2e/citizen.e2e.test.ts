@@ -188,6 +188,16 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   expect(await surnameField.getAttribute('aria-describedby')).toContain('field-applicantSurnameAfter-source');
   await shot(page, 'apply');
 
+  // A field's error shows once the citizen leaves it: not while typing, not at fields not reached yet.
+  const spouse = page.getByLabel(s.label('spouseIdentifier'));
+  await spouse.fill('123');
+  expect(await spouse.getAttribute('aria-invalid')).toBeNull();
+  await spouse.press('Tab');
+  await page.locator('#field-spouseIdentifier-error').waitFor();
+  expect(await spouse.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByLabel(s.label('registryOffice')).getAttribute('aria-invalid')).toBeNull();
+  await spouse.fill('');
+
   // Continuing with the required fields empty: an error summary, focused, whose links lead to the fields.
   await page.getByRole('button', { name: L.apply.continue }).click();
   const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: L.form.errorTitle }) });
@@ -195,7 +205,6 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   expect(await page.evaluate(`document.activeElement?.classList.contains('error-summary')`)).toBe(true);
   await summary.getByRole('link', { name: new RegExp(escape(s.label('spouseIdentifier'))) }).click();
   expect(await page.evaluate('document.activeElement?.id')).toBe('field-spouseIdentifier');
-  const spouse = page.getByLabel(s.label('spouseIdentifier'));
   expect(await spouse.getAttribute('aria-invalid')).toBe('true');
   expect(await spouse.getAttribute('aria-describedby')).toContain('field-spouseIdentifier-error');
   await shot(page, 'apply-errors');

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, newIdempotencyKey, type Prefill, type ServiceDetail, type SubmittedApplication } from '../../api';
 import { Deadline, ErrorNotice, Fee, Loading, useLabel } from '../../components';
 import { useLoad, useTitle } from '../../hooks';
@@ -88,6 +88,9 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
   const [prefilled, setPrefilled] = useState<DraftObject>({});
   const [step, setStep] = useState<Step>('form');
   const [checked, setChecked] = useState(false);
+  // fields the citizen has left: their errors show from then on, the others' once the form is sent on
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const touch = useCallback((pointer: string) => setTouched((was) => (was.has(pointer) ? was : new Set(was).add(pointer))), []);
   const [serverErrors, setServerErrors] = useState<Map<string, string>>(new Map());
   const [summaryKey, setSummaryKey] = useState(0);
   const [busy, setBusy] = useState<null | 'signing' | 'sending'>(null);
@@ -122,11 +125,11 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
 
   const errors = useMemo(() => {
     const out = new Map<string, string>();
-    if (checked) for (const [p, c] of checks) out.set(p, message(c));
+    for (const [p, c] of checks) if (checked || touched.has(p)) out.set(p, message(c));
     for (const [p, m] of serverErrors) if (!out.has(p)) out.set(p, m);
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [checked, checks, serverErrors, t]);
+  }, [checked, touched, checks, serverErrors, t]);
 
   /** "Other founders 1 › Founder's IIN": a field's label with its parents', for the error summary. */
   const labelPath = (pointer: string): string => {
@@ -246,7 +249,7 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
   };
 
   if (prefill.status === 'loading' || !draft) return <Loading />;
-  const ctx: FormContext = { errors, prefill: prefill.status === 'ok' ? prefill.data.fields : {}, prefilled, serviceLanguage: s.language };
+  const ctx: FormContext = { errors, touch, prefill: prefill.status === 'ok' ? prefill.data.fields : {}, prefilled, serviceLanguage: s.language };
   const unavailable = prefill.status === 'ok' ? prefill.data.unavailable : [];
   const prefilledCount = Object.keys(ctx.prefill).length;
   const wrongKey = !!(signingKey?.holder.identifier && me && signingKey.holder.identifier !== me.identifier);

@@ -7,6 +7,8 @@ import { blankItem, child, dataOf, digitsOf, fieldId, isObject, objectRules, typ
 export interface FormContext {
   /** messages by pointer (the browser's checks, then the node's) */
   errors: Map<string, string>;
+  /** the citizen left this field: its error shows from now on */
+  touch: (pointer: string) => void;
   /** what the registers filled in, by top-level field */
   prefill: Prefill['fields'];
   /** the drafts as the registers filled them in, to tell when the applicant changed one */
@@ -198,7 +200,7 @@ export function Field({ schema, name, pointer, draft, onChange, required, ctx, l
   if (schema.type === 'boolean') {
     return (
       <div className="field checkbox">
-        <input id={id} type="checkbox" checked={draft === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} />
+        <input id={id} type="checkbox" checked={draft === true} onChange={(e) => onChange(e.target.checked)} onBlur={() => ctx.touch(pointer)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} />
         <label htmlFor={id}>{labelText}</label>
         {note}
         <Described id={id} hint={hint} error={error} />
@@ -225,6 +227,7 @@ export function Field({ schema, name, pointer, draft, onChange, required, ctx, l
                 value={o}
                 checked={value === o}
                 onChange={() => onChange(o)}
+                onBlur={() => ctx.touch(pointer)}
                 aria-invalid={error ? true : undefined}
               />
               <label htmlFor={i === 0 ? id : `${id}-${i}`}>{enumLabel(schema, o)}</label>
@@ -241,7 +244,7 @@ export function Field({ schema, name, pointer, draft, onChange, required, ctx, l
         </label>
         {note}
         <Described id={id} hint={hint} error={error} />
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} required={required}>
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)} onBlur={() => ctx.touch(pointer)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} required={required}>
           <option value="">{required ? t('citizen.form.choose') : t('citizen.form.notChosen')}</option>
           {/* a long list (the countries) in the order of its names in the reader's language, a short one as defined */}
           {(options.length > 12 ? [...options].sort((x, y) => enumLabel(schema, x).localeCompare(enumLabel(schema, y), lang)) : options).map((o) => (
@@ -270,6 +273,7 @@ export function Field({ schema, name, pointer, draft, onChange, required, ctx, l
         inputMode={numeric ? (schema.type === 'integer' ? 'numeric' : 'decimal') : digits ? 'numeric' : undefined}
         value={value}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={() => ctx.touch(pointer)}
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
         aria-required={required || undefined}
