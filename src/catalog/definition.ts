@@ -44,10 +44,12 @@ export interface ServiceDefinition {
   consents?: string[];
   workflow: { steps: WorkflowStep[] };
   /**
+   * `states`: the form's fields the document states, in order, each under the form's label or its own (the form is
+   * not copied: a purpose, a pickup office or a paper copy asked for belong to the application, not the document).
    * `certifies`: the evidence whose content the document states (a register's answer, as of its date and source),
-   * beside the form's particulars; e.g. the criminal records register's answer on a criminal-record certificate.
+   * after them; e.g. the criminal records register's answer on a criminal-record certificate.
    */
-  result: { document: string; title: Localized; validDays?: number; certifies?: { evidence: string; label?: Localized }[] };
+  result: { document: string; title: Localized; validDays?: number; states: { field: string; label?: Localized }[]; certifies?: { evidence: string; label?: Localized }[] };
 }
 
 export interface Agency {
@@ -165,11 +167,15 @@ export const definitionSchema = {
     result: {
       type: 'object',
       additionalProperties: false,
-      required: ['document', 'title'],
+      required: ['document', 'title', 'states'],
       properties: {
         document: { enum: ['certificate', 'registration', 'permit', 'decision', 'notification'] },
         title: localized,
         validDays: { type: 'integer', minimum: 1 },
+        states: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['field'], properties: { field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$' }, label: localized } },
+        },
         certifies: {
           type: 'array',
           items: { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: { type: 'string', minLength: 1 }, label: localized } },

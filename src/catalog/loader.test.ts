@@ -115,6 +115,11 @@ describe('loading a broken definition', () => {
     expect(loadEdited((d) => (d.result.certifies = [{ evidence: 'no-such-evidence' }]))).toEqual([expect.stringContaining('/result/certifies/0/evidence no-such-evidence is not a key of /evidence')]);
   });
 
+  it('refuses a document that does not say what it states of the form, or states a field the form lacks', () => {
+    expect(loadEdited((d) => delete d.result.states)).toEqual([expect.stringContaining("must have required property 'states'")]);
+    expect(loadEdited((d) => (d.result.states = [{ field: 'pickupOffice' }, { field: 'noSuchField' }]))).toEqual([expect.stringContaining('/result/states/1/field noSuchField is not a field of the form')]);
+  });
+
   it('refuses a misspelt schema keyword, an unknown field and a code that differs from the file name', () => {
     expect(loadEdited((d) => (d.form.schema.requried = []))).toEqual([expect.stringContaining('/form/schema does not compile')]);
     expect(loadEdited((d) => (d.colour = 'blue'))).toEqual([expect.stringContaining('must NOT have additional properties (colour)')]);

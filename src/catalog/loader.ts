@@ -142,6 +142,7 @@ function* localizedTexts(def: ServiceDefinition): Generator<[string, Record<stri
   yield ['/result/title', def.result.title];
   for (const [i, e] of def.evidence.entries()) yield [`/evidence/${i}/title`, e.title];
   for (const [i, c] of (def.result.certifies ?? []).entries()) if (c.label) yield [`/result/certifies/${i}/label`, c.label];
+  for (const [i, s] of def.result.states.entries()) if (s.label) yield [`/result/states/${i}/label`, s.label];
   for (const [i, s] of def.workflow.steps.entries()) yield [`/workflow/steps/${i}/title`, s.title];
   yield* formLabels(def.form.schema, '/form/schema');
 }
@@ -181,6 +182,12 @@ const OPTIONAL_MARK = /\((optional|необязательно|міндетті �
 const CERTIFIABLE_REGISTRIES = new Set(['criminal-records', 'population']);
 
 function checkCertified(def: ServiceDefinition, fail: (m: string) => void) {
+  for (const [i, s] of def.result.states.entries()) {
+    // a field of the form, or of a group of it ("parcel.district")
+    let node: Record<string, unknown> | undefined = def.form.schema;
+    for (const name of s.field.split('.')) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[name];
+    if (!node) fail(`/result/states/${i}/field ${s.field} is not a field of the form`);
+  }
   for (const [i, c] of (def.result.certifies ?? []).entries()) {
     const evidence = def.evidence.find((e) => e.key === c.evidence);
     if (!evidence) fail(`/result/certifies/${i}/evidence ${c.evidence} is not a key of /evidence`);

@@ -43,18 +43,21 @@ export async function certifiedStatements(tx: Tx, def: ServiceDefinition, applic
   if (!certifies.length) return [];
   // (the evidence as the workflow module keeps it, not read from its table here)
   const rows = await evidenceOf(tx, applicationId);
-  return certifies.map((c): CertifiedStatement => {
+  return certifies.flatMap((c): CertifiedStatement[] => {
     const row = rows.find((r) => r.key === c.evidence);
     const evidence = def.evidence.find((e) => e.key === c.evidence);
+    // Never asked, about a person a field names that the applicant left empty (the other parent of a child of one):
+    // nothing to state. About the applicant, a missing answer is stated as one, never left out.
+    if (!row && evidence?.subject !== 'applicant') return [];
     const received = row?.status === 'received';
     const base = { evidence: c.evidence, status: row?.status ?? 'unavailable', asOf: row?.fetchedAt ?? new Date(0).toISOString(), source: row?.service ?? null, label: c.label ?? evidence?.title ?? null };
     const data = (received ? row.data : {}) as Record<string, unknown>;
     if (evidence?.registry === 'population') {
       const name = [data.familyName, data.givenName, data.patronymic].filter((v) => typeof v === 'string' && v).join(' ');
-      return { kind: 'person', ...base, person: received ? { name, identifier: `${String(data.state ?? '')} ${String(data.identifier ?? '')}`.trim(), birthDate: typeof data.birthDate === 'string' ? data.birthDate : null } : null };
+      return [{ kind: 'person', ...base, person: received ? { name, identifier: `${String(data.state ?? '')} ${String(data.identifier ?? '')}`.trim(), birthDate: typeof data.birthDate === 'string' ? data.birthDate : null } : null }];
     }
     const records = (data.records ?? []) as { article?: unknown; court?: unknown; sentencedOn?: unknown }[];
-    return { kind: 'criminal-record', ...base, records: records.map((r) => ({ article: String(r.article ?? ''), court: String(r.court ?? ''), sentencedOn: String(r.sentencedOn ?? '') })) };
+    return [{ kind: 'criminal-record', ...base, records: records.map((r) => ({ article: String(r.article ?? ''), court: String(r.court ?? ''), sentencedOn: String(r.sentencedOn ?? '') })) }];
   });
 }
 

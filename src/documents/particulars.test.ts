@@ -27,10 +27,8 @@ describe('the particulars of a document', () => {
     );
     const en = new Map(particulars(def, def.form.example, 'en'));
     expect(en.get('Other founders (individuals)')).toBe("Founder's IIN: 921113400560 — Share of the charter capital, %: 40");
-    // booleans, numbers and enums the way a reader expects them
-    expect(en.get('I will be the director of the partnership')).toBe('Yes');
+    // numbers and enums the way a reader expects them
     expect(en.get('Charter capital, KZT')).toBe('100,000');
-    expect(ru.get('Планируемый среднегодовой доход, тенге')).toBe('120\u00a0000\u00a0000');
     expect(en.get('Business size category')).toBe('Small business (including micro)');
   });
 
@@ -50,11 +48,16 @@ describe('the particulars of a document', () => {
     expect(names.get('Çocuğun adı (en fazla üç ad)')).toBe('Ali, Kerem');
   });
 
-  it('print data the form does not describe under its own names, nested values included', () => {
-    const def = service('kz-legal-entity-registration');
-    const rows = new Map(particulars(def, { extra: { a: 1, b: [{ c: true }] }, list: [[1, 2], { d: 'x' }] }, 'en'));
-    expect(rows.get('extra · a')).toBe('1');
-    expect(rows.get('extra · b')).toBe('c: Yes');
-    expect(rows.get('list')).toBe('1. 1, 2\n2. d: x');
+  it('print only what the definition says the document states, in its order, under its own label where it gives one', () => {
+    const marriage = service('kz-marriage-registration');
+    const rows = particulars(marriage, marriage.form.example, 'en');
+    expect(rows.map(([label]) => label)).toEqual(["Applicant's surname after the marriage", "Spouse's surname after the marriage", 'Registry office (civil registry department or wedding palace)']);
+    expect(rows.map(([, value]) => value)).toEqual([marriage.form.example.applicantSurnameAfter, marriage.form.example.spouseSurnameAfter, marriage.form.example.registryOffice]);
+    // what belongs to the application only (the planned income, whether a bank account is to be opened) is not stated
+    const entity = service('kz-legal-entity-registration');
+    const labels = particulars(entity, entity.form.example, 'ru').map(([label]) => label);
+    expect(labels).not.toContain('Планируемый среднегодовой доход, тенге');
+    expect(labels.some((l) => l.includes('банковск'))).toBe(false);
+    expect(particulars(service('kz-criminal-record-certificate'), service('kz-criminal-record-certificate').form.example, 'kk')).toEqual([]);
   });
 });

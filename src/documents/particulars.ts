@@ -7,7 +7,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 /**
- * The form's data as label → value pairs in the document's language, in the order of the form. A group of fields
+ * What the document states of the form's data (the definition's `result.states`), as label → value pairs in the
+ * document's language, in the definition's order. A group of fields
  * adds its label to theirs ("Parcel · District"); a list of groups prints one line per item with the item's own
  * labels ("Founder's IIN: 921113400560 — Share of the charter capital, %: 40"); a field the form does not describe
  * prints under its name. Nothing prints as "[object Object]".
@@ -47,17 +48,30 @@ export function particulars(def: ServiceDefinition, data: Record<string, unknown
   };
 
   const out: [string, string][] = [];
-  const walk = (schema: Schema | undefined, values: Record<string, unknown>, prefix: string) => {
-    for (const f of fields(schema, values)) {
-      const label = `${prefix}${f.label}`;
-      if (isObject(f.value)) walk(f.schema, f.value, `${label} · `);
-      else if (Array.isArray(f.value) && f.value.some(isObject)) {
-        // one item a line, numbered when there are several
-        const items = f.value.map((item) => show(f.schema?.items as Schema | undefined, item));
-        out.push([label, items.map((item, i) => (items.length > 1 ? `${i + 1}. ${item}` : item)).join('\n')]);
-      } else out.push([label, show(f.schema, f.value)]);
-    }
+  /** One field as lines: a group's fields each under its label, a list of groups one item a line. */
+  const emit = (label: string, schema: Schema | undefined, value: unknown) => {
+    if (isObject(value)) walk(schema, value, `${label} · `);
+    else if (Array.isArray(value) && value.some(isObject)) {
+      // one item a line, numbered when there are several
+      const items = value.map((item) => show(schema?.items as Schema | undefined, item));
+      out.push([label, items.map((item, i) => (items.length > 1 ? `${i + 1}. ${item}` : item)).join('\n')]);
+    } else out.push([label, show(schema, value)]);
   };
-  walk(def.form.schema, data ?? {}, '');
+  const walk = (schema: Schema | undefined, values: Record<string, unknown>, prefix: string) => {
+    for (const f of fields(schema, values)) emit(`${prefix}${f.label}`, f.schema, f.value);
+  };
+  // The fields the definition says the document states, in its order (a field within a group under the group's label)
+  for (const stated of def.result.states) {
+    let schema: Schema | undefined = def.form.schema;
+    let value: unknown = data ?? {};
+    const labels: string[] = [];
+    for (const name of stated.field.split('.')) {
+      schema = (schema?.properties as Record<string, Schema> | undefined)?.[name];
+      value = isObject(value) ? value[name] : undefined;
+      labels.push(text(schema?.['x-labels']) || name);
+    }
+    if (isEmpty(value) || (Array.isArray(value) && value.length === 0)) continue;
+    emit(stated.label ? text(stated.label) : labels.join(' · '), schema, value);
+  }
   return out;
 }
