@@ -139,6 +139,9 @@ describe('journeys from submission to a document that verifies', () => {
     const evidence = (key: string) => seen.evidence.find((e: { key: string }) => e.key === key);
     expect(evidence('applicant-identity').data).toEqual({ found: true });
     expect(Object.keys(evidence('spouse-identity').data)).toEqual(expect.arrayContaining(['givenName', 'familyName']));
+    // and their data tracker shows the registers asked about them for it
+    const tracked = (await t.app.inject({ url: '/api/v1/me/data-access', headers: asSpouse })).json().items.filter((e: { issue: string | null }) => e.issue === number);
+    expect(tracked.map((e: { role: string; service: string }) => `${e.role} ${e.service.split('/').at(-1)}`).sort()).toEqual(expect.arrayContaining(['subject population']));
     const applicantView = (await t.app.inject({ url: `/api/v1/applications/${id}`, headers: { authorization: `Bearer ${await t.signIn(citizen)}` } })).json();
     expect(applicantView.viewer).toEqual({ role: 'applicant' });
     const withdraw = await t.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/withdraw`, headers: { ...asSpouse, 'idempotency-key': `spouse-withdraw-${id}` }, payload: {} });
