@@ -13,8 +13,6 @@ import enCitizen from '../../web/src/locales/citizen/en.json' with { type: 'json
 import kkCitizen from '../../web/src/locales/citizen/kk.json' with { type: 'json' };
 import ruCitizen from '../../web/src/locales/citizen/ru.json' with { type: 'json' };
 import enOfficer from '../../web/src/locales/officer/en.json' with { type: 'json' };
-import enServer from '../../src/i18n/locales/en.json' with { type: 'json' };
-import ruServer from '../../src/i18n/locales/ru.json' with { type: 'json' };
 import ruOfficer from '../../web/src/locales/officer/ru.json' with { type: 'json' };
 
 // The citizen's side of the portal in Debian's Chromium (harness: test/support/portal.ts): signing in with the
@@ -404,11 +402,17 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   // A verifier (a bank, an employer) scans the document's QR code: its URL opens the node's public verification
   // page, in a browser of their own, signed in to nothing.
   const { page: verifier } = await open(lang);
+  // It is the portal's own page, in its frame and the verifier's language: the check of that document, with what it
+  // certifies (its id is in the QR code only).
   await verifier.goto(issued.verifyUrl);
-  const server = lang === 'ru' ? ruServer : enServer;
-  await verifier.getByRole('heading', { level: 1, name: issued.title[lang] ?? issued.title.en }).waitFor();
-  await verifier.getByRole('status').getByText(`${server.verify.status}: ${server.verify.valid}`, { exact: true }).waitFor();
-  await verifier.getByText(issued.number).first().waitFor();
+  await h1(verifier, C.check.title);
+  expect(await verifier.getByRole('navigation', { name: C.nav.label }).getByRole('link', { name: C.nav.check }).getAttribute('aria-current')).toBe('page');
+  const scanned = verifier.getByRole('region', { name: C.check.resultLabel });
+  await scanned.getByRole('heading', { name: C.check.valid }).waitFor();
+  await scanned.getByText(issued.title[lang] ?? issued.title.en, { exact: true }).waitFor();
+  await scanned.getByText(issued.number, { exact: true }).waitFor();
+  await scanned.getByRole('heading', { name: C.check.certified }).waitFor();
+  await scanned.getByRole('definition').filter({ hasText: statement.value }).first().waitFor();
   await shot(verifier, 'verifier');
 
   // The messages show the decision; the data-access log shows the registers queried for the prefill and evidence.

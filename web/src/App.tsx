@@ -34,6 +34,8 @@ function Page() {
   if (path === '/' || path === '') return <CatalogPage />;
   if ((m = match('/services/:code', path))) return <ServicePage key={m.code} code={m.code} />;
   if (path === '/check') return <CheckPage />;
+  // (the address in a document's QR code: the check of that document, in the portal's frame)
+  if ((m = match('/verify/:key', path))) return <CheckPage key={m.key} verifyKey={m.key} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/my/applications') return <ApplicationsPage />;
   if ((m = match('/my/applications/:id', path))) return <ApplicationPage key={m.id} id={m.id} />;

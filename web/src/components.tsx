@@ -69,7 +69,7 @@ export function Layout({ children, areas }: { children: ReactNode; areas: Area[]
 
   const nav = [
     { to: '/', label: t('nav.services'), current: path === '/' || path.startsWith('/services/') },
-    { to: '/check', label: t('nav.check'), current: path === '/check' },
+    { to: '/check', label: t('nav.check'), current: path === '/check' || path.startsWith('/verify/') },
     ...(me?.role === 'citizen' ? [{ to: '/my/applications', label: t('nav.myApplications'), current: path.startsWith('/my/applications') }] : []),
     ...areas.flatMap((a) => a.nav(me, path, t)),
   ];

@@ -6,6 +6,7 @@ import { LANGUAGES, pickText, translate, type Language } from '../../i18n/index.
 import { badRequest, notFound } from '../../platform/errors.js';
 import type { Node } from '../../node.js';
 import { requireActor } from '../auth.js';
+import { sendPortalPage } from './web.js';
 import { IdParams, idempotencyKey, IdempotencyHeaders, LangQuery, problemRef, problems } from '../schemas.js';
 
 // what every certified statement says of the register's answer it comes from
@@ -120,7 +121,9 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
         if (!v) throw notFound('errors.document_not_found');
         return withStatements(v, request.language);
       }
-      return reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language, node.catalog));
+      // In the portal's frame, language and navigation where the node serves its portal (the page asks for the JSON);
+      // else a page of its own, with the same facts.
+      return sendPortalPage(reply, v ? 200 : 404) || reply.code(v ? 200 : 404).type('text/html; charset=utf-8').serializer((x: unknown) => String(x)).send(verificationPage(v, request.language, node.catalog));
     },
   );
 

@@ -42,6 +42,16 @@ function isPortalPage(request: FastifyRequest): boolean {
 }
 
 /**
+ * The portal's page for an address the node also answers itself (`/verify/{id}` as HTML), with the status the node
+ * found: false where the node serves no portal (no build: then the caller answers with its own page).
+ */
+export function sendPortalPage(reply: FastifyReply, status: number): FastifyReply | false {
+  const withStatic = reply as FastifyReply & { sendFile?: (file: string) => FastifyReply };
+  if (typeof withStatic.sendFile !== 'function') return false;
+  return withStatic.code(status).header('cache-control', 'no-cache').sendFile('index.html');
+}
+
+/**
  * The web portal (React, built by `vite build` into dist/web): its files at `/`, hashed assets cached for a year,
  * and index.html for any other page a browser asks for (the portal's own router takes it from there). Without a
  * build (unit and integration tests build the app in-process) there is simply no portal.

@@ -25,12 +25,13 @@ async function looksLikePdf(file: File): Promise<boolean> {
   return text.includes('%PDF-');
 }
 
-export function CheckPage() {
+/** `verifyKey`: opened at /verify/{key} (a document's QR code), that document's check. */
+export function CheckPage({ verifyKey }: { verifyKey?: string } = {}) {
   const { t, fmt, pick, lang } = useI18n();
   const { search, navigate } = useRouter();
   const ids = useId();
   useTitle(t('check.title'));
-  const id = search.get('id')?.trim() ?? '';
+  const id = verifyKey ?? search.get('id')?.trim() ?? '';
   const [value, setValue] = useState(id);
   const [result, setResult] = useState<Result>({ status: 'idle' });
   // The PDF check: the file chosen, its field error, and the file sent (each press of the button a new check).
