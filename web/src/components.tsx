@@ -31,7 +31,14 @@ function SessionControls() {
   const { t } = useI18n();
   const { me, signOut } = useSession();
   const { navigate } = useRouter();
-  if (me === undefined) return null;
+  // While the node is asked who is signed in, the room of the sign-in button (what a visitor gets), unseen: the
+  // header keeps its size when the answer comes.
+  if (me === undefined)
+    return (
+      <span className="button secondary pending" aria-hidden="true">
+        {t('layout.signIn')}
+      </span>
+    );
   if (!me) {
     return (
       <Link className="button secondary" to="/signin">
