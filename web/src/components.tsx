@@ -124,10 +124,14 @@ export function Layout({ children, areas }: { children: ReactNode; areas: Area[]
   );
 }
 
-export function Loading() {
+/**
+ * "Loading…". With `reserve`, it stands for a page's content (or the main part of it) and takes the room of the least
+ * of it (see .loading.reserve): the footer is not shown first and then pushed away when the content comes.
+ */
+export function Loading({ reserve = false }: { reserve?: boolean }) {
   const { t } = useI18n();
   return (
-    <p className="loading" role="status">
+    <p className={reserve ? 'loading reserve' : 'loading'} role="status">
       {t('common.loading')}
     </p>
   );

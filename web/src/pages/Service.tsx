@@ -12,7 +12,7 @@ export function ServicePage({ code }: { code: string }) {
   const service = useLoad((signal) => api<ServiceDetail>(`/api/v1/services/${encodeURIComponent(code)}`, { lang: true, signal }), [code, lang]);
   useTitle(service.status === 'ok' ? service.data.title : t('service.loadingTitle'));
 
-  if (service.status === 'loading') return <Loading />;
+  if (service.status === 'loading') return <Loading reserve />;
   if (service.status === 'error')
     return (
       <>
