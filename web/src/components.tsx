@@ -31,7 +31,14 @@ function SessionControls() {
   const { t } = useI18n();
   const { me, signOut } = useSession();
   const { navigate } = useRouter();
-  if (me === undefined) return null;
+  // While the node is asked who is signed in, the room of the sign-in button (what a visitor gets), unseen: the
+  // header keeps its size when the answer comes.
+  if (me === undefined)
+    return (
+      <span className="button secondary pending" aria-hidden="true">
+        {t('layout.signIn')}
+      </span>
+    );
   if (!me) {
     return (
       <Link className="button secondary" to="/signin">
@@ -117,10 +124,14 @@ export function Layout({ children, areas }: { children: ReactNode; areas: Area[]
   );
 }
 
-export function Loading() {
+/**
+ * "Loading…". With `reserve`, it stands for a page's content (or the main part of it) and takes the room of the least
+ * of it (see .loading.reserve): the footer is not shown first and then pushed away when the content comes.
+ */
+export function Loading({ reserve = false }: { reserve?: boolean }) {
   const { t } = useI18n();
   return (
-    <p className="loading" role="status">
+    <p className={reserve ? 'loading reserve' : 'loading'} role="status">
       {t('common.loading')}
     </p>
   );

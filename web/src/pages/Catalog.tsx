@@ -118,7 +118,7 @@ export function CatalogPage() {
           <p className="count" role="status" aria-live="polite">
             {found.status === 'ok' ? t('catalog.found', { count: found.data.total, n: fmt.number(found.data.total) }) : ''}
           </p>
-          {found.status === 'loading' && <Loading />}
+          {found.status === 'loading' && <Loading reserve />}
           {found.status === 'error' && <ErrorNotice error={found.error} />}
           {found.status === 'ok' && found.data.items.length === 0 && <p>{t('catalog.none')}</p>}
           {found.status === 'ok' && found.data.items.length > 0 && (

@@ -12,7 +12,7 @@ export function ServicePage({ code }: { code: string }) {
   const service = useLoad((signal) => api<ServiceDetail>(`/api/v1/services/${encodeURIComponent(code)}`, { lang: true, signal }), [code, lang]);
   useTitle(service.status === 'ok' ? service.data.title : t('service.loadingTitle'));
 
-  if (service.status === 'loading') return <Loading />;
+  if (service.status === 'loading') return <Loading reserve />;
   if (service.status === 'error')
     return (
       <>
@@ -116,7 +116,15 @@ export function ServicePage({ code }: { code: string }) {
         <h2 id="apply">{t('service.applyTitle')}</h2>
         {!s.applicants.includes('person') ? (
           <p>{t('service.applyOrganizations')}</p>
-        ) : me === undefined ? null : me === null ? (
+        ) : me === undefined ? (
+          // (the session is not known yet: the room of the invitation to sign in, unseen, so that nothing moves)
+          <div className="pending" aria-hidden="true">
+            <p>{t('service.applySignIn')}</p>
+            <p>
+              <span className="button">{t('service.signInToApply')}</span>
+            </p>
+          </div>
+        ) : me === null ? (
           <>
             <p>{t('service.applySignIn')}</p>
             <p>

@@ -153,7 +153,7 @@ export function StatisticsPage() {
       {loaded.status === 'error' ? (
         <ErrorNotice error={loaded.error} />
       ) : !shown ? (
-        <Loading />
+        <Loading reserve />
       ) : (
         <div className="stats-results" aria-busy={busy}>
           {busy && <Loading />}

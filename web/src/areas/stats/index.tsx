@@ -10,7 +10,7 @@ const StatisticsPage = lazy(() => import('./StatisticsPage').then((m) => ({ defa
 export const statsArea: Area = {
   page: (path) =>
     path === '/statistics' ? (
-      <Suspense fallback={<Loading />}>
+      <Suspense fallback={<Loading reserve />}>
         <StatisticsPage />
       </Suspense>
     ) : null,
