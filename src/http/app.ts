@@ -52,6 +52,8 @@ const logSerializers = {
 
 export interface AppOptions {
   logger?: boolean | Record<string, unknown>;
+  /** serve the web portal where it has been built (default); false: the API and its own pages only */
+  portal?: boolean;
 }
 
 /** Trust the nearest `hops` proxies' X-Forwarded-For entries (proxy-addr's hop count). */
@@ -126,6 +128,6 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   proactiveRoutes(app, node);
   statsRoutes(app, node);
   operatorRoutes(app, node);
-  await webRoutes(app);
+  if (options.portal !== false) await webRoutes(app);
   return app;
 }

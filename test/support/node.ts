@@ -69,7 +69,8 @@ export async function createTestNode(options: { start?: string; env?: Record<str
   const violations: string[] = [];
   // (each step compiles hundreds of schemas without a pause: the worker must still answer vitest's runner between them)
   await breathe();
-  let app = await buildApp(node, { logger: false });
+  // The API alone, whether a portal build is at hand or not (the portal is tested as `npm start` serves it, test/e2e).
+  let app = await buildApp(node, { logger: false, portal: false });
   await app.ready();
   await breathe();
   enforceContract(app, violations);
@@ -107,7 +108,7 @@ export async function createTestNode(options: { start?: string; env?: Record<str
       await t.app.close();
       const database = await test.reopen();
       node = await startNode(config, { clock, database, webhookSender, extraServices: options.extraServices });
-      app = await buildApp(node, { logger: false });
+      app = await buildApp(node, { logger: false, portal: false });
       await app.ready();
       enforceContract(app, violations);
       t.node = node;
