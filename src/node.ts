@@ -1,3 +1,4 @@
+import type { TrustList } from './pki/trust.js';
 import type { AuditSealer } from './audit/index.js';
 import type { Catalog } from './catalog/index.js';
 import type { NodeCa } from './pki/index.js';
@@ -15,6 +16,8 @@ export interface Node {
   catalog: Catalog;
   calendars: Map<string, WorkingCalendar>;
   ca: NodeCa;
+  /** the member states' certification authorities and profiles, for citizens' own e-signatures (besides the node's CA) */
+  trust: TrustList;
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;

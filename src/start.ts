@@ -22,6 +22,7 @@ import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, D
 import { CONSENT_LAPSE_QUEUE, lapseConsents } from './applications/index.js';
 import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
+import { loadTrustList } from './pki/trust.js';
 
 /** Reads the node's gateway identity and the federation's configuration (refused if not signed under the anchor). */
 async function joinFederation(f: NonNullable<Config['federation']>, clock: Clock, timeoutMs: number, maxBodyBytes: number) {
@@ -54,6 +55,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const catalog = loadCatalog(paths.services, config.states);
   for (const problem of catalog.loadErrors) log(`service definition left out of the catalog: ${problem}`);
   const calendars = loadCalendars(paths.calendars, config.states);
+  // (an unreadable, misfitting or expired trust file stops the start here, named)
+  const trust = loadTrustList(config.trustDir, clock.now());
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePool }));
   try {
     const applied = await migrate(database, paths.migrations);
@@ -151,7 +154,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       maxRows: config.archives.maxRows,
       log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
     });
-    return { config, database, catalog, calendars, ca, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
+    return { config, database, catalog, calendars, ca, trust, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -9,6 +9,8 @@ export interface Config {
   /** PostgreSQL connection string; embedded PGlite under dataDir when absent */
   databaseUrl?: string;
   dataDir: string;
+  /** the member states' CAs and profiles for citizens' own e-signatures (ORTAK_TRUST_DIR; pki/trust.ts) */
+  trustDir: string;
   /** PostgreSQL connections of each node process (ORTAK_DB_POOL) */
   databasePool: number;
   /** demo personas and their key files, passwordless demo sign-in */
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
+    trustDir: env.ORTAK_TRUST_DIR || join(repoRoot, 'trust'),
     databasePool: positiveInteger(env, 'ORTAK_DB_POOL', 10),
     demoMode,
     processes: Math.max(1, Math.floor(Number(env.ORTAK_PROCESSES ?? 1)) || 1),

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,17 @@ describe('a started node, over HTTP', () => {
     const real = await start({ ORTAK_DEMO: 'false' });
     expect(real.status).toBe(1);
     expect(real.stderr).toContain('ORTAK_PUBLIC_URL must be set outside demo mode');
+    // nor with a trust list it cannot read: the file is named
+    const trust = mkdtempSync(join(tmpdir(), 'ortak-trust-'));
+    try {
+      mkdirSync(join(trust, 'KZ'));
+      writeFileSync(join(trust, 'KZ', 'profile.yaml'), 'state: KZ\n');
+      const untrusting = await start({ ORTAK_TRUST_DIR: trust });
+      expect(untrusting.status).toBe(1);
+      expect(untrusting.stderr).toContain(`Ortak could not start: ${join(trust, 'KZ', 'profile.yaml')}: / must have required property 'person'`);
+    } finally {
+      rmSync(trust, { recursive: true, force: true });
+    }
   });
 
   it('keeps national identifiers and tokens out of its logs', async () => {
