@@ -87,7 +87,7 @@ export async function demoSignIn(db: Db, identifier: string, now: Date, sessionH
 }
 
 /** Opens a session on the person's account (the role asked for, else their citizen account) and audits it. */
-async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: { method: 'signature' | 'demo'; certificate?: string }): Promise<SignInResult> {
+export async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: { method: 'signature' | 'demo' | 'cms'; certificate?: string; signerCertificate?: string; issuer?: string; enrolled?: boolean }): Promise<SignInResult> {
   const accountId = await pickAccount(tx, personId, role);
   if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
   const session = await openSession(tx, accountId, now, sessionHours, details.certificate);

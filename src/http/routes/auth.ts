@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { closeSession, createChallenge, demoSignIn, signInWithSignature, type Actor, type Role } from '../../identity/index.js';
+import { closeSession, createChallenge, demoSignIn, signInWithCms, signInWithSignature, type Actor, type Role } from '../../identity/index.js';
 import { listDemoPersonas } from '../../demo/seed.js';
 import type { Node } from '../../node.js';
 import { requireActor, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -57,20 +57,35 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
       schema: {
         tags: ['auth'],
         security: [],
-        summary: 'Sign in by e-signature over a challenge',
-        body: Type.Object(
-          {
-            signature: Type.String({ maxLength: 16384, description: 'compact JWS over {"nonce": …}, x5c header with your certificate' }),
-            role: Type.Optional(RoleSchema),
-          },
-          { additionalProperties: false },
-        ),
+        summary: "Sign in by e-signature over a challenge: the node's own (JWS) or the citizen's state's (CMS)",
+        body: Type.Union([
+          Type.Object(
+            {
+              signature: Type.String({ maxLength: 16384, description: 'compact JWS over {"nonce": …}, x5c header with your certificate' }),
+              role: Type.Optional(RoleSchema),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            {
+              cms: Type.String({
+                maxLength: 65536,
+                description: "base64 of a DER CMS SignedData over the UTF-8 bytes of the challenge's nonce (detached or carried), by a certificate of a member state's trust list",
+              }),
+              role: Type.Optional(RoleSchema),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
         response: { 200: SessionAnswer, ...problems(400, 401, 413, 415) },
       },
     },
     async (request, reply) => {
-      const body = request.body as { signature: string; role?: Role };
-      const session = await signInWithSignature(db, node.ca, body.signature, node.clock.now(), sessionHours, body.role);
+      const body = request.body as { signature: string; role?: Role } | { cms: string; role?: Role };
+      const session =
+        'cms' in body
+          ? await signInWithCms(db, node.trust, body.cms, node.clock.now(), sessionHours, body.role, request.language)
+          : await signInWithSignature(db, node.ca, body.signature, node.clock.now(), sessionHours, body.role);
       setSessionCookie(reply, session.token, session.expiresAt, secureCookies);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), role: session.role };
     },

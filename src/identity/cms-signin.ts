@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { claimedContent, CmsRefused, verifyCitizenCms, type CmsSigner } from '../pki/citizen-cms.js';
+import type { TrustList } from '../pki/trust.js';
+import { type Db, sql, transaction, type Tx } from '../platform/db/index.js';
+import { unauthenticated } from '../platform/errors.js';
+import type { Role } from './accounts.js';
+import { startSession, type SignInResult } from './signin.js';
+
+/** The payload is base64 of DER, nothing else (a CMS of 5 MB is refused by the route's body limit first). */
+function decodeBase64(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+  return Buffer.from(compact, 'base64');
+}
+
+const refused = (e: unknown): never => {
+  if (e instanceof CmsRefused) throw unauthenticated(`errors.${e.code}`, { why: e.why });
+  throw e;
+};
+
+/**
+ * Sign-in with a citizen's own e-signature: a CMS SignedData over the UTF-8 bytes of a challenge's nonce, by a
+ * certificate of a member state's trust list with the profile's authentication usage. The challenge is consumed in
+ * the transaction that opens the session (a replay finds it used). A person the node does not know yet is enrolled by
+ * the certificate: the person (national number and name as the certificate has them, the caller's language) and a
+ * citizen account, in the same transaction.
+ */
+export async function signInWithCms(db: Db, trust: TrustList, cms: string, now: Date, sessionHours: number, role: Role | undefined, language: string): Promise<SignInResult> {
+  const der = decodeBase64(cms);
+  if (!der) throw unauthenticated('errors.signature_invalid', { why: 'not base64' });
+  let signer: CmsSigner;
+  let nonce: string;
+  try {
+    const claimed = claimedContent(der);
+    // the nonce it carries; a detached signature's by the digest it signed, among the challenges still open
+    const found = claimed.content?.toString('utf8') ?? (await challengeByDigest(db, claimed.digest, claimed.hash, now));
+    if (!found) throw unauthenticated('errors.challenge_unknown_or_used');
+    nonce = found;
+    signer = verifyCitizenCms(der, Buffer.from(nonce, 'utf8'), trust, 'authentication', now);
+  } catch (e) {
+    return refused(e);
+  }
+  return transaction(db, async (tx) => {
+    const used = await tx
+      .updateTable('auth_challenges')
+      .set({ used_at: now })
+      .where('nonce', '=', nonce)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('id')
+      .executeTakeFirst();
+    if (!used) throw unauthenticated('errors.challenge_unknown_or_used');
+    const { personId, enrolled } = await personOf(tx, signer, language, now);
+    // (the session is not tied to it as to a certificate of the node's own CA, whose revocation ends sessions: the
+    // state's certificate, its serial and issuer, are in the audit entry)
+    return startSession(tx, personId, role, now, sessionHours, { method: 'cms', signerCertificate: signer.certificate.serialNumber, issuer: signer.certificate.issuer.replace(/\n/g, ', '), enrolled });
+  });
+}
+
+async function challengeByDigest(db: Db, digest: Buffer, hash: 'sha256' | 'sha384' | 'sha512', now: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('auth_challenges')
+    .select('nonce')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where(sql`${sql.raw(hash)}(convert_to(nonce, 'UTF8'))`, '=', digest)
+    .executeTakeFirst();
+  return row?.nonce;
+}
+
+/** The person of the certificate's state and number, enrolled with a citizen account the first time they sign in. */
+async function personOf(tx: Tx, signer: CmsSigner, language: string, now: Date): Promise<{ personId: string; enrolled: boolean }> {
+  const known = await tx.selectFrom('persons').select('id').where('state', '=', signer.state).where('national_id', '=', signer.nationalId).executeTakeFirst();
+  if (known) return { personId: known.id, enrolled: false };
+  const [first, ...rest] = (signer.name.common ?? '').split(/\s+/).filter(Boolean);
+  // (certificates name a person as "FAMILY GIVEN" in CN when they carry no SN and GN)
+  const family = signer.name.family ?? first ?? signer.nationalId;
+  const given = signer.name.given ?? (rest.join(' ') || '—');
+  const personId = randomUUID();
+  await tx.insertInto('persons').values({ id: personId, state: signer.state, national_id: signer.nationalId, given_name: given, family_name: family, patronymic: null, birth_date: null, sex: null, language, phone: null, email: null, created_at: now }).onConflict((c) => c.columns(['state', 'national_id']).doNothing()).execute();
+  const person = await tx.selectFrom('persons').select('id').where('state', '=', signer.state).where('national_id', '=', signer.nationalId).executeTakeFirstOrThrow();
+  await tx.insertInto('accounts').values({ id: randomUUID(), person_id: person.id, role: 'citizen', agency_code: null, created_at: now }).onConflict((c) => c.columns(['person_id', 'role']).doNothing()).execute();
+  return { personId: person.id, enrolled: person.id === personId };
+}

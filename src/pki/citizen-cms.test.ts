@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { EC_P256, EKU_CLIENT_AUTH, EKU_EMAIL, OpensslPki, RSA_2048 } from '../../test/support/openssl-pki.js';
+import './certificates.js';
+import { CmsRefused, verifyCitizenCms } from './citizen-cms.js';
+import { loadTrustList } from './trust.js';
+
+// Signatures as a citizen's own software makes them, here by `openssl cms -sign` under CAs made by openssl: a
+// Kazakh root with an intermediate (as NCA issues), the node reading them through the shipped KZ profile.
+const pki = new OpensslPki()
+  .ca('root', '/C=KZ/O=Test NCA/CN=Test NCA Root')
+  .ca('intermediate', '/C=KZ/O=Test NCA/CN=Test NCA Authentication (RSA)', 'root')
+  .ca('stranger', '/C=KZ/O=Self-made/CN=Fake NCA')
+  .person('aigerim', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/SN=СЕЙІТОВА/GN=АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
+  .person('aigerim-ec', 'intermediate', EC_P256, '/C=KZ/CN=SEITOVA AIGERIM/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
+  .person('head', 'intermediate', RSA_2048, '/C=KZ/CN=ZHAKSYBEKOV ERLAN/serialNumber=IIN871103379671/OU=BIN123456789021/O=Zhaksybekov LLC', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\ncertificatePolicies=1.2.398.3.3.4.1.2.1\n`)
+  .person('no-auth', 'intermediate', RSA_2048, '/C=KZ/CN=SEITOVA AIGERIM/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
+  .person('fake', 'stranger', RSA_2048, '/C=KZ/CN=SEITOVA AIGERIM/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`);
+afterAll(() => pki.remove());
+const trust = loadTrustList(pki.trustFolder({ KZ: ['root'] }), new Date());
+const nonce = 'Zm9yIHNpZ25pbmcgaW4gb25jZQ';
+const content = Buffer.from(nonce, 'utf8');
+const sign = (text: string, signer: string, ...extra: string[]) => pki.sign(text, signer, ['intermediate'], ...extra);
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CmsRefused) return e.code;
+    throw e;
+  }
+  return 'accepted';
+}
+
+describe("a citizen's own CMS signature", () => {
+  it('signs in: RSA, detached, chained through the intermediate it carries to the trust list; the IIN and the name read', () => {
+    const signer = verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'authentication', new Date());
+    expect(signer).toMatchObject({ state: 'KZ', nationalId: '900412473208', name: { common: 'СЕЙІТОВА АЙГЕРІМ', given: 'АЙГЕРІМ', family: 'СЕЙІТОВА' }, capacity: null });
+    expect(signer.chain.map((c) => c.subject.split('\n').at(-1))).toEqual(['CN=Test NCA Authentication (RSA)', 'CN=Test NCA Root']);
+    expect(signer.signingTime).toBeInstanceOf(Date);
+  });
+
+  it('takes the content inside the signature, ECDSA P-256 keys, RSA-PSS, and the signing-certificate v2 attribute', () => {
+    expect(verifyCitizenCms(sign(nonce, 'aigerim-ec', '-nodetach'), content, trust, 'signing', new Date()).nationalId).toBe('900412473208');
+    expect(verifyCitizenCms(sign(nonce, 'aigerim', '-keyopt', 'rsa_padding_mode:pss'), content, trust, 'authentication', new Date()).nationalId).toBe('900412473208');
+    expect(verifyCitizenCms(sign(nonce, 'aigerim', '-cades'), content, trust, 'authentication', new Date()).nationalId).toBe('900412473208');
+  });
+
+  it("reads an organization's number and its head from the profile's policy", () => {
+    expect(verifyCitizenCms(sign(nonce, 'head'), content, trust, 'authentication', new Date())).toMatchObject({ nationalId: '871103379671', organizationId: '123456789021', capacity: 'head' });
+  });
+
+  it('refuses other content, a changed byte, a self-made CA with a real IIN, the wrong key usage, garbage, a truncation, an expired certificate', () => {
+    const now = new Date();
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), Buffer.from('another nonce'), trust, 'authentication', now))).toBe('signature_invalid');
+    expect(refusal(() => verifyCitizenCms(sign('another nonce', 'aigerim', '-nodetach'), content, trust, 'authentication', now))).toBe('signature_invalid');
+    const changed = sign(nonce, 'aigerim');
+    changed[changed.length - 10] ^= 1;
+    expect(refusal(() => verifyCitizenCms(changed, content, trust, 'authentication', now))).toBe('signature_invalid');
+    expect(refusal(() => verifyCitizenCms(pki.sign(nonce, 'fake', []), content, trust, 'authentication', now))).toBe('certificate_untrusted');
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'no-auth'), content, trust, 'authentication', now))).toBe('certificate_wrong_usage');
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'signing', now))).toBe('certificate_wrong_usage');
+    expect(refusal(() => verifyCitizenCms(Buffer.from('not a signature at all'), content, trust, 'authentication', now))).toBe('signature_invalid');
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim').subarray(0, 300), content, trust, 'authentication', now))).toBe('signature_invalid');
+    // without the intermediate it was issued by, the chain does not reach the trust list
+    expect(refusal(() => verifyCitizenCms(pki.sign(nonce, 'aigerim', []), content, trust, 'authentication', now))).toBe('certificate_untrusted');
+    // a year and a half on, the person's certificate has expired
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'authentication', new Date(now.getTime() + 500 * 86_400_000)))).toBe('certificate_expired');
+  });
+});
