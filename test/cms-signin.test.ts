@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedPayload } from '../src/applications/index.js';
 import { translate } from '../src/i18n/index.js';
 import { createTestNode, type TestNode } from './support/node.js';
 import { EKU_CLIENT_AUTH, EKU_EMAIL, OpensslPki, RSA_2048 } from './support/openssl-pki.js';
@@ -13,6 +14,8 @@ const pki = new OpensslPki()
   .person('aigerim', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
   .person('newcomer', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/SN=ОМАРОВ/GN=ДАНИЯР/serialNumber=IIN010203500017', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
   .person('signing-only', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
+  .person('aigerim-signing', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation,digitalSignature\nextendedKeyUsage=${EKU_EMAIL}\n`)
+  .person('newcomer-signing', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/serialNumber=IIN010203500017', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
   .person('fake', 'stranger', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`);
 let t: TestNode;
 beforeAll(async () => {
@@ -73,5 +76,34 @@ describe('sign-in with a CMS signature by a certificate of the trust list', () =
     expect(await persons()).toBe(before);
     // the challenge was not used up by the refusals: the genuine signature over it still signs in
     expect((await signIn(pki.sign(nonce, 'aigerim', ['intermediate']))).statusCode).toBe(200);
+  });
+});
+
+describe('an application signed with CMS by the applicant\'s own signing certificate', () => {
+  const SERVICE = 'kz-criminal-record-certificate';
+  const submit = (token: string, data: Record<string, unknown>, cms: Buffer | string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID(), 'accept-language': 'ru' }, payload: { service: SERVICE, data, cms: Buffer.isBuffer(cms) ? cms.toString('base64') : cms } });
+
+  it('is taken over the canonical JSON of {service, data}; another key, another person, other data: 422 at /cms, nothing written', async () => {
+    const token = (await signIn(pki.sign(await challenge(), 'aigerim', ['intermediate']))).json().token as string;
+    const data = t.node.catalog.get(SERVICE)!.form.example;
+    const payload = Buffer.from(signedPayload(SERVICE, data));
+    const count = async () => Number((await t.node.database.db.selectFrom('applications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const cases: [Buffer, string][] = [
+      [pki.sign(payload, 'aigerim', ['intermediate']), 'certificate_wrong_usage'],
+      [pki.sign(payload, 'newcomer-signing', ['intermediate']), 'signer_is_not_applicant'],
+      [pki.sign(Buffer.from(signedPayload(SERVICE, { ...data, paperCopy: !data.paperCopy })), 'aigerim-signing', ['intermediate']), 'signature_invalid'],
+    ];
+    for (const [cms, code] of cases) {
+      const refused = await submit(token, data, cms);
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json().errors).toEqual([expect.objectContaining({ field: '/cms', code, message: translate('ru', `errors.${code}`) })]);
+    }
+    expect(await count()).toBe(before);
+    const taken = await submit(token, data, pki.sign(payload, 'aigerim-signing', ['intermediate']));
+    expect(taken.statusCode, taken.body).toBe(201);
+    const detail = (await t.app.inject({ url: `/api/v1/applications/${taken.json().id}`, headers: { authorization: `Bearer ${token}` } })).json();
+    expect(detail.history[0]).toMatchObject({ type: 'submit', details: { format: 'cms', issuer: expect.stringContaining('Test NCA Authentication') } });
   });
 });

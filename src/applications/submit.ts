@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/index.js';
 import type { Catalog, ServiceDefinition } from '../catalog/index.js';
-import { type Actor, verifyPersonSignature } from '../identity/index.js';
+import { type Actor, verifyApplicantCms, verifyPersonSignature } from '../identity/index.js';
 import { notificationWrites } from '../notifications/index.js';
 import { invoiceWrites } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
+import type { TrustList } from '../pki/trust.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, type Write, writeTogether } from '../platform/db/index.js';
 import { forbidden, invalid } from '../platform/errors.js';
@@ -25,13 +26,17 @@ export interface ApplicationsDeps {
   catalog: Catalog;
   calendars: Map<string, WorkingCalendar>;
   ca: NodeCa;
+  /** the member states' CAs, for applications signed with a citizen's own e-signature (CMS) */
+  trust: TrustList;
   clock: Clock;
 }
 
 export interface SubmitInput {
   service: string;
   data: Record<string, unknown>;
-  signature: string;
+  /** exactly one: the node's own (a JWS by a key file it issued), or the citizen's state's (base64 DER CMS) */
+  signature?: string;
+  cms?: string;
 }
 
 
@@ -61,18 +66,27 @@ export async function submitApplication(
     const fieldErrors = catalog.validateForm(service.code, input.data);
     if (fieldErrors.length) throw invalid('errors.invalid_application', fieldErrors);
 
-    const signer = await verifyPersonSignature(db, deps.ca, input.signature, signedPayload(input.service, input.data), now, actor.personId);
-    if (signer.problem) {
-      throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
+    const payload = signedPayload(input.service, input.data);
+    let signed: { signature: string; certificate: string | undefined; issuer?: string };
+    if (input.cms !== undefined) {
+      const checked = verifyApplicantCms(deps.trust, input.cms, payload, actor, now);
+      if (!checked.ok) throw invalid('errors.invalid_application', [{ field: '/cms', code: `errors.${checked.problem}` }]);
+      signed = { signature: input.cms.replace(/\s+/g, ''), certificate: checked.serial, issuer: checked.issuer };
+    } else {
+      const signer = await verifyPersonSignature(db, deps.ca, input.signature ?? '', payload, now, actor.personId);
+      if (signer.problem) {
+        throw invalid('errors.invalid_application', [{ field: '/signature', code: `errors.signature_${signer.problem}` }]);
+      }
+      signed = { signature: input.signature!, certificate: signer.certificateSerial };
     }
 
     const { body, writes } = await applicationWrites(db, deps, {
       service,
       applicant: { personId: actor.personId, accountId: actor.accountId, role: actor.role, language: actor.language },
       data: input.data,
-      signature: input.signature,
+      signature: signed.signature,
       language,
-      action: { type: 'submit', idempotencyKey, payload: { certificate: signer.certificateSerial, serviceVersion: service.version } },
+      action: { type: 'submit', idempotencyKey, payload: { certificate: signed.certificate, ...(signed.issuer ? { issuer: signed.issuer, format: 'cms' } : {}), serviceVersion: service.version } },
     }, now);
     return { status: 201, body, writes };
   });

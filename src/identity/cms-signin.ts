@@ -82,3 +82,21 @@ async function personOf(tx: Tx, signer: CmsSigner, language: string, now: Date):
   await tx.insertInto('accounts').values({ id: randomUUID(), person_id: person.id, role: 'citizen', agency_code: null, created_at: now }).onConflict((c) => c.columns(['person_id', 'role']).doNothing()).execute();
   return { personId: person.id, enrolled: person.id === personId };
 }
+
+/**
+ * An applicant's CMS signature over the application's canonical JSON: by a certificate of the trust list with the
+ * profile's signing usage, naming the person signed in (one person's signature in another's session is refused).
+ * Answers the problem's code, or the certificate that signed.
+ */
+export function verifyApplicantCms(trust: TrustList, cms: string, payload: Uint8Array, applicant: { state: string; nationalId: string }, now: Date): { ok: false; problem: string } | { ok: true; serial: string; issuer: string } {
+  const der = decodeBase64(cms);
+  if (!der) return { ok: false, problem: 'signature_invalid' };
+  try {
+    const signer = verifyCitizenCms(der, payload, trust, 'signing', now);
+    if (signer.state !== applicant.state || signer.nationalId !== applicant.nationalId) return { ok: false, problem: 'signer_is_not_applicant' };
+    return { ok: true, serial: signer.certificate.serialNumber, issuer: signer.certificate.issuer.replace(/\n/g, ', ') };
+  } catch (e) {
+    if (e instanceof CmsRefused) return { ok: false, problem: e.code };
+    throw e;
+  }
+}

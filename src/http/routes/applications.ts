@@ -85,7 +85,7 @@ const Detail = Type.Object({
 
 
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
-  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, clock: node.clock };
+  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, trust: node.trust, clock: node.clock };
   const workflowDeps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, clock: node.clock };
   const registers = new Map(node.gateway.services.map((s) => [formatServiceId(s.id), s.openapi]));
   const labelsOfService = (serviceId: string | null, language: Language) => (serviceId && registers.has(serviceId) ? labelsOf(registers.get(serviceId), language) : {});
@@ -101,17 +101,27 @@ export function applicationRoutes(app: FastifyInstance, node: Node): void {
         tags: ['applications'],
         summary: 'Submit a signed application',
         description:
-          '`signature` is a compact JWS (ES256) by the applicant\'s key, its certificate in the x5c header, whose payload is the RFC 8785 canonical JSON of `{service, data}`. A repeat with the same Idempotency-Key returns the first answer and writes nothing.',
+          "`signature` is a compact JWS (ES256) by the applicant's key (a key file of this node), its certificate in the x5c header, whose payload is the RFC 8785 canonical JSON of `{service, data}`; or `cms`, the base64 of a DER CMS SignedData over those same bytes (detached or carried) by the applicant's own certificate of a member state's trust list, with its signing usage. A repeat with the same Idempotency-Key returns the first answer and writes nothing.",
         headers: IdempotencyHeaders,
         querystring: Type.Object({ lang: LangQuery }),
-        body: Type.Object(
-          {
-            service: Type.String({ minLength: 1, maxLength: 80 }),
-            data: Type.Record(Type.String(), Type.Unknown(), { description: "form data, valid against the service's form schema" }),
-            signature: Type.String({ minLength: 1, maxLength: 65536 }),
-          },
-          { additionalProperties: false },
-        ),
+        body: Type.Union([
+          Type.Object(
+            {
+              service: Type.String({ minLength: 1, maxLength: 80 }),
+              data: Type.Record(Type.String(), Type.Unknown(), { description: "form data, valid against the service's form schema" }),
+              signature: Type.String({ minLength: 1, maxLength: 65536 }),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Object(
+            {
+              service: Type.String({ minLength: 1, maxLength: 80 }),
+              data: Type.Record(Type.String(), Type.Unknown(), { description: "form data, valid against the service's form schema" }),
+              cms: Type.String({ minLength: 1, maxLength: 65536 }),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
         response: { 201: Summary, ...problems(400, 401, 403, 413, 415, 422) },
       },
     },
