@@ -1,7 +1,8 @@
 import { createHash, randomBytes, type webcrypto, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { bytes, OID, signCms, verifyCms, view } from './cms.js';
+import { bytes, view } from '../pki/index.js';
+import { OID, signCms, verifyCms } from './cms.js';
 
 /**
  * RFC 3161 time-stamps for the message log: a client that asks a time-stamping authority (TSA) over HTTP

@@ -4,7 +4,7 @@ import type { TrustList } from '../pki/trust.js';
 import { type Db, sql, transaction, type Tx } from '../platform/db/index.js';
 import { unauthenticated } from '../platform/errors.js';
 import type { Role } from './accounts.js';
-import { startSession, type SignInResult } from './signin.js';
+import { consumeChallenge, startSession, type SignInResult } from './signin.js';
 
 /** The payload is base64 of DER, nothing else (a CMS of 5 MB is refused by the route's body limit first). */
 function decodeBase64(text: string): Buffer | undefined {
@@ -41,15 +41,7 @@ export async function signInWithCms(db: Db, trust: TrustList, cms: string, now: 
     return refused(e);
   }
   return transaction(db, async (tx) => {
-    const used = await tx
-      .updateTable('auth_challenges')
-      .set({ used_at: now })
-      .where('nonce', '=', nonce)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('id')
-      .executeTakeFirst();
-    if (!used) throw unauthenticated('errors.challenge_unknown_or_used');
+    if (!(await consumeChallenge(tx, nonce, now))) throw unauthenticated('errors.challenge_unknown_or_used');
     const { personId, enrolled } = await personOf(tx, signer, language, now);
     // (the session is not tied to it as to a certificate of the node's own CA, whose revocation ends sessions: the
     // state's certificate, its serial and issuer, are in the audit entry)

@@ -25,6 +25,19 @@ export async function createChallenge(db: Db, now: Date): Promise<Challenge> {
   return { nonce, expiresAt };
 }
 
+/** Uses up a challenge still open: false when it is unknown, expired or used (a replay). */
+export async function consumeChallenge(tx: Tx, nonce: string, now: Date): Promise<boolean> {
+  const used = await tx
+    .updateTable('auth_challenges')
+    .set({ used_at: now })
+    .where('nonce', '=', nonce)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('id')
+    .executeTakeFirst();
+  return used !== undefined;
+}
+
 export interface SignInResult extends NewSession {
   accountId: string;
   role: Role;
@@ -56,15 +69,7 @@ export async function signInWithSignature(
   const personId = signer.personId;
 
   return transaction(db, async (tx) => {
-    const used = await tx
-      .updateTable('auth_challenges')
-      .set({ used_at: now })
-      .where('nonce', '=', nonce)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('id')
-      .executeTakeFirst();
-    if (!used) throw unauthenticated('errors.signin_challenge');
+    if (!(await consumeChallenge(tx, nonce, now))) throw unauthenticated('errors.signin_challenge');
     return startSession(tx, personId, role, now, sessionHours, { method: 'signature', certificate: signer.certificateSerial });
   });
 }

@@ -1,3 +1,5 @@
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EC_P256, EKU_CLIENT_AUTH, EKU_EMAIL, OpensslPki, RSA_2048 } from '../../test/support/openssl-pki.js';
 import './certificates.js';
@@ -65,5 +67,17 @@ describe("a citizen's own CMS signature", () => {
     expect(refusal(() => verifyCitizenCms(pki.sign(nonce, 'aigerim', []), content, trust, 'authentication', now))).toBe('certificate_untrusted');
     // a year and a half on, the person's certificate has expired
     expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'authentication', new Date(now.getTime() + 500 * 86_400_000)))).toBe('certificate_expired');
+  });
+
+  it('refuses a signature whose attributes parse but hold the wrong thing (an empty signing certificate, a number for the time)', () => {
+    const altered = (change: (attributes: pkijs.Attribute[]) => void) => {
+      const info = pkijs.ContentInfo.fromBER(new Uint8Array(sign(nonce, 'aigerim')).buffer);
+      const signed = new pkijs.SignedData({ schema: info.content });
+      change(signed.signerInfos[0].signedAttrs!.attributes);
+      return Buffer.from(new pkijs.ContentInfo({ contentType: info.contentType, content: signed.toSchema(true) }).toSchema().toBER(false));
+    };
+    const emptySigningCertificate = altered((a) => a.push(new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.47', values: [new asn1js.Sequence()] })));
+    const numberForTime = altered((a) => (a.find((x) => x.type === '1.2.840.113549.1.9.5')!.values = [new asn1js.Integer({ value: 1 })]));
+    for (const der of [emptySigningCertificate, numberForTime]) expect(refusal(() => verifyCitizenCms(der, content, trust, 'authentication', new Date()))).toBe('signature_invalid');
   });
 });

@@ -2,6 +2,7 @@ import { constants, createHash, verify as cryptoVerify, X509Certificate } from '
 import * as asn1js from 'asn1js';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
+import { bytes, CMS_OID as OID, octets, SHA2_DIGESTS, signedAttributesAsSigned, signerCertificate, view } from './cms-parts.js';
 import { nationalNumber, type StateProfile, type TrustList } from './trust.js';
 
 /**
@@ -44,37 +45,16 @@ export interface CmsSigner {
   capacity: 'head' | 'employee' | null;
 }
 
-const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  signingCertificate: '1.2.840.113549.1.9.16.2.12',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  rsaPss: '1.2.840.113549.1.1.10',
-};
-const DIGESTS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
+const DIGESTS: Record<string, string> = { ...SHA2_DIGESTS, '1.3.14.3.2.26': 'sha1' };
 const RSA = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.12', '1.2.840.113549.1.1.13']);
 const ECDSA = new Set(['1.2.840.10045.2.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']);
 const GOST = /^1\.2\.643\./;
 const MAX_CHAIN = 6;
 
-const bytes = (b: ArrayBuffer | Uint8Array) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b));
-const view = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const refuse = (code: CmsRefusal, why: string): never => {
   throw new CmsRefused(code, why);
 };
 
-function octets(value: asn1js.OctetString): Buffer {
-  if (!value.idBlock.isConstructed) return bytes(value.valueBlock.valueHexView);
-  return Buffer.concat(value.valueBlock.value.map((part) => octets(part as asn1js.OctetString)));
-}
 
 function parse(der: Uint8Array): pkijs.SignedData {
   try {
@@ -87,24 +67,10 @@ function parse(der: Uint8Array): pkijs.SignedData {
   }
 }
 
-/** The signer's own certificate, as its SignerInfo names it (issuer and serial number, or subject key identifier). */
-function signerCertificate(signed: pkijs.SignedData, signer: pkijs.SignerInfo): pkijs.Certificate {
-  const sid = signer.sid;
-  const found = (signed.certificates ?? []).find((c): c is pkijs.Certificate => {
-    if (!(c instanceof pkijs.Certificate)) return false;
-    if (sid instanceof pkijs.IssuerAndSerialNumber) return bytes(c.serialNumber.valueBlock.valueHexView).equals(bytes(sid.serialNumber.valueBlock.valueHexView)) && c.issuer.isEqual(sid.issuer);
-    const ski = c.extensions?.find((x) => x.extnID === '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
-    // (or [0] the subject key identifier's octets)
-    const keyId = (sid as asn1js.Primitive).valueBlock?.valueHexView;
-    return !!ski && !!keyId && bytes(ski.valueBlock.valueHexView).equals(bytes(keyId));
-  });
-  return found ?? refuse('certificate_untrusted', "the signer's certificate is not in the signature");
-}
 
 function checkSignature(signer: pkijs.SignerInfo, cert: X509Certificate, hash: string): void {
   const algorithm = signer.signatureAlgorithm.algorithmId;
-  const signedBytes = Buffer.from(bytes(signer.signedAttrs!.encodedValue));
-  signedBytes[0] = 0x31; // [0] IMPLICIT → SET OF, as it was signed
+  const signedBytes = signedAttributesAsSigned(signer);
   const signature = bytes(signer.signature.valueBlock.valueHexView);
   const key = cert.publicKey;
   let ok: boolean;
@@ -136,7 +102,7 @@ function checkValidity(cert: X509Certificate, times: Date[], what: string): void
 
 /** Up from the signer's certificate to a CA of the trust list: through intermediates the signature carries or the list holds. */
 function chainToTrustList(cert: X509Certificate, carried: X509Certificate[], trust: TrustList, times: Date[]): { state: string; profile: StateProfile; chain: X509Certificate[] } {
-  const anchors = [...trust.entries()].flatMap(([state, t]) => t.authorities.map((a) => ({ state, profile: t.profile, cert: new X509Certificate(Buffer.from(a.rawData)) })));
+  const anchors = [...trust.entries()].flatMap(([state, t]) => t.anchors.map((cert) => ({ state, profile: t.profile, cert })));
   const chain: X509Certificate[] = [];
   let current = cert;
   for (let depth = 0; depth < MAX_CHAIN; depth++) {
@@ -156,9 +122,8 @@ function chainToTrustList(cert: X509Certificate, carried: X509Certificate[], tru
   return refuse('certificate_untrusted', 'the chain is longer than any state issues');
 }
 
-function checkUsage(cert: X509Certificate, profile: StateProfile, purpose: 'authentication' | 'signing'): void {
+function checkUsage(parsed: x509.X509Certificate, profile: StateProfile, purpose: 'authentication' | 'signing'): void {
   const usage = profile[purpose];
-  const parsed = new x509.X509Certificate(cert.raw);
   const keyUsage = parsed.getExtension(x509.KeyUsagesExtension);
   const bits: Record<string, number> = { digitalSignature: x509.KeyUsageFlags.digitalSignature, nonRepudiation: x509.KeyUsageFlags.nonRepudiation, keyEncipherment: x509.KeyUsageFlags.keyEncipherment, dataEncipherment: x509.KeyUsageFlags.dataEncipherment, keyAgreement: x509.KeyUsageFlags.keyAgreement };
   if (keyUsage && !usage.keyUsage.some((u) => (keyUsage.usages & bits[u]) !== 0)) refuse('certificate_wrong_usage', `its key usage allows none of ${usage.keyUsage.join(', ')}`);
@@ -168,15 +133,16 @@ function checkUsage(cert: X509Certificate, profile: StateProfile, purpose: 'auth
   }
 }
 
-function policiesOf(cert: X509Certificate): string[] {
-  return [...(new x509.X509Certificate(cert.raw).getExtension(x509.CertificatePolicyExtension)?.policies ?? [])];
-}
 
 /**
  * What a signature says it signs, before it is checked: its content when it carries it, else only the digest of the
  * detached content (with the digest's algorithm) — to find which challenge a detached sign-in signature answers.
  */
 export function claimedContent(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: 'sha256' | 'sha384' | 'sha512' } {
+  return readingStrictly(() => claimed(der));
+}
+
+function claimed(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: 'sha256' | 'sha384' | 'sha512' } {
   const signed = parse(der);
   const signer = signed.signerInfos[0] ?? refuse('signature_invalid', 'no signer');
   const hash = DIGESTS[signer.digestAlgorithm.algorithmId];
@@ -192,6 +158,24 @@ export function claimedContent(der: Uint8Array): { content?: Buffer; digest: Buf
  * canonical JSON), the content inside the signature or detached; answers who signed, or throws `CmsRefused`.
  */
 export function verifyCitizenCms(der: Uint8Array, content: Uint8Array, trust: TrustList, purpose: 'authentication' | 'signing', now: Date): CmsSigner {
+  return readingStrictly(() => verify(der, content, trust, purpose, now));
+}
+
+/**
+ * A stranger's bytes may parse as CMS and still hold anything where an attribute's value should be (an empty
+ * SEQUENCE for the signing certificate, a number for the signing time): whatever reading them throws is a refusal of
+ * the signature, never an error of the node.
+ */
+function readingStrictly<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CmsRefused) throw e;
+    return refuse('signature_invalid', `its structure is not as RFC 5652 has it (${(e as Error).message})`);
+  }
+}
+
+function verify(der: Uint8Array, content: Uint8Array, trust: TrustList, purpose: 'authentication' | 'signing', now: Date): CmsSigner {
   const signed = parse(der);
   if (signed.signerInfos.length !== 1) refuse('signature_invalid', 'not exactly one signer');
   const signer = signed.signerInfos[0];
@@ -210,7 +194,8 @@ export function verifyCitizenCms(der: Uint8Array, content: Uint8Array, trust: Tr
   const time = attribute(OID.signingTime) as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
   const signingTime = time ? time.toDate() : null;
 
-  const cert = new X509Certificate(bytes(signerCertificate(signed, signer).toSchema().toBER(false)));
+  const own = signerCertificate(signed, signer) ?? refuse('certificate_untrusted', "the signer's certificate is not in the signature");
+  const cert = new X509Certificate(bytes(own.toSchema().toBER(false)));
   // signing-certificate (v1, SHA-1) or v2 (SHA-256 unless said): the certificate it names must be this one
   for (const [oid, defaultHash] of [[OID.signingCertificateV2, 'sha256'], [OID.signingCertificate, 'sha1']] as const) {
     const value = attribute(oid) as asn1js.Sequence | undefined;
@@ -227,11 +212,11 @@ export function verifyCitizenCms(der: Uint8Array, content: Uint8Array, trust: Tr
   checkValidity(cert, times, "the signer's certificate");
   const carried = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => new X509Certificate(bytes(c.toSchema().toBER(false))));
   const { state, profile, chain } = chainToTrustList(cert, carried, trust, times);
-  checkUsage(cert, profile, purpose);
   const parsed = new x509.X509Certificate(cert.raw);
+  checkUsage(parsed, profile, purpose);
   const nationalId = nationalNumber(parsed, profile.person) ?? refuse('certificate_wrong_usage', `it carries no national number where ${state}'s profile says`);
   const organizationId = profile.organization ? nationalNumber(parsed, profile.organization) : undefined;
-  const policies = policiesOf(cert);
+  const policies = parsed.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
   const capacity = organizationId && profile.policies?.head?.some((p) => policies.includes(p)) ? 'head' : organizationId && profile.policies?.employee?.some((p) => policies.includes(p)) ? 'employee' : null;
   const field = (oid: string) => parsed.subjectName.getField(oid)[0] ?? null;
   return {

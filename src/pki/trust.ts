@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -41,6 +42,8 @@ export interface TrustedState {
   profile: StateProfile;
   /** the state's CAs, roots and intermediates */
   authorities: x509.X509Certificate[];
+  /** the same, as node:crypto checks chains with them (parsed once, at start) */
+  anchors: X509Certificate[];
 }
 
 export type TrustList = Map<string, TrustedState>;
@@ -152,7 +155,7 @@ export function loadTrustList(dir: string, now: Date): TrustList {
         authorities.push(cert);
       }
     }
-    list.set(entry, { profile, authorities });
+    list.set(entry, { profile, authorities, anchors: authorities.map((a) => new X509Certificate(Buffer.from(a.rawData))) });
   }
   return list;
 }

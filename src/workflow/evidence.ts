@@ -130,13 +130,16 @@ export async function evidenceFacts(tx: Tx | Db, applicationId: string): Promise
  */
 export function evidenceForApplicant<E extends { key: string; status: string; data: unknown }>(items: E[], def: ServiceDefinition | undefined): E[] {
   const aboutOthers = new Set((def?.evidence ?? []).filter((e) => e.subject !== 'applicant').map((e) => e.key));
-  return items.map((e) => (aboutOthers.has(e.key) ? { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } } : e));
+  return items.map((e) => (aboutOthers.has(e.key) ? answeredOnly(e) : e));
 }
+
+/** A register's answer about someone else, as a person reading the application may see it: whether it answered. */
+const answeredOnly = <E extends { status: string; data: unknown }>(e: E): E => ({ ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } });
 
 /** What a party an application names sees: what the registers said about them; about anyone else, whether they answered. */
 export function evidenceForParty<E extends { key: string; status: string; data: unknown }>(items: E[], def: ServiceDefinition | undefined, field: string): E[] {
   const aboutThem = new Set((def?.evidence ?? []).filter((e) => e.subject === `field:${field}`).map((e) => e.key));
-  return items.map((e) => (aboutThem.has(e.key) ? e : { ...e, data: e.status === 'unavailable' ? null : { found: e.status === 'received' } }));
+  return items.map((e) => (aboutThem.has(e.key) ? e : answeredOnly(e)));
 }
 
 export async function evidenceOf(db: Db | Tx, applicationId: string) {
