@@ -1,3 +1,4 @@
+import type { RevocationChecker } from './pki/revocation.js';
 import type { TrustList } from './pki/trust.js';
 import type { AuditSealer } from './audit/index.js';
 import type { Catalog } from './catalog/index.js';
@@ -18,6 +19,8 @@ export interface Node {
   ca: NodeCa;
   /** the member states' certification authorities and profiles, for citizens' own e-signatures (besides the node's CA) */
   trust: TrustList;
+  /** asks the states' OCSP responders and CRLs about their certificates, keeping answers until their next update */
+  revocation: RevocationChecker;
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;

@@ -22,6 +22,7 @@ import { type Channel, channelsFromConfig, DELIVER_QUEUE, deliverNotification, D
 import { CONSENT_LAPSE_QUEUE, lapseConsents } from './applications/index.js';
 import { EVIDENCE_QUEUE, gatherEvidence, loadCalendars, registerWorkflowJobs } from './workflow/index.js';
 import type { Node } from './node.js';
+import { RevocationChecker } from './pki/revocation.js';
 import { loadTrustList } from './pki/trust.js';
 
 /** Reads the node's gateway identity and the federation's configuration (refused if not signed under the anchor). */
@@ -57,6 +58,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
   const calendars = loadCalendars(paths.calendars, config.states);
   // (an unreadable, misfitting or expired trust file stops the start here, named)
   const trust = loadTrustList(config.trustDir, clock.now());
+  const revocation = new RevocationChecker(config.revocation);
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePool }));
   try {
     const applied = await migrate(database, paths.migrations);
@@ -154,7 +156,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       maxRows: config.archives.maxRows,
       log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
     });
-    return { config, database, catalog, calendars, ca, trust, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
+    return { config, database, catalog, calendars, ca, trust, revocation, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -1,26 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPayload } from '../src/applications/index.js';
 import { translate } from '../src/i18n/index.js';
 import { createTestNode, type TestNode } from './support/node.js';
-import { EKU_CLIENT_AUTH, EKU_EMAIL, OpensslPki, RSA_2048 } from './support/openssl-pki.js';
+import { output } from './support/run.js';
+import { EKU_CLIENT_AUTH, EKU_EMAIL, freePort, OpensslPki, RSA_2048 } from './support/openssl-pki.js';
 
 // Sign-in with the e-signature a citizen's state gave them: a CMS made by `openssl cms -sign` over the challenge's
-// nonce, under a Kazakh root the operator installed in the trust list (ORTAK_TRUST_DIR).
+// nonce, under a Kazakh root the operator installed in the trust list (ORTAK_TRUST_DIR). The intermediate CA's
+// certificates name its OCSP responder (`openssl ocsp`); one names a responder that never answers.
+const ocspPort = await freePort();
+const hangingPort = await freePort();
+const status = (port = ocspPort) => `authorityInfoAccess=OCSP;URI:http://127.0.0.1:${port}\n`;
+const AUTH = `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n${status()}`;
+const SIGN = `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n${status()}`;
 const pki = new OpensslPki()
   .ca('root', '/C=KZ/O=Test NCA/CN=Test NCA Root')
   .ca('intermediate', '/C=KZ/O=Test NCA/CN=Test NCA Authentication (RSA)', 'root')
   .ca('stranger', '/C=KZ/O=Self-made/CN=Fake NCA')
   // Айгерім, a demo persona the node knows; a person it does not know yet; a self-made certificate with her IIN
-  .person('aigerim', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
-  .person('newcomer', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/SN=ОМАРОВ/GN=ДАНИЯР/serialNumber=IIN010203500017', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
-  .person('signing-only', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
-  .person('aigerim-signing', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation,digitalSignature\nextendedKeyUsage=${EKU_EMAIL}\n`)
-  .person('newcomer-signing', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/serialNumber=IIN010203500017', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`)
-  .person('fake', 'stranger', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`);
+  .person('aigerim', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH)
+  .person('newcomer', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/SN=ОМАРОВ/GN=ДАНИЯР/serialNumber=IIN010203500017', AUTH)
+  .person('signing-only', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', SIGN)
+  .person('aigerim-signing', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', SIGN.replace('nonRepudiation', 'nonRepudiation,digitalSignature'))
+  .person('newcomer-signing', 'intermediate', RSA_2048, '/C=KZ/CN=ОМАРОВ ДАНИЯР/serialNumber=IIN010203500017', SIGN)
+  .person('fake', 'stranger', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH)
+  // her earlier certificate, revoked; and one whose CA's responder never answers
+  .person('aigerim-revoked', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH)
+  .person('aigerim-unanswered', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH.replace(status(), status(hangingPort)))
+  .revoke('aigerim-revoked', 'intermediate');
+const trustDir = pki.trustFolder({ KZ: ['root'] });
 let t: TestNode;
 beforeAll(async () => {
+  await pki.ocspResponder('intermediate', ocspPort);
+  await pki.serve(hangingPort, 'hang');
   // (the node's clock at this moment: openssl issued the certificates just now)
-  t = await createTestNode({ start: new Date().toISOString(), env: { ORTAK_TRUST_DIR: pki.trustFolder({ KZ: ['root'] }) } });
+  t = await createTestNode({ start: new Date().toISOString(), env: { ORTAK_TRUST_DIR: trustDir, ORTAK_REVOCATION_TIMEOUT_MS: '1000' } });
 });
 afterAll(async () => {
   await t.close();
@@ -64,6 +80,8 @@ describe('sign-in with a CMS signature by a certificate of the trust list', () =
     const cases: [Buffer | string, string][] = [
       [pki.sign(nonce, 'fake', []), 'certificate_untrusted'],
       [pki.sign(nonce, 'signing-only', ['intermediate']), 'certificate_wrong_usage'],
+      [pki.sign(nonce, 'aigerim-revoked', ['intermediate']), 'certificate_revoked'],
+      [pki.sign(nonce, 'aigerim-unanswered', ['intermediate']), 'certificate_status_unknown'],
       ['bm90IGEgc2lnbmF0dXJl', 'signature_invalid'],
       ['%%% not base64 %%%', 'signature_invalid'],
     ];
@@ -105,5 +123,32 @@ describe('an application signed with CMS by the applicant\'s own signing certifi
     expect(taken.statusCode, taken.body).toBe(201);
     const detail = (await t.app.inject({ url: `/api/v1/applications/${taken.json().id}`, headers: { authorization: `Bearer ${token}` } })).json();
     expect(detail.history[0]).toMatchObject({ type: 'submit', details: { format: 'cms', issuer: expect.stringContaining('Test NCA Authentication') } });
+    // the CA's responder's signed answer is kept with the application: openssl reads it back, good when signed
+    const kept = await t.node.database.db.selectFrom('application_actions').select('payload').where('application_id', '=', taken.json().id).where('type', '=', 'submit').executeTakeFirstOrThrow();
+    const evidence = (kept.payload as { certificateStatus: { status: string; source: string; ocspResponse: string } }).certificateStatus;
+    expect(evidence).toMatchObject({ status: 'good', source: 'ocsp' });
+    writeFileSync(join(pki.dir, 'evidence.der'), Buffer.from(evidence.ocspResponse, 'base64'));
+    expect(await output('openssl', ['ocsp', '-respin', 'evidence.der', '-issuer', 'intermediate.pem', '-cert', 'aigerim-signing.pem', '-CAfile', 'root.pem', '-no_nonce'], { cwd: pki.dir })).toContain('aigerim-signing.pem: good');
+  });
+});
+
+describe('ORTAK_REVOCATION=prefer: a status that cannot be learnt is recorded, and the signer goes on', () => {
+  let preferring: TestNode;
+  beforeAll(async () => {
+    preferring = await createTestNode({ start: new Date().toISOString(), env: { ORTAK_TRUST_DIR: trustDir, ORTAK_REVOCATION: 'prefer', ORTAK_REVOCATION_TIMEOUT_MS: '1000' } });
+  });
+  afterAll(() => preferring.close());
+
+  it('signs in with the unanswered certificate, its status unknown in the audit; a revoked one is refused all the same', async () => {
+    const ask = async (name: string) => {
+      const nonce = (await preferring.app.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json().nonce as string;
+      return preferring.app.inject({ method: 'POST', url: '/api/v1/auth/signin', payload: { cms: pki.sign(nonce, name, ['intermediate']).toString('base64') } });
+    };
+    expect((await ask('aigerim-unanswered')).statusCode).toBe(200);
+    const audit = await preferring.node.database.db.selectFrom('audit_events').select(['details']).where('action', '=', 'signin').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ method: 'cms', certificateStatus: { status: 'unknown', source: 'ocsp', why: expect.stringContaining('did not answer within 1000 ms') } });
+    const revoked = await ask('aigerim-revoked');
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().code).toBe('certificate_revoked');
   });
 });

@@ -5,6 +5,7 @@ import { type Actor, verifyApplicantCms, verifyPersonSignature } from '../identi
 import { notificationWrites } from '../notifications/index.js';
 import { invoiceWrites } from '../payments/payments.js';
 import type { NodeCa } from '../pki/index.js';
+import type { RevocationChecker } from '../pki/revocation.js';
 import type { TrustList } from '../pki/trust.js';
 import type { Clock } from '../platform/clock.js';
 import { type Db, type Tx, type Write, writeTogether } from '../platform/db/index.js';
@@ -28,6 +29,8 @@ export interface ApplicationsDeps {
   ca: NodeCa;
   /** the member states' CAs, for applications signed with a citizen's own e-signature (CMS) */
   trust: TrustList;
+  /** asks the states' OCSP responders and CRLs whether a signer's certificate still stands */
+  revocation: RevocationChecker;
   clock: Clock;
 }
 
@@ -67,11 +70,12 @@ export async function submitApplication(
     if (fieldErrors.length) throw invalid('errors.invalid_application', fieldErrors);
 
     const payload = signedPayload(input.service, input.data);
-    let signed: { signature: string; certificate: string | undefined; issuer?: string };
+    let signed: { signature: string; certificate: string | undefined; issuer?: string; certificateStatus?: Record<string, unknown> };
     if (input.cms !== undefined) {
-      const checked = verifyApplicantCms(deps.trust, input.cms, payload, actor, now);
+      const checked = await verifyApplicantCms(deps.trust, deps.revocation, input.cms, payload, actor, now);
       if (!checked.ok) throw invalid('errors.invalid_application', [{ field: '/cms', code: `errors.${checked.problem}` }]);
-      signed = { signature: input.cms.replace(/\s+/g, ''), certificate: checked.serial, issuer: checked.issuer };
+      // the status as the CA's responder signed it (or the CRL's number) stays with the application, to show later
+      signed = { signature: input.cms.replace(/\s+/g, ''), certificate: checked.serial, issuer: checked.issuer, certificateStatus: { ...checked.status } };
     } else {
       const signer = await verifyPersonSignature(db, deps.ca, input.signature ?? '', payload, now, actor.personId);
       if (signer.problem) {
@@ -86,7 +90,7 @@ export async function submitApplication(
       data: input.data,
       signature: signed.signature,
       language,
-      action: { type: 'submit', idempotencyKey, payload: { certificate: signed.certificate, ...(signed.issuer ? { issuer: signed.issuer, format: 'cms' } : {}), serviceVersion: service.version } },
+      action: { type: 'submit', idempotencyKey, payload: { certificate: signed.certificate, ...(signed.issuer ? { issuer: signed.issuer, format: 'cms', certificateStatus: signed.certificateStatus } : {}), serviceVersion: service.version } },
     }, now);
     return { status: 201, body, writes };
   });

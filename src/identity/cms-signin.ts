@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { claimedContent, CmsRefused, verifyCitizenCms, type CmsSigner } from '../pki/citizen-cms.js';
+import { claimedContent, CmsRefused, signerStatus, verifyCitizenCms, type CmsSigner } from '../pki/citizen-cms.js';
+import type { CertificateStatus, RevocationChecker } from '../pki/revocation.js';
 import type { TrustList } from '../pki/trust.js';
 import { type Db, sql, transaction, type Tx } from '../platform/db/index.js';
 import { unauthenticated } from '../platform/errors.js';
@@ -25,11 +26,12 @@ const refused = (e: unknown): never => {
  * the certificate: the person (national number and name as the certificate has them, the caller's language) and a
  * citizen account, in the same transaction.
  */
-export async function signInWithCms(db: Db, trust: TrustList, cms: string, now: Date, sessionHours: number, role: Role | undefined, language: string): Promise<SignInResult> {
+export async function signInWithCms(db: Db, trust: TrustList, revocation: RevocationChecker, cms: string, now: Date, sessionHours: number, role: Role | undefined, language: string): Promise<SignInResult> {
   const der = decodeBase64(cms);
   if (!der) throw unauthenticated('errors.signature_invalid', { why: 'not base64' });
   let signer: CmsSigner;
   let nonce: string;
+  let status: CertificateStatus;
   try {
     const claimed = claimedContent(der);
     // the nonce it carries; a detached signature's by the digest it signed, among the challenges still open
@@ -37,6 +39,7 @@ export async function signInWithCms(db: Db, trust: TrustList, cms: string, now: 
     if (!found) throw unauthenticated('errors.challenge_unknown_or_used');
     nonce = found;
     signer = verifyCitizenCms(der, Buffer.from(nonce, 'utf8'), trust, 'authentication', now);
+    status = await signerStatus(signer, revocation, now);
   } catch (e) {
     return refused(e);
   }
@@ -45,7 +48,14 @@ export async function signInWithCms(db: Db, trust: TrustList, cms: string, now: 
     const { personId, enrolled } = await personOf(tx, signer, language, now);
     // (the session is not tied to it as to a certificate of the node's own CA, whose revocation ends sessions: the
     // state's certificate, its serial and issuer, are in the audit entry)
-    return startSession(tx, personId, role, now, sessionHours, { method: 'cms', signerCertificate: signer.certificate.serialNumber, issuer: signer.certificate.issuer.replace(/\n/g, ', '), enrolled });
+    return startSession(tx, personId, role, now, sessionHours, {
+      method: 'cms',
+      signerCertificate: signer.certificate.serialNumber,
+      issuer: signer.certificate.issuer.replace(/\n/g, ', '),
+      enrolled,
+      certificateStatus: statusSummary(status),
+      ...(signer.organizationId ? { organization: signer.organizationId, capacity: signer.capacity } : {}),
+    });
   });
 }
 
@@ -80,15 +90,29 @@ async function personOf(tx: Tx, signer: CmsSigner, language: string, now: Date):
  * profile's signing usage, naming the person signed in (one person's signature in another's session is refused).
  * Answers the problem's code, or the certificate that signed.
  */
-export function verifyApplicantCms(trust: TrustList, cms: string, payload: Uint8Array, applicant: { state: string; nationalId: string }, now: Date): { ok: false; problem: string } | { ok: true; serial: string; issuer: string } {
+export async function verifyApplicantCms(
+  trust: TrustList,
+  revocation: RevocationChecker,
+  cms: string,
+  payload: Uint8Array,
+  applicant: { state: string; nationalId: string },
+  now: Date,
+): Promise<{ ok: false; problem: string } | { ok: true; serial: string; issuer: string; status: CertificateStatus }> {
   const der = decodeBase64(cms);
   if (!der) return { ok: false, problem: 'signature_invalid' };
   try {
     const signer = verifyCitizenCms(der, payload, trust, 'signing', now);
     if (signer.state !== applicant.state || signer.nationalId !== applicant.nationalId) return { ok: false, problem: 'signer_is_not_applicant' };
-    return { ok: true, serial: signer.certificate.serialNumber, issuer: signer.certificate.issuer.replace(/\n/g, ', ') };
+    const status = await signerStatus(signer, revocation, now);
+    return { ok: true, serial: signer.certificate.serialNumber, issuer: signer.certificate.issuer.replace(/\n/g, ', '), status };
   } catch (e) {
     if (e instanceof CmsRefused) return { ok: false, problem: e.code };
     throw e;
   }
+}
+
+/** What the audit keeps of a certificate's status: how it was learnt and when it held (the response itself stays with applications). */
+function statusSummary(status: CertificateStatus): Record<string, unknown> {
+  const { ocspResponse: _response, ...rest } = status;
+  return rest;
 }

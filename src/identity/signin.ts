@@ -92,7 +92,7 @@ export async function demoSignIn(db: Db, identifier: string, now: Date, sessionH
 }
 
 /** Opens a session on the person's account (the role asked for, else their citizen account) and audits it. */
-export async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: { method: 'signature' | 'demo' | 'cms'; certificate?: string; signerCertificate?: string; issuer?: string; enrolled?: boolean }): Promise<SignInResult> {
+export async function startSession(tx: Tx, personId: string, role: Role | undefined, now: Date, sessionHours: number, details: { method: 'signature' | 'demo' | 'cms'; certificate?: string; signerCertificate?: string; issuer?: string; enrolled?: boolean; certificateStatus?: Record<string, unknown>; organization?: string; capacity?: string | null }): Promise<SignInResult> {
   const accountId = await pickAccount(tx, personId, role);
   if (!accountId) throw unauthenticated('errors.signin_no_account', { role: role ?? 'citizen' });
   const session = await openSession(tx, accountId, now, sessionHours, details.certificate);

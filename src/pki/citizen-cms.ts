@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { bytes, CMS_OID as OID, octets, SHA2_DIGESTS, signedAttributesAsSigned, signerCertificate, view } from './cms-parts.js';
+import type { CertificateStatus, RevocationChecker } from './revocation.js';
 import { nationalNumber, type StateProfile, type TrustList } from './trust.js';
 
 /**
@@ -11,7 +12,8 @@ import { nationalNumber, type StateProfile, type TrustList } from './trust.js';
  * signing-certificate v1/v2 where present), the signature (RSA PKCS #1 v1.5 and PSS, 2048–4096 bits; ECDSA P-256 and
  * P-384), and the signer's certificate chained to a CA of a member state's trust list, valid at the signing time and
  * now, with the usages the state's profile asks for the purpose. The national number is read where the profile says.
- * (GOST keys and certificate status, OCSP and CRL, are the next steps: refused as such until then.)
+ * Whether the certificate still stands (OCSP, CRL) is asked after, by `signerStatus`, of a certificate found
+ * trusted. (GOST keys are the next step: refused as such until then.)
  */
 export type CmsRefusal =
   | 'signature_invalid'
@@ -19,6 +21,8 @@ export type CmsRefusal =
   | 'certificate_expired'
   | 'certificate_not_yet_valid'
   | 'certificate_wrong_usage'
+  | 'certificate_revoked'
+  | 'certificate_status_unknown'
   | 'algorithm_unsupported';
 
 export class CmsRefused extends Error {
@@ -229,4 +233,24 @@ function verify(der: Uint8Array, content: Uint8Array, trust: TrustList, purpose:
     signingTime,
     capacity,
   };
+}
+
+/**
+ * Asks whether the signer's certificate, and each intermediate CA's that names where to ask, is still valid: a revoked
+ * one is refused; one whose status cannot be learnt is refused under `require` and recorded as unknown under
+ * `prefer`. Answers the signer's own certificate's status, to be kept with what was signed. (Only certificates already
+ * chained to the trust list get here: their OCSP and CRL addresses are a trusted CA's.)
+ */
+export async function signerStatus(signer: CmsSigner, revocation: RevocationChecker, now: Date): Promise<CertificateStatus> {
+  const path = [signer.certificate, ...signer.chain];
+  let own: CertificateStatus | undefined;
+  for (let i = 0; i < path.length - 1; i++) {
+    const status = await revocation.status(path[i], path[i + 1], now);
+    const what = i === 0 ? "the signer's certificate" : `the intermediate CA ${path[i].subject.replace(/\n/g, ', ')}`;
+    if (status.status === 'revoked') refuse('certificate_revoked', `${what} was revoked${status.revokedAt ? ` on ${status.revokedAt}` : ''}`);
+    // (a CA certificate that names nowhere to ask is vouched for by its root's publication of it)
+    if (status.status === 'unknown' && (i === 0 || status.source !== 'none') && revocation.options.mode === 'require') refuse('certificate_status_unknown', `the status of ${what} is unknown: ${status.why}`);
+    if (i === 0) own = status;
+  }
+  return own!;
 }

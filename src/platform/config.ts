@@ -11,6 +11,12 @@ export interface Config {
   dataDir: string;
   /** the member states' CAs and profiles for citizens' own e-signatures (ORTAK_TRUST_DIR; pki/trust.ts) */
   trustDir: string;
+  /**
+   * Whether a citizen's certificate must have a known status (ORTAK_REVOCATION): `require` refuses a sign-in or a
+   * submission whose certificate's OCSP responder or CRL cannot be reached; `prefer` records "unknown" and goes on.
+   * A revoked certificate is refused either way. Responders and CRLs get `timeoutMs` (ORTAK_REVOCATION_TIMEOUT_MS).
+   */
+  revocation: { mode: 'require' | 'prefer'; timeoutMs: number };
   /** PostgreSQL connections of each node process (ORTAK_DB_POOL) */
   databasePool: number;
   /** demo personas and their key files, passwordless demo sign-in */
@@ -82,6 +88,12 @@ export interface Config {
   };
 }
 
+function revocationMode(value: string | undefined): 'require' | 'prefer' {
+  if (value === undefined || value === '' || value === 'require') return 'require';
+  if (value === 'prefer') return 'prefer';
+  throw new Error(`ORTAK_REVOCATION must be require or prefer, got ${value}`);
+}
+
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -134,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORTAK_DATA_DIR ?? join(repoRoot, 'data'),
     trustDir: env.ORTAK_TRUST_DIR || join(repoRoot, 'trust'),
+    revocation: { mode: revocationMode(env.ORTAK_REVOCATION), timeoutMs: positiveInteger(env, 'ORTAK_REVOCATION_TIMEOUT_MS', 5000) },
     databasePool: positiveInteger(env, 'ORTAK_DB_POOL', 10),
     demoMode,
     processes: Math.max(1, Math.floor(Number(env.ORTAK_PROCESSES ?? 1)) || 1),

@@ -1,11 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths } from '../../src/platform/paths.js';
 
 export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 export const EKU_EMAIL = '1.3.6.1.5.5.7.3.4';
+export const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 export const RSA_2048 = ['rsa:2048'];
 export const EC_P256 = ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
 
@@ -15,6 +18,8 @@ export const EC_P256 = ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
  */
 export class OpensslPki {
   readonly dir = mkdtempSync(join(tmpdir(), 'ortak-pki-'));
+  private readonly children: ChildProcess[] = [];
+  private readonly servers: Server[] = [];
 
   private run(...args: string[]): Buffer {
     return execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,7 +42,65 @@ export class OpensslPki {
     this.run('req', '-utf8', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
     writeFileSync(join(this.dir, `${name}.ext`), extensions);
     this.run('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '365', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+    // the issuer's database, in `openssl ca`'s format, that its OCSP responder and CRL are made from
+    const serial = this.run('x509', '-in', `${name}.pem`, '-noout', '-serial').toString().trim().split('=')[1];
+    appendFileSync(join(this.dir, `${issuer}.index.txt`), `V\t${this.expiry(name)}\t\t${serial}\tunknown\t/CN=${name}\n`);
     return this;
+  }
+
+  private expiry(name: string): string {
+    const end = new Date(this.run('x509', '-in', `${name}.pem`, '-noout', '-enddate').toString().trim().split('=')[1]);
+    return `${end.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`;
+  }
+
+  /** Marks a certificate revoked in its issuer's database (before the responder starts or the CRL is made). */
+  revoke(name: string, issuer: string, at = new Date(Date.now() - 3600_000)): this {
+    const serial = this.run('x509', '-in', `${name}.pem`, '-noout', '-serial').toString().trim().split('=')[1];
+    const index = join(this.dir, `${issuer}.index.txt`);
+    const when = `${at.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`;
+    writeFileSync(index, readFileSync(index, 'utf8').replace(new RegExp(`^V\\t(\\S+)\\t\\t${serial}\\t`, 'm'), `R\t$1\t${when}\t${serial}\t`));
+    return this;
+  }
+
+  /** The issuer's CRL as `openssl ca -gencrl` makes it (DER), valid for `hours`. */
+  crl(issuer: string, hours = 24): Buffer {
+    const index = join(this.dir, `${issuer}.index.txt`);
+    if (!existsSync(index)) writeFileSync(index, '');
+    if (!existsSync(join(this.dir, `${issuer}.crlnumber`))) writeFileSync(join(this.dir, `${issuer}.crlnumber`), '1000\n');
+    writeFileSync(join(this.dir, `${issuer}.ca.cnf`), `[ca]\ndefault_ca = d\n[d]\ndatabase = ${issuer}.index.txt\ncrlnumber = ${issuer}.crlnumber\ndefault_md = sha256\n`);
+    this.run('ca', '-gencrl', '-config', `${issuer}.ca.cnf`, '-keyfile', `${issuer}.key`, '-cert', `${issuer}.pem`, '-crlhours', String(hours), '-out', `${issuer}.crl.pem`);
+    return this.run('crl', '-in', `${issuer}.crl.pem`, '-outform', 'DER');
+  }
+
+  /**
+   * `openssl ocsp` answering for `issuer`'s certificates on `port`, its responses signed by `signer` (the CA itself, a
+   * delegated responder, or a key without authority), valid for `minutes`. Resolves once it takes connections.
+   */
+  async ocspResponder(issuer: string, port: number, signer = issuer, minutes = 60): Promise<void> {
+    const index = join(this.dir, `${issuer}.index.txt`);
+    if (!existsSync(index)) writeFileSync(index, '');
+    const child = spawn('openssl', ['ocsp', '-index', index, '-CA', `${issuer}.pem`, '-rsigner', `${signer}.pem`, '-rkey', `${signer}.key`, '-rmd', 'sha256', '-port', String(port), '-nmin', String(minutes)], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.children.push(child);
+    // (it says so once it listens; a probing connection would hold its one-at-a-time loop until its own time limit)
+    await new Promise<void>((resolve, reject) => {
+      let said = '';
+      child.stderr!.on('data', (b: Buffer) => {
+        said += b.toString();
+        if (said.includes('waiting for OCSP client connections')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`openssl ocsp exited ${code}: ${said}`)));
+    });
+  }
+
+  /** An HTTP server on `port` answering every request with `answer` (a CRL's bytes), or — `hang` — never. */
+  async serve(port: number, answer: (() => Buffer) | 'hang'): Promise<void> {
+    const server = createServer((req, res) => {
+      if (answer === 'hang') return;
+      res.setHeader('content-type', 'application/pkix-crl');
+      res.end(answer());
+    });
+    this.servers.push(server);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   }
 
   /** `openssl cms -sign` over the content, detached unless `-nodetach` is given, carrying the `carry` certificates. */
@@ -66,6 +129,17 @@ export class OpensslPki {
   }
 
   remove(): void {
+    for (const child of this.children) child.kill();
+    for (const server of this.servers) server.close(), server.closeAllConnections();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A port nobody listens on now (for a responder whose address goes into certificates before it starts). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

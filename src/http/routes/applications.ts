@@ -85,7 +85,7 @@ const Detail = Type.Object({
 
 
 export function applicationRoutes(app: FastifyInstance, node: Node): void {
-  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, trust: node.trust, clock: node.clock };
+  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, trust: node.trust, revocation: node.revocation, clock: node.clock };
   const workflowDeps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, clock: node.clock };
   const registers = new Map(node.gateway.services.map((s) => [formatServiceId(s.id), s.openapi]));
   const labelsOfService = (serviceId: string | null, language: Language) => (serviceId && registers.has(serviceId) ? labelsOf(registers.get(serviceId), language) : {});

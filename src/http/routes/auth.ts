@@ -84,7 +84,7 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
       const body = request.body as { signature: string; role?: Role } | { cms: string; role?: Role };
       const session =
         'cms' in body
-          ? await signInWithCms(db, node.trust, body.cms, node.clock.now(), sessionHours, body.role, request.language)
+          ? await signInWithCms(db, node.trust, node.revocation, body.cms, node.clock.now(), sessionHours, body.role, request.language)
           : await signInWithSignature(db, node.ca, body.signature, node.clock.now(), sessionHours, body.role);
       setSessionCookie(reply, session.token, session.expiresAt, secureCookies);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), role: session.role };

@@ -11,7 +11,7 @@ const Answered = Type.Object({ id: Type.String(), number: Type.String(), status:
 
 /** A person another's application names: what they are asked to sign, and their answer. */
 export function consentRoutes(app: FastifyInstance, node: Node): void {
-  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, trust: node.trust, clock: node.clock };
+  const deps = { db: node.database.db, catalog: node.catalog, calendars: node.calendars, ca: node.ca, trust: node.trust, revocation: node.revocation, clock: node.clock };
 
   app.get(
     '/api/v1/me/consents',
