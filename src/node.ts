@@ -7,7 +7,7 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/index.js';
 import type { JobRunner } from './platform/jobs.js';
-import type { FederationView, GatewayDeps, MessageLogArchiver, MessageLogTimestamper, NodeCredentials, RemoteProviders } from './exchange/index.js';
+import type { FederationView, GatewayDeps, OwnTsa, MessageLogArchiver, MessageLogTimestamper, NodeCredentials, RemoteProviders } from './exchange/index.js';
 import type { WorkingCalendar } from './workflow/index.js';
 
 /** Everything a running node is made of, built once at start (src/start.ts) and handed to the HTTP layer. */
@@ -21,6 +21,8 @@ export interface Node {
   trust: TrustList;
   /** asks the states' OCSP responders and CRLs about their certificates, keeping answers until their next update */
   revocation: RevocationChecker;
+  /** the node's time-stamping authority (RFC 3161): documents' signatures, the message log, and others at POST /tsa */
+  tsa: OwnTsa;
   clock: Clock;
   /** runs due jobs and timers; main.ts starts its polling, tests call runDue() */
   jobs: JobRunner;

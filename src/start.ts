@@ -91,14 +91,15 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
     ];
     // The message log's time-stamps: the configured authority, or the node's own (a key of its CA for time-stamping).
     const stamps = config.timestamps;
+    const tsa = await loadOwnTsa(database.db, ca, clock);
     const timestamper = new MessageLogTimestamper(
       database.db,
-      stamps.tsaUrl ? urlStamper(stamps.tsaUrl, readFileSync(stamps.tsaCertFile!, 'utf8')) : ownTsaStamper(await loadOwnTsa(database.db, ca, clock), () => clock.now()),
+      stamps.tsaUrl ? urlStamper(stamps.tsaUrl, readFileSync(stamps.tsaCertFile!, 'utf8')) : ownTsaStamper(tsa, () => clock.now()),
       stamps.tsaUrl ?? 'own',
       clock,
       { intervalMs: stamps.intervalSeconds * 1000, failureMs: stamps.failureSeconds * 1000, log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`) },
     );
-    const tsaCertPem = async () => (stamps.tsaCertFile ? readFileSync(stamps.tsaCertFile, 'utf8') : (await loadOwnTsa(database.db, ca, clock)).certPem);
+    const tsaCertPem = async () => (stamps.tsaCertFile ? readFileSync(stamps.tsaCertFile, 'utf8') : tsa.certPem);
     const federation = config.federation ? await joinFederation(config.federation, clock, config.exchangeTimeoutMs, config.exchangeMaxBodyBytes) : undefined;
     const clients = config.clientInterface;
     const clientInterfaceTls = await loadInternalTls(database.db, clock, { keyFile: clients.tlsKeyFile, certFile: clients.tlsCertFile }, [clients.host]);
@@ -136,7 +137,8 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       signer: federation ? { keyPem: federation.creds.keyPem, certPem: federation.creds.certPem } : await loadGatewaySigner(database.db, ca, clock),
     };
     jobs.handleOutside(EVIDENCE_QUEUE, (_db, job, now) => gatherEvidence({ db: database.db, catalog, gateway }, String(job.payload.applicationId), now));
-    const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl };
+    // (documents are time-stamped by the node's own authority, under its CA, whatever the message log uses)
+    const documents = { db: database.db, catalog, ca, clock, publicUrl: config.publicUrl, stamp: ownTsaStamper(tsa, () => clock.now()) };
     jobs.handle(ISSUE_QUEUE, async (tx, job, now) => {
       await issueDocument(tx, documents, String(job.payload.applicationId), now);
     });
@@ -156,7 +158,7 @@ export async function startNode(config: Config, options: StartOptions = {}): Pro
       maxRows: config.archives.maxRows,
       log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
     });
-    return { config, database, catalog, calendars, ca, trust, revocation, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
+    return { config, database, catalog, calendars, ca, trust, revocation, tsa, clock, jobs, auditSealer, gateway, federation, clientInterfaceTls, timestamper, archiver };
   } catch (error) {
     if (!options.database) await database.close();
     throw error;

@@ -109,6 +109,7 @@ const CASES: Case[] = [
   { method: 'POST', route: '/api/v1/notifications/read', url: () => '/api/v1/notifications/read', body: () => ({ ids: [randomUUID()] }), expect: signedIn() },
   { method: 'GET', route: '/verify/{id}', url: () => `/verify/${document}`, expect: all('ok') },
   { method: 'POST', route: '/api/v1/documents/verify', url: () => '/api/v1/documents/verify', expect: all('ok') },
+  { method: 'POST', route: '/tsa', url: () => '/tsa', expect: all('ok') },
   { method: 'GET', route: '/api/v1/documents', url: () => '/api/v1/documents', expect: citizensOnly() },
   // the document: its holder downloads it; the issuing agency's officers may (audited); others do not see it; only
   // the issuing agency revokes (to anyone else the document's management does not exist)

@@ -203,7 +203,8 @@ describe('hostile input from the OpenAPI description', () => {
         const res = await t.app.inject(request);
         sent += 1;
         if (res.statusCode >= 500) failures.push(`${request.method} ${request.url.slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
-        else if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json') && !request.url.startsWith('/verify/')) {
+        else if (res.statusCode >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json') && !request.url.startsWith('/verify/') && !(request.url.startsWith('/tsa') && res.headers['content-type'] === 'application/timestamp-reply')) {
+          // (the time-stamping authority refuses a malformed DER query in its own protocol, an RFC 3161 rejection)
           failures.push(`${request.method} ${request.url.slice(0, 120)} → ${res.statusCode} as ${res.headers['content-type']}`);
         }
       }

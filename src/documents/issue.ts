@@ -11,6 +11,7 @@ import type { Clock } from '../platform/clock.js';
 import { type Db, sql, type Tx } from '../platform/db/index.js';
 import { addDays } from '../workflow/calendar.js';
 import { type CertifiedStatement, certifiedLines, certifiedStatements } from './certified.js';
+import { PADES_SIGNATURE_ROOM, signPdf, type TimeStamper } from './pades.js';
 import { particulars } from './particulars.js';
 
 export { maskName } from './mask.js';
@@ -23,6 +24,8 @@ export interface DocumentsDeps {
   ca: NodeCa;
   clock: Clock;
   publicUrl: string;
+  /** the node's time-stamping authority, whose token goes into each PDF's signature */
+  stamp: TimeStamper;
 }
 
 export const verifyUrl = (publicUrl: string, id: string) => `${publicUrl}/verify/${id}`;
@@ -39,7 +42,8 @@ export function formatDocumentNumber(serviceCode: string, issuedAt: Date, n: num
 /**
  * Issues the result document of an approved application: to its applicant and to every party who signed it with them
  * (a spouse gets the marriage certificate too), each copy in its holder's language with its own number. Renders the
- * PDF, signs its SHA-256 with the agency's key (ES256, certificate under the node's CA, in the JWS x5c header),
+ * PDF with the agency's embedded PAdES signature and time-stamp, signs the finished file's SHA-256 with the same key
+ * (ES256 JWS, certificate under the node's CA, in the x5c header),
  * stores both, and tells the holder — in the transaction of the job that does it, so it happens once per holder.
  * Answers the applicant's document's id.
  */
@@ -82,7 +86,7 @@ async function issueCopy(tx: Tx, deps: DocumentsDeps, { app, def, agency, certif
   // The PDF libraries and the fonts (some 17–20 MB resident) load with the first document a process issues, not when
   // it starts: most processes' time goes to other work, and memory at rest counts.
   const { renderDocumentPdf } = await import('./pdf.js');
-  const bytes = await renderDocumentPdf({
+  const unsigned = await renderDocumentPdf({
     documentId: id,
     number,
     language,
@@ -97,7 +101,10 @@ async function issueCopy(tx: Tx, deps: DocumentsDeps, { app, def, agency, certif
     certified: certifiedLines(certified, language, deps.catalog),
     particulars: particulars(def, app.data as Record<string, unknown>, language),
     verifyUrl: verifyUrl(deps.publicUrl, id),
+    signature: { name: pickText(agency.name, language, LANGUAGE_OF_STATE[agency.state]), location: agency.state, room: PADES_SIGNATURE_ROOM },
   });
+  // the signature a PDF reader shows (PAdES, time-stamped); the JWS over the finished file's hash stays for /verify
+  const bytes = await signPdf(unsigned, key, deps.stamp);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const signature = await new CompactSign(new TextEncoder().encode(canonicalJson({ documentId: id, sha256, issuer: agency.member, issuedAt: now.toISOString() })))
     .setProtectedHeader({ alg: 'ES256', typ: 'ortak-document+jws', x5c: key.chain.map(certificateToBase64) })

@@ -1,5 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { type Color, PDFDocument, type PDFEmbeddedPage, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import QRCode from 'qrcode';
 import { type Language, translate } from '../i18n/index.js';
 import { codePoints, type FontName, fontBytes, printable, REPLACEMENT } from './glyphs.js';
@@ -22,6 +24,11 @@ export interface DocumentContent {
   /** label → value, in the document's language */
   particulars: [string, string][];
   verifyUrl: string;
+  /**
+   * Room for the agency's PAdES signature (documents/pades.ts fills it): who signs, as the signature dictionary names
+   * them, and the room's size in bytes. Without it, a PDF with no signature field.
+   */
+  signature?: { name: string; location: string; room: number };
 }
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -208,7 +215,22 @@ export async function renderDocumentPdf(c: DocumentContent): Promise<Uint8Array>
       draw(p, line, MARGIN, footerY, FOOTER.size, plain, MUTED);
     }
   });
-  return pdf.save({ useObjectStreams: true });
+  if (!c.signature) return pdf.save({ useObjectStreams: true });
+  // (an invisible signature field on the first page; the signature dictionary must stay outside object streams,
+  // where the byte range and the signature's room are found and filled in the saved file)
+  pdflibAddPlaceholder({
+    pdfDoc: pdf,
+    reason: t('document.signatureReason', { number: c.number }),
+    contactInfo: c.verifyUrl,
+    name: c.signature.name,
+    location: c.signature.location,
+    signingTime: c.issuedAt,
+    signatureLength: c.signature.room,
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    widgetRect: [0, 0, 0, 0],
+    appName: 'Ortak',
+  });
+  return pdf.save({ useObjectStreams: false });
 }
 
 /** The QR code to the verification page, drawn once and placed on every page. */

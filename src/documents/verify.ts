@@ -11,6 +11,7 @@ import { once, requestHash, type StoredAnswer } from '../platform/idempotency.js
 import { type CertifiedStatement, publicStatements } from './certified.js';
 import { verifyUrl } from './issue.js';
 import { maskName } from './mask.js';
+import { checkEmbeddedSignature, type EmbeddedSignature } from './pades.js';
 
 /**
  * How much a verifier is shown. `full` by what only the document's holder and those they hand it to have (the random
@@ -134,12 +135,16 @@ export async function verifyById(deps: VerifyDeps, key: string, today: string): 
   return row ? describe(row as DocumentRow, byId ? 'full' : 'status', deps.catalog, deps.ca, today, deps.publicUrl) : undefined;
 }
 
-/** Whether these bytes are exactly a document this node issued (any change to a single byte fails). */
-export async function verifyBytes(deps: VerifyDeps, bytes: Uint8Array, today: string): Promise<{ match: boolean; document?: Verification }> {
+/**
+ * Whether these bytes are exactly a document this node issued (any change to a single byte fails), and what the
+ * signature embedded in the PDF says: valid over the whole file or not, by whom, time-stamped when.
+ */
+export async function verifyBytes(deps: VerifyDeps, bytes: Uint8Array, today: string): Promise<{ match: boolean; document?: Verification; signature: EmbeddedSignature | null }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const signature = checkEmbeddedSignature(bytes, deps.ca.certificate.toString('pem')) ?? null;
   const row = await findDocuments(deps.db).where('d.sha256', '=', sha256).executeTakeFirst();
-  if (!row) return { match: false };
-  return { match: true, document: await describe(row as DocumentRow, 'full', deps.catalog, deps.ca, today, deps.publicUrl) };
+  if (!row) return { match: false, signature };
+  return { match: true, document: await describe(row as DocumentRow, 'full', deps.catalog, deps.ca, today, deps.publicUrl), signature };
 }
 
 export interface OwnDocument {

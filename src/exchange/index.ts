@@ -12,7 +12,7 @@ export { Payload } from './payload.js';
 export { handleGatewayRequest, type GatewayAnswer, type GatewayDeps, type GatewayRequest, type RemoteProviders } from './gateway.js';
 export { loadGatewaySigner, loadInternalTls, loadOwnTsa } from './keys.js';
 export { headsDigest, MessageLogTimestamper, type ChainHead } from './log-timestamps.js';
-export { answerTimestampRequest, ownTsaStamper, readTimestampResponse, requestTimestamp, timestampRequest, urlStamper, verifyToken, type OwnTsa, type Stamper, type Timestamp } from './timestamps.js';
+export { answerTimestampQuery, answerTimestampRequest, ownTsaStamper, readTimestampResponse, requestTimestamp, timestampRequest, urlStamper, verifyToken, type OwnTsa, type Stamper, type Timestamp } from './timestamps.js';
 export { forwardedHeaders, requestHash, type GatewaySigner } from './signing.js';
 export { serveProviderRequest, type ProviderAnswer, type ProviderDeps, type ProviderMessage } from './provider.js';
 export { formatClientId, formatServiceId, parseClientId, parseServicePath, parseUserId, providerOf, type ClientId, type ServiceId } from './identifiers.js';
@@ -23,3 +23,4 @@ export { callExternal, externalServices, listExternalServices, registerExternalS
 export { directoryOf, endpointsOf, listClientsAnswer, type DirectoryEntry } from './metaservices.js';
 export { archiveMessageLog, verifyArchive, type ArchiveCheck } from './archive.js';
 export { listArchives, MessageLogArchiver, type ArchivedFile } from './log-archiver.js';
+export { signCms, verifyCms } from './cms.js';

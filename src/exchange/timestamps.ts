@@ -72,6 +72,38 @@ export interface OwnTsa {
   privateKey: webcrypto.CryptoKey;
 }
 
+/** The digests a request may ask a stamp over, with their lengths. */
+const IMPRINT_LENGTHS: Record<string, number> = { [OID.sha256]: 32, '2.16.840.1.101.3.4.2.2': 48, '2.16.840.1.101.3.4.2.3': 64 };
+
+/** A TimeStampResp refusing, with the PKIFailureInfo bit (RFC 3161 §2.4.2: badAlg 0, badRequest 2, badDataFormat 5). */
+function rejection(failureBit: number, text: string): Buffer {
+  const failInfo = new Uint8Array([0x80 >> failureBit]);
+  const status = new pkijs.PKIStatusInfo({
+    status: pkijs.PKIStatus.rejection,
+    statusStrings: [new asn1js.Utf8String({ value: text })],
+    failInfo: new asn1js.BitString({ valueHex: view(failInfo), unusedBits: 7 - failureBit }),
+  });
+  return bytes(new pkijs.TimeStampResp({ status }).toSchema().toBER(false));
+}
+
+/**
+ * Reads a stranger's DER TimeStampReq and answers a DER TimeStampResp: a token at `now` (granted), or a rejection
+ * saying why (a request that is not one, a digest the TSA does not stamp, an imprint of the wrong length).
+ */
+export async function answerTimestampQuery(tsa: OwnTsa, requestDer: Buffer, now: Date): Promise<{ granted: boolean; der: Buffer }> {
+  let req: pkijs.TimeStampReq;
+  try {
+    req = pkijs.TimeStampReq.fromBER(view(requestDer));
+  } catch {
+    return { granted: false, der: rejection(5, 'not a TimeStampReq (RFC 3161)') };
+  }
+  const length = IMPRINT_LENGTHS[req.messageImprint.hashAlgorithm.algorithmId];
+  if (!length) return { granted: false, der: rejection(0, 'the digest must be SHA-256, SHA-384 or SHA-512') };
+  if (req.messageImprint.hashedMessage.valueBlock.valueHexView.byteLength !== length) return { granted: false, der: rejection(5, 'the message imprint is not as long as its digest') };
+  if (req.reqPolicy && req.reqPolicy !== OWN_TSA_POLICY) return { granted: false, der: rejection(2, `this authority stamps under policy ${OWN_TSA_POLICY} only`) };
+  return { granted: true, der: await answerTimestampRequest(tsa, requestDer, now) };
+}
+
 /** Answers a DER TimeStampReq with a DER TimeStampResp: a token over its digest at `now`, signed by the TSA's key. */
 export async function answerTimestampRequest(tsa: OwnTsa, requestDer: Buffer, now: Date): Promise<Buffer> {
   const req = pkijs.TimeStampReq.fromBER(view(requestDer));

@@ -25,6 +25,7 @@ import { identifierRoutes } from './routes/identifiers.js';
 import { serviceRoutes } from './routes/services.js';
 import { workRoutes } from './routes/work.js';
 import { documentRoutes } from './routes/documents.js';
+import { tsaRoutes } from './routes/tsa.js';
 import { paymentRoutes } from './routes/payments.js';
 import { exchangeRoutes } from './routes/exchange.js';
 import { statsRoutes } from './routes/stats.js';
@@ -123,6 +124,7 @@ export async function buildApp(node: Node, options: AppOptions = {}): Promise<Fa
   consentRoutes(app, node);
   workRoutes(app, node);
   documentRoutes(app, node);
+  tsaRoutes(app, node);
   await paymentRoutes(app, node);
   await exchangeRoutes(app, node);
   proactiveRoutes(app, node);

@@ -134,7 +134,25 @@ export function documentRoutes(app: FastifyInstance, node: Node): void {
         tags: ['documents'],
         security: [],
         summary: "Are these PDF bytes exactly a document this node issued? Send the file as application/pdf",
-        response: { 200: Type.Object({ match: Type.Boolean(), document: Type.Optional(VerificationSchema) }), ...problems(400, 413, 415) },
+        response: {
+          200: Type.Object({
+            match: Type.Boolean(),
+            document: Type.Optional(VerificationSchema),
+            signature: Type.Union([
+              Type.Object(
+                {
+                  valid: Type.Boolean({ description: "the embedded PAdES signature verifies over the whole file, by a certificate of this node's CA" }),
+                  problem: Type.Optional(Type.String()),
+                  signer: Type.Optional(Type.String({ description: "the signing certificate's subject (the issuing agency)" })),
+                  timestamp: Type.Optional(Type.Object({ time: Type.String({ format: 'date-time' }), authority: Type.String() }, { description: 'the RFC 3161 time-stamp over the signature, verified' })),
+                },
+                { description: 'the signature embedded in the PDF; null when it carries none' },
+              ),
+              Type.Null(),
+            ]),
+          }),
+          ...problems(400, 413, 415),
+        },
       },
     },
     async (request) => {
