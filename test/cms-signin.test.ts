@@ -5,7 +5,7 @@ import { signedPayload } from '../src/applications/index.js';
 import { translate } from '../src/i18n/index.js';
 import { createTestNode, type TestNode } from './support/node.js';
 import { output } from './support/run.js';
-import { EKU_CLIENT_AUTH, EKU_EMAIL, freePort, OpensslPki, RSA_2048 } from './support/openssl-pki.js';
+import { EKU_CLIENT_AUTH, EKU_EMAIL, freePort, GOST_256, GOST_512, OpensslPki, RSA_2048 } from './support/openssl-pki.js';
 
 // Sign-in with the e-signature a citizen's state gave them: a CMS made by `openssl cms -sign` over the challenge's
 // nonce, under a Kazakh root the operator installed in the trust list (ORTAK_TRUST_DIR). The intermediate CA's
@@ -30,10 +30,20 @@ const pki = new OpensslPki()
   .person('aigerim-revoked', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH)
   .person('aigerim-unanswered', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH.replace(status(), status(hangingPort)))
   .revoke('aigerim-revoked', 'intermediate');
+// and a GOST root, as NCA's: a 512-bit key signing persons' GOST certificates and its own OCSP answers
+const gostOcspPort = await freePort();
+const gost = new OpensslPki({ gost: true })
+  .ca('gost-root', '/C=KZ/O=Test NCA/CN=Test NCA Root (GOST)', undefined, GOST_512)
+  .person('aigerim-gost', 'gost-root', GOST_512, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH.replace(status(), status(gostOcspPort)))
+  .person('aigerim-gost-signing', 'gost-root', GOST_256, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', SIGN.replace(status(), status(gostOcspPort)))
+  .person('aigerim-gost-revoked', 'gost-root', GOST_512, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH.replace(status(), status(gostOcspPort)))
+  .revoke('aigerim-gost-revoked', 'gost-root');
 const trustDir = pki.trustFolder({ KZ: ['root'] });
+writeFileSync(join(trustDir, 'KZ', 'gost-root.pem'), gost.pem('gost-root'));
 let t: TestNode;
 beforeAll(async () => {
   await pki.ocspResponder('intermediate', ocspPort);
+  await gost.ocspResponder('gost-root', gostOcspPort, 'gost-root', 60, 'md_gost12_512');
   await pki.serve(hangingPort, 'hang');
   // (the node's clock at this moment: openssl issued the certificates just now)
   t = await createTestNode({ start: new Date().toISOString(), env: { ORTAK_TRUST_DIR: trustDir, ORTAK_REVOCATION_TIMEOUT_MS: '1000' } });
@@ -41,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   pki.remove();
+  gost.remove();
 });
 
 const challenge = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json().nonce as string;
@@ -129,6 +140,28 @@ describe('an application signed with CMS by the applicant\'s own signing certifi
     expect(evidence).toMatchObject({ status: 'good', source: 'ocsp' });
     writeFileSync(join(pki.dir, 'evidence.der'), Buffer.from(evidence.ocspResponse, 'base64'));
     expect(await output('openssl', ['ocsp', '-respin', 'evidence.der', '-issuer', 'intermediate.pem', '-cert', 'aigerim-signing.pem', '-CAfile', 'root.pem', '-no_nonce'], { cwd: pki.dir })).toContain('aigerim-signing.pem: good');
+  });
+});
+
+describe('GOST R 34.10-2012 signatures (openssl with Debian\'s GOST engine), their status from a GOST-signed OCSP responder', () => {
+  it('signs in with a 512-bit key (Streebog-512, detached: the challenge found by its digest), refuses the revoked one', async () => {
+    const signed = await signIn(gost.sign(await challenge(), 'aigerim-gost', [], '-md', 'md_gost12_512'));
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(await me(signed.json().token)).toMatchObject({ identifier: '900412473208', state: 'KZ' });
+    const audit = await t.node.database.db.selectFrom('audit_events').select(['details']).where('action', '=', 'signin').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ method: 'cms', certificateStatus: { status: 'good', source: 'ocsp' } });
+    const revoked = await signIn(gost.sign(await challenge(), 'aigerim-gost-revoked', [], '-md', 'md_gost12_512'));
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().code).toBe('certificate_revoked');
+  });
+
+  it('takes an application signed with a 256-bit GOST signing key', async () => {
+    const SERVICE = 'kz-criminal-record-certificate';
+    const token = (await signIn(gost.sign(await challenge(), 'aigerim-gost', [], '-md', 'md_gost12_512', '-nodetach'))).json().token as string;
+    const data = t.node.catalog.get(SERVICE)!.form.example;
+    const cms = gost.sign(Buffer.from(signedPayload(SERVICE, data)), 'aigerim-gost-signing', [], '-md', 'md_gost12_256');
+    const taken = await t.app.inject({ method: 'POST', url: '/api/v1/applications', headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID() }, payload: { service: SERVICE, data, cms: cms.toString('base64') } });
+    expect(taken.statusCode, taken.body).toBe(201);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimedContent, CmsRefused, signerStatus, verifyCitizenCms, type CmsSigner } from '../pki/citizen-cms.js';
+import { claimedContent, CmsRefused, digestOf, signerStatus, verifyCitizenCms, type CmsSigner, type DigestName } from '../pki/citizen-cms.js';
 import type { CertificateStatus, RevocationChecker } from '../pki/revocation.js';
 import type { TrustList } from '../pki/trust.js';
 import { type Db, sql, transaction, type Tx } from '../platform/db/index.js';
@@ -59,14 +59,15 @@ export async function signInWithCms(db: Db, trust: TrustList, revocation: Revoca
   });
 }
 
-async function challengeByDigest(db: Db, digest: Buffer, hash: 'sha256' | 'sha384' | 'sha512', now: Date): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('auth_challenges')
-    .select('nonce')
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .where(sql`${sql.raw(hash)}(convert_to(nonce, 'UTF8'))`, '=', digest)
-    .executeTakeFirst();
+/** The open challenge whose nonce has this digest: SHA-2 in the database; Streebog (GOST) over the open ones, here. */
+async function challengeByDigest(db: Db, digest: Buffer, hash: DigestName, now: Date): Promise<string | undefined> {
+  const open = db.selectFrom('auth_challenges').select('nonce').where('used_at', 'is', null).where('expires_at', '>', now);
+  if (hash === 'streebog256' || hash === 'streebog512') {
+    // (challenges live minutes and sign-ins are rate-limited: the open ones are few; the newest first)
+    const rows = await open.orderBy('expires_at', 'desc').limit(5000).execute();
+    return rows.find((r) => digestOf(hash, Buffer.from(r.nonce, 'utf8')).equals(digest))?.nonce;
+  }
+  const row = await open.where(sql`${sql.raw(hash)}(convert_to(nonce, 'UTF8'))`, '=', digest).executeTakeFirst();
   return row?.nonce;
 }
 

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EC_P256, EKU_CLIENT_AUTH, EKU_EMAIL, OpensslPki, RSA_2048 } from '../../test/support/openssl-pki.js';
+import { EC_P256, EKU_CLIENT_AUTH, EKU_EMAIL, GOST_256, GOST_512, OpensslPki, RSA_2048 } from '../../test/support/openssl-pki.js';
 import './certificates.js';
 import { CmsRefused, verifyCitizenCms } from './citizen-cms.js';
 import { loadTrustList } from './trust.js';
@@ -79,5 +79,33 @@ describe("a citizen's own CMS signature", () => {
     const emptySigningCertificate = altered((a) => a.push(new pkijs.Attribute({ type: '1.2.840.113549.1.9.16.2.47', values: [new asn1js.Sequence()] })));
     const numberForTime = altered((a) => (a.find((x) => x.type === '1.2.840.113549.1.9.5')!.values = [new asn1js.Integer({ value: 1 })]));
     for (const der of [emptySigningCertificate, numberForTime]) expect(refusal(() => verifyCitizenCms(der, content, trust, 'authentication', new Date()))).toBe('signature_invalid');
+  });
+});
+
+// GOST R 34.10-2012 as Kazakhstan's NCA issues it: a root with a 512-bit key (TC 26 paramSetA), persons' 512- and
+// 256-bit keys, signatures with Streebog digests; all made by openssl with Debian's GOST engine.
+describe('a GOST signature (openssl with the GOST engine)', () => {
+  const gost = new OpensslPki({ gost: true })
+    .ca('gost-root', '/C=KZ/O=Test NCA/CN=Test NCA Root (GOST)', undefined, GOST_512)
+    .person('gost-512', 'gost-root', GOST_512, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`)
+    .person('gost-256', 'gost-root', GOST_256, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', `keyUsage=critical,nonRepudiation\nextendedKeyUsage=${EKU_EMAIL}\n`);
+  afterAll(() => gost.remove());
+  const gostTrust = loadTrustList(gost.trustFolder({ KZ: ['gost-root'] }), new Date());
+
+  it('takes 512-bit keys with Streebog-512 and 256-bit keys with Streebog-256, detached or carried, chained to a GOST root', () => {
+    const now = new Date();
+    const signer = verifyCitizenCms(gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512'), content, gostTrust, 'authentication', now);
+    expect(signer).toMatchObject({ state: 'KZ', nationalId: '900412473208' });
+    expect(signer.chain.map((c) => c.subject.split('\n').at(-1))).toEqual(['CN=Test NCA Root (GOST)']);
+    expect(verifyCitizenCms(gost.sign(nonce, 'gost-256', [], '-md', 'md_gost12_256', '-nodetach'), content, gostTrust, 'signing', now).nationalId).toBe('900412473208');
+  });
+
+  it('refuses a changed byte, other content, and a GOST root not installed', () => {
+    const now = new Date();
+    const changed = gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512');
+    changed[changed.length - 5] ^= 1;
+    expect(refusal(() => verifyCitizenCms(changed, content, gostTrust, 'authentication', now))).toBe('signature_invalid');
+    expect(refusal(() => verifyCitizenCms(gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512'), Buffer.from('other'), gostTrust, 'authentication', now))).toBe('signature_invalid');
+    expect(refusal(() => verifyCitizenCms(gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512'), content, trust, 'authentication', now))).toBe('certificate_untrusted');
   });
 });

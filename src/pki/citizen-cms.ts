@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { bytes, CMS_OID as OID, octets, SHA2_DIGESTS, signedAttributesAsSigned, signerCertificate, view } from './cms-parts.js';
+import { gostKey, gostVerify, isGostSignature, issuedBy, STREEBOG, streebog } from './gost.js';
 import type { CertificateStatus, RevocationChecker } from './revocation.js';
 import { nationalNumber, type StateProfile, type TrustList } from './trust.js';
 
@@ -10,10 +11,10 @@ import { nationalNumber, type StateProfile, type TrustList } from './trust.js';
  * A citizen's or a business's own CMS signature (RFC 5652 SignedData, as NCALayer, e-imza and `openssl cms -sign`
  * make them), checked as a relying party must: the signed attributes (content type, message digest, signing time,
  * signing-certificate v1/v2 where present), the signature (RSA PKCS #1 v1.5 and PSS, 2048–4096 bits; ECDSA P-256 and
- * P-384), and the signer's certificate chained to a CA of a member state's trust list, valid at the signing time and
+ * P-384; GOST R 34.10-2012 with 256- and 512-bit keys and Streebog digests, pki/gost.ts), and the signer's certificate chained to a CA of a member state's trust list, valid at the signing time and
  * now, with the usages the state's profile asks for the purpose. The national number is read where the profile says.
  * Whether the certificate still stands (OCSP, CRL) is asked after, by `signerStatus`, of a certificate found
- * trusted. (GOST keys are the next step: refused as such until then.)
+ * trusted.
  */
 export type CmsRefusal =
   | 'signature_invalid'
@@ -52,7 +53,17 @@ export interface CmsSigner {
 const DIGESTS: Record<string, string> = { ...SHA2_DIGESTS, '1.3.14.3.2.26': 'sha1' };
 const RSA = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.12', '1.2.840.113549.1.1.13']);
 const ECDSA = new Set(['1.2.840.10045.2.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']);
-const GOST = /^1\.2\.643\./;
+/** The digest of `data` by a signer's digest algorithm: SHA-2, or Streebog for GOST keys. */
+export type DigestName = 'sha256' | 'sha384' | 'sha512' | 'streebog256' | 'streebog512';
+function digestName(oid: string): DigestName | undefined {
+  const sha = SHA2_DIGESTS[oid];
+  if (sha) return sha;
+  const bits = STREEBOG[oid];
+  return bits ? `streebog${bits}` : undefined;
+}
+export function digestOf(name: DigestName, data: Uint8Array): Buffer {
+  return name === 'streebog256' ? streebog(256, data) : name === 'streebog512' ? streebog(512, data) : createHash(name).update(data).digest();
+}
 const MAX_CHAIN = 6;
 
 const refuse = (code: CmsRefusal, why: string): never => {
@@ -72,13 +83,20 @@ function parse(der: Uint8Array): pkijs.SignedData {
 }
 
 
-function checkSignature(signer: pkijs.SignerInfo, cert: X509Certificate, hash: string): void {
+function checkSignature(signer: pkijs.SignerInfo, cert: X509Certificate, hash: DigestName): void {
   const algorithm = signer.signatureAlgorithm.algorithmId;
   const signedBytes = signedAttributesAsSigned(signer);
   const signature = bytes(signer.signature.valueBlock.valueHexView);
+  if (isGostSignature(algorithm)) {
+    const key = gostKey(cert.raw) ?? refuse('algorithm_unsupported', 'a GOST key on a curve this node does not know');
+    // (GOST R 34.10-2012 signs the Streebog digest of its own length)
+    if (hash !== `streebog${key.bits}`) refuse('algorithm_unsupported', `a ${key.bits}-bit GOST key with digest ${hash}`);
+    if (!gostVerify(cert.raw, signature, signedBytes)) refuse('signature_invalid', 'the signature does not verify');
+    return;
+  }
+  if (hash.startsWith('streebog')) refuse('algorithm_unsupported', `a Streebog digest with signature algorithm ${algorithm}`);
   const key = cert.publicKey;
   let ok: boolean;
-  if (GOST.test(algorithm) || GOST.test(signer.digestAlgorithm.algorithmId)) return refuse('algorithm_unsupported', 'GOST signatures are not accepted yet');
   if (RSA.has(algorithm) || algorithm === OID.rsaPss) {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048 || bits > 4096) refuse('algorithm_unsupported', `an RSA key of ${bits} bits (2048 to 4096 are accepted)`);
@@ -110,13 +128,13 @@ function chainToTrustList(cert: X509Certificate, carried: X509Certificate[], tru
   const chain: X509Certificate[] = [];
   let current = cert;
   for (let depth = 0; depth < MAX_CHAIN; depth++) {
-    const issuedBy = (candidate: X509Certificate) => current.checkIssued(candidate) && current.verify(candidate.publicKey);
-    const anchor = anchors.find((a) => issuedBy(a.cert));
+    const issued = (candidate: X509Certificate) => issuedBy(current, candidate);
+    const anchor = anchors.find((a) => issued(a.cert));
     if (anchor) {
       chain.push(anchor.cert);
       return { state: anchor.state, profile: anchor.profile, chain };
     }
-    const next = carried.find((c) => !c.raw.equals(current.raw) && !chain.some((x) => x.raw.equals(c.raw)) && issuedBy(c));
+    const next = carried.find((c) => !c.raw.equals(current.raw) && !chain.some((x) => x.raw.equals(c.raw)) && issued(c));
     if (!next) return refuse('certificate_untrusted', `${current.issuer.replace(/\n/g, ', ')} is not a CA of the trust list`);
     if (!next.ca) refuse('certificate_untrusted', `${next.subject.replace(/\n/g, ', ')} issued a certificate but is no CA`);
     checkValidity(next, times, 'an intermediate CA certificate');
@@ -142,15 +160,14 @@ function checkUsage(parsed: x509.X509Certificate, profile: StateProfile, purpose
  * What a signature says it signs, before it is checked: its content when it carries it, else only the digest of the
  * detached content (with the digest's algorithm) — to find which challenge a detached sign-in signature answers.
  */
-export function claimedContent(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: 'sha256' | 'sha384' | 'sha512' } {
+export function claimedContent(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: DigestName } {
   return readingStrictly(() => claimed(der));
 }
 
-function claimed(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: 'sha256' | 'sha384' | 'sha512' } {
+function claimed(der: Uint8Array): { content?: Buffer; digest: Buffer; hash: DigestName } {
   const signed = parse(der);
   const signer = signed.signerInfos[0] ?? refuse('signature_invalid', 'no signer');
-  const hash = DIGESTS[signer.digestAlgorithm.algorithmId];
-  if (hash !== 'sha256' && hash !== 'sha384' && hash !== 'sha512') return refuse('algorithm_unsupported', `digest ${signer.digestAlgorithm.algorithmId}`);
+  const hash = digestName(signer.digestAlgorithm.algorithmId) ?? refuse('algorithm_unsupported', `digest ${signer.digestAlgorithm.algorithmId}`);
   const digest = signer.signedAttrs?.attributes.find((a) => a.type === OID.messageDigest)?.values[0] as asn1js.OctetString | undefined;
   if (!digest) return refuse('signature_invalid', 'no message digest among its signed attributes');
   const inside = signed.encapContentInfo.eContent;
@@ -187,14 +204,13 @@ function verify(der: Uint8Array, content: Uint8Array, trust: TrustList, purpose:
   if (signed.encapContentInfo.eContentType !== OID.data) refuse('signature_invalid', 'its content is not data');
   const inside = signed.encapContentInfo.eContent;
   if (inside && !octets(inside).equals(Buffer.from(content))) refuse('signature_invalid', 'it signs other content');
-  const hash = DIGESTS[signer.digestAlgorithm.algorithmId] ?? (GOST.test(signer.digestAlgorithm.algorithmId) ? refuse('algorithm_unsupported', 'GOST digests are not accepted yet') : refuse('algorithm_unsupported', `digest ${signer.digestAlgorithm.algorithmId}`));
-  if (hash === 'sha1') refuse('algorithm_unsupported', 'SHA-1');
+  const hash = digestName(signer.digestAlgorithm.algorithmId) ?? refuse('algorithm_unsupported', `digest ${signer.digestAlgorithm.algorithmId}`);
 
   const attribute = (type: string) => signer.signedAttrs!.attributes.find((a) => a.type === type)?.values[0];
   const type = attribute(OID.contentType) as asn1js.ObjectIdentifier | undefined;
   const digest = attribute(OID.messageDigest) as asn1js.OctetString | undefined;
   if (!type || type.valueBlock.toString() !== OID.data || !digest) refuse('signature_invalid', 'its signed attributes lack the content type or the digest');
-  if (!bytes(digest!.valueBlock.valueHexView).equals(createHash(hash).update(content).digest())) refuse('signature_invalid', 'it signs other content');
+  if (!bytes(digest!.valueBlock.valueHexView).equals(digestOf(hash, content))) refuse('signature_invalid', 'it signs other content');
   const time = attribute(OID.signingTime) as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
   const signingTime = time ? time.toDate() : null;
 

@@ -3,12 +3,13 @@ import * as asn1js from 'asn1js';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { bytes, view } from './cms-parts.js';
+import { gostVerify, isGostSignature, issuedBy } from './gost.js';
 
 /**
  * Whether a state's CA still stands behind a certificate, asked as RFC 6960 and RFC 5280 have a relying party ask:
  * OCSP at the address in the certificate's authority information access (a fresh nonce; the answer signed by the CA
  * itself or by a responder it delegated, id-kp-OCSPSigning), else the CRL at its distribution point (signed by the
- * CA, current). Answers are kept until their nextUpdate. Every network call is bounded in time and size: a responder
+ * CA, current), RSA, ECDSA or GOST. Answers are kept until their nextUpdate. Every network call is bounded in time and size: a responder
  * that hangs, dawdles or floods makes the status unknown, never the node slow or ill.
  */
 export interface CertificateStatus {
@@ -106,6 +107,7 @@ async function fetchBounded(url: string, init: RequestInit, limit: number, timeo
 }
 
 function signatureHolds(algorithm: string, tbs: Uint8Array, signature: Uint8Array, key: X509Certificate): boolean {
+  if (isGostSignature(algorithm)) return gostVerify(key.raw, signature, tbs);
   const digest = SIGNATURE_DIGESTS[algorithm];
   if (!digest) return unknown(`a signature algorithm not accepted (${algorithm})`);
   try {
@@ -215,7 +217,7 @@ export class RevocationChecker {
       id instanceof pkijs.RelativeDistinguishedNames ? pkijs.Certificate.fromBER(view(c.raw)).subject.isEqual(id) : id instanceof asn1js.OctetString && bytes(id.valueBlock.valueHexView).equals(keyHash(c));
     if (named(issuer)) return issuer;
     const delegate = carried.find((c) => named(c));
-    if (!delegate || !delegate.checkIssued(issuer) || !delegate.verify(issuer.publicKey)) return undefined;
+    if (!delegate || !issuedBy(delegate, issuer)) return undefined;
     if (new Date(delegate.validFrom) > now || new Date(delegate.validTo) < now) return undefined;
     const eku = new x509.X509Certificate(delegate.raw).getExtension(x509.ExtendedKeyUsageExtension)?.usages.map(String) ?? [];
     return eku.includes(OID.ocspSigning) ? delegate : undefined;

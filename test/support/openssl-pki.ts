@@ -11,6 +11,10 @@ export const EKU_EMAIL = '1.3.6.1.5.5.7.3.4';
 export const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 export const RSA_2048 = ['rsa:2048'];
 export const EC_P256 = ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+/** GOST R 34.10-2012 keys (Debian's GOST engine for openssl): TC 26's 512-bit paramSetA, CryptoPro's A for 256 */
+export const GOST_512 = ['gost2012_512', '-pkeyopt', 'paramset:A'];
+export const GOST_256 = ['gost2012_256', '-pkeyopt', 'paramset:A'];
+export const GOST_ENGINE = '/usr/lib/x86_64-linux-gnu/engines-3/gost.so';
 
 /**
  * A state's PKI as `openssl` makes it (not this project's code): CAs, persons' certificates and their CMS signatures,
@@ -20,19 +24,32 @@ export class OpensslPki {
   readonly dir = mkdtempSync(join(tmpdir(), 'ortak-pki-'));
   private readonly children: ChildProcess[] = [];
   private readonly servers: Server[] = [];
+  /** openssl's environment: with `gost`, a configuration that loads Debian's GOST engine */
+  private readonly env: NodeJS.ProcessEnv;
 
-  private run(...args: string[]): Buffer {
-    return execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(options: { gost?: boolean } = {}) {
+    this.env = { ...process.env };
+    if (options.gost) {
+      writeFileSync(
+        join(this.dir, 'gost.cnf'),
+        `openssl_conf = openssl_def\n[openssl_def]\nengines = engines\n[engines]\ngost = gost\n[gost]\nengine_id = gost\ndynamic_path = ${GOST_ENGINE}\ndefault_algorithms = ALL\n`,
+      );
+      this.env.OPENSSL_CONF = join(this.dir, 'gost.cnf');
+    }
   }
 
-  /** A CA: self-signed (a root), or issued by `issuer` (an intermediate). */
-  ca(name: string, subject: string, issuer?: string): this {
+  private run(...args: string[]): Buffer {
+    return execFileSync('openssl', args, { cwd: this.dir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /** A CA: self-signed (a root), or issued by `issuer` (an intermediate); an RSA 2048 key unless `keyAlg` says. */
+  ca(name: string, subject: string, issuer?: string, keyAlg = RSA_2048): this {
     if (issuer) {
-      this.run('req', '-utf8', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+      this.run('req', '-utf8', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
       writeFileSync(join(this.dir, `${name}.ext`), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
       this.run('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '1000', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
     } else {
-      this.run('req', '-utf8', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '3650', '-subj', subject, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+      this.run('req', '-utf8', '-x509', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '3650', '-subj', subject, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
     }
     return this;
   }
@@ -74,12 +91,13 @@ export class OpensslPki {
 
   /**
    * `openssl ocsp` answering for `issuer`'s certificates on `port`, its responses signed by `signer` (the CA itself, a
-   * delegated responder, or a key without authority), valid for `minutes`. Resolves once it takes connections.
+   * delegated responder, or a key without authority), valid for `minutes`, with `digest` (md_gost12_512 for a GOST
+   * key). Resolves once it takes connections.
    */
-  async ocspResponder(issuer: string, port: number, signer = issuer, minutes = 60): Promise<void> {
+  async ocspResponder(issuer: string, port: number, signer = issuer, minutes = 60, digest = 'sha256'): Promise<void> {
     const index = join(this.dir, `${issuer}.index.txt`);
     if (!existsSync(index)) writeFileSync(index, '');
-    const child = spawn('openssl', ['ocsp', '-index', index, '-CA', `${issuer}.pem`, '-rsigner', `${signer}.pem`, '-rkey', `${signer}.key`, '-rmd', 'sha256', '-port', String(port), '-nmin', String(minutes)], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('openssl', ['ocsp', '-index', index, '-CA', `${issuer}.pem`, '-rsigner', `${signer}.pem`, '-rkey', `${signer}.key`, '-rmd', digest, '-port', String(port), '-nmin', String(minutes)], { cwd: this.dir, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.children.push(child);
     // (it says so once it listens; a probing connection would hold its one-at-a-time loop until its own time limit)
     await new Promise<void>((resolve, reject) => {
@@ -107,7 +125,8 @@ export class OpensslPki {
   sign(content: string | Buffer, signer: string, carry: string[], ...extra: string[]): Buffer {
     writeFileSync(join(this.dir, 'content.bin'), content);
     const certfile = carry.length ? ['-certfile', this.bundle(carry)] : [];
-    this.run('cms', '-sign', '-binary', '-in', 'content.bin', '-signer', `${signer}.pem`, '-inkey', `${signer}.key`, ...certfile, '-outform', 'DER', '-out', 'signature.der', '-md', 'sha256', ...extra);
+    const md = extra.includes('-md') ? [] : ['-md', 'sha256'];
+    this.run('cms', '-sign', '-binary', '-in', 'content.bin', '-signer', `${signer}.pem`, '-inkey', `${signer}.key`, ...certfile, '-outform', 'DER', '-out', 'signature.der', ...md, ...extra);
     return readFileSync(join(this.dir, 'signature.der'));
   }
 
