@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedPayload } from '../src/applications/index.js';
 import { translate } from '../src/i18n/index.js';
@@ -29,6 +30,8 @@ const pki = new OpensslPki()
   // her earlier certificate, revoked; and one whose CA's responder never answers
   .person('aigerim-revoked', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH)
   .person('aigerim-unanswered', 'intermediate', RSA_2048, '/C=KZ/CN=СЕЙІТОВА АЙГЕРІМ/serialNumber=IIN900412473208', AUTH.replace(status(), status(hangingPort)))
+  // Ерлан as the head of his company: its BIN in OU, the head's policy (trust/KZ/profile.yaml)
+  .person('erlan-head', 'intermediate', RSA_2048, '/C=KZ/CN=ЖАКСЫБЕКОВ ЕРЛАН/serialNumber=IIN871103379671/OU=BIN123456789021/O=ТОО Жаксыбеков', `${AUTH}certificatePolicies=1.2.398.3.3.4.1.2.1\n`)
   .revoke('aigerim-revoked', 'intermediate');
 // and a GOST root, as NCA's: a 512-bit key signing persons' GOST certificates and its own OCSP answers
 const gostOcspPort = await freePort();
@@ -54,6 +57,9 @@ afterAll(async () => {
   gost.remove();
 });
 
+/** A DER TimeStampReq for some digest, as `openssl ts -query` makes them (RFC 3161). */
+const timestampQuery = () =>
+  Buffer.concat([Buffer.from('3036 020101 3031 300d 0609 608648016503040201 0500 0420'.replace(/ /g, ''), 'hex'), Buffer.alloc(32, 7)]);
 const challenge = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json().nonce as string;
 const signIn = (cms: Buffer | string, lang = 'en') =>
   t.app.inject({ method: 'POST', url: '/api/v1/auth/signin', headers: { 'accept-language': lang }, payload: { cms: Buffer.isBuffer(cms) ? cms.toString('base64') : cms } });
@@ -96,15 +102,36 @@ describe('sign-in with a CMS signature by a certificate of the trust list', () =
       ['bm90IGEgc2lnbmF0dXJl', 'signature_invalid'],
       ['%%% not base64 %%%', 'signature_invalid'],
     ];
+    // a time-stamp token is CMS too, of another content type; a signature cut short
+    const token = await t.app.inject({ method: 'POST', url: '/tsa', headers: { 'content-type': 'application/timestamp-query' }, payload: timestampQuery() });
+    expect(token.statusCode).toBe(200);
+    cases.push([Buffer.from(pkijs.TimeStampResp.fromBER(new Uint8Array(token.rawPayload).buffer).timeStampToken!.toSchema().toBER(false)), 'signature_invalid']);
+    cases.push([pki.sign(nonce, 'aigerim', ['intermediate']).subarray(0, 200), 'signature_invalid']);
     for (const [cms, code] of cases) {
       const refused = await signIn(cms, 'kk');
       expect(refused.statusCode, refused.body).toBe(401);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect(refused.json()).toMatchObject({ code, detail: translate('kk', `errors.${code}`) });
     }
+    // 5 MB of base64: refused by the body limit before it is read
+    const huge = await signIn('A'.repeat(5 * 1024 * 1024));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toContain('application/problem+json');
     expect(await persons()).toBe(before);
     // the challenge was not used up by the refusals: the genuine signature over it still signs in
     expect((await signIn(pki.sign(nonce, 'aigerim', ['intermediate']))).statusCode).toBe(200);
+  });
+});
+
+describe("a certificate naming an organization", () => {
+  it('signs in its holder and records for whom they may act: the organization, as its head', async () => {
+    const signed = await signIn(pki.sign(await challenge(), 'erlan-head', ['intermediate']));
+    expect(signed.statusCode, signed.body).toBe(200);
+    const who = await me(signed.json().token);
+    expect(who).toMatchObject({ identifier: '871103379671', actsFor: [{ state: 'KZ', organization: '123456789021', capacity: 'head' }] });
+    // a sign-in with a personal certificate leaves others' mandates alone, and shows none of its own
+    const aigerim = await signIn(pki.sign(await challenge(), 'aigerim', ['intermediate']));
+    expect((await me(aigerim.json().token)).actsFor).toEqual([]);
   });
 });
 

@@ -48,7 +48,7 @@ export async function signInWithCms(db: Db, trust: TrustList, revocation: Revoca
     const { personId, enrolled } = await personOf(tx, signer, language, now);
     // (the session is not tied to it as to a certificate of the node's own CA, whose revocation ends sessions: the
     // state's certificate, its serial and issuer, are in the audit entry)
-    return startSession(tx, personId, role, now, sessionHours, {
+    const session = await startSession(tx, personId, role, now, sessionHours, {
       method: 'cms',
       signerCertificate: signer.certificate.serialNumber,
       issuer: signer.certificate.issuer.replace(/\n/g, ', '),
@@ -56,7 +56,40 @@ export async function signInWithCms(db: Db, trust: TrustList, revocation: Revoca
       certificateStatus: statusSummary(status),
       ...(signer.organizationId ? { organization: signer.organizationId, capacity: signer.capacity } : {}),
     });
+    if (signer.organizationId) await recordMandate(tx, session.accountId, signer, now);
+    return session;
   });
+}
+
+/**
+ * For whom the holder may act, as the certificate says (its organization, as head or employee by its policies):
+ * recorded with the certificate that showed it, refreshed at each sign-in with it.
+ */
+async function recordMandate(tx: Tx, accountId: string, signer: CmsSigner, now: Date): Promise<void> {
+  const certificate = {
+    capacity: signer.capacity,
+    certificate_serial: signer.certificate.serialNumber,
+    certificate_issuer: signer.certificate.issuer.replace(/\n/g, ', '),
+    certificate_valid_until: new Date(signer.certificate.validTo),
+    last_seen_at: now,
+  };
+  await tx
+    .insertInto('organization_mandates')
+    .values({ account_id: accountId, organization_state: signer.state, organization_id: signer.organizationId!, first_seen_at: now, ...certificate })
+    .onConflict((c) => c.columns(['account_id', 'organization_state', 'organization_id']).doUpdateSet(certificate))
+    .execute();
+}
+
+/** The organizations the account's holder may act for, as their certificates said, while those certificates are valid. */
+export async function mandatesOf(db: Db, accountId: string, now: Date): Promise<{ state: string; organization: string; capacity: 'head' | 'employee' | null; since: Date; validUntil: Date }[]> {
+  const rows = await db
+    .selectFrom('organization_mandates')
+    .select(['organization_state', 'organization_id', 'capacity', 'first_seen_at', 'certificate_valid_until'])
+    .where('account_id', '=', accountId)
+    .where('certificate_valid_until', '>', now)
+    .orderBy('first_seen_at')
+    .execute();
+  return rows.map((r) => ({ state: r.organization_state, organization: r.organization_id, capacity: r.capacity, since: r.first_seen_at, validUntil: r.certificate_valid_until }));
 }
 
 /** The open challenge whose nonce has this digest: SHA-2 in the database; Streebog (GOST) over the open ones, here. */

@@ -3,7 +3,7 @@ export { issueKeyFile, issuePersonCertificate, personSubject, verifyPersonSignat
 export { closeSession, openSession, resolveSession } from './sessions.js';
 export { keepIdentityReads } from './kept-reads.js';
 export { createChallenge, demoSignIn, signInWithSignature } from './signin.js';
-export { signInWithCms, verifyApplicantCms } from './cms-signin.js';
+export { mandatesOf, signInWithCms, verifyApplicantCms } from './cms-signin.js';
 export {
   STATES,
   generateIdentifier,

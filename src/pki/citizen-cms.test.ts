@@ -65,6 +65,8 @@ describe("a citizen's own CMS signature", () => {
     expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim').subarray(0, 300), content, trust, 'authentication', now))).toBe('signature_invalid');
     // without the intermediate it was issued by, the chain does not reach the trust list
     expect(refusal(() => verifyCitizenCms(pki.sign(nonce, 'aigerim', []), content, trust, 'authentication', now))).toBe('certificate_untrusted');
+    // two days before it was issued, it is not valid yet
+    expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'authentication', new Date(now.getTime() - 2 * 86_400_000)))).toBe('certificate_not_yet_valid');
     // a year and a half on, the person's certificate has expired
     expect(refusal(() => verifyCitizenCms(sign(nonce, 'aigerim'), content, trust, 'authentication', new Date(now.getTime() + 500 * 86_400_000)))).toBe('certificate_expired');
   });
@@ -107,5 +109,34 @@ describe('a GOST signature (openssl with the GOST engine)', () => {
     expect(refusal(() => verifyCitizenCms(changed, content, gostTrust, 'authentication', now))).toBe('signature_invalid');
     expect(refusal(() => verifyCitizenCms(gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512'), Buffer.from('other'), gostTrust, 'authentication', now))).toBe('signature_invalid');
     expect(refusal(() => verifyCitizenCms(gost.sign(nonce, 'gost-512', [], '-md', 'md_gost12_512'), content, trust, 'authentication', now))).toBe('certificate_untrusted');
+  });
+});
+
+describe("the chain's certification authorities", () => {
+  const AUTH = `keyUsage=critical,digitalSignature\nextendedKeyUsage=${EKU_CLIENT_AUTH}\n`;
+  const IIN = '/C=KZ/CN=SEITOVA AIGERIM/serialNumber=IIN900412473208';
+  const cas = new OpensslPki()
+    .ca('tight-root', '/C=KZ/O=Test/CN=Root allowing no intermediate', undefined, RSA_2048, 'critical,CA:TRUE,pathlen:0')
+    .ca('under-tight', '/C=KZ/O=Test/CN=Intermediate it may not have', 'tight-root')
+    .person('too-deep', 'under-tight', RSA_2048, IIN, AUTH)
+    .ca('crl-only-root', '/C=KZ/O=Test/CN=Root whose key may only sign CRLs', undefined, RSA_2048, 'critical,CA:TRUE', 'critical,cRLSign')
+    .person('by-crl-key', 'crl-only-root', RSA_2048, IIN, AUTH)
+    // two CAs that certify each other, and a person under one of them: a loop of carried certificates
+    .ca('loop-a', '/C=KZ/O=Loop/CN=Loop A')
+    .ca('loop-b', '/C=KZ/O=Loop/CN=Loop B')
+    .crossCertify('a-by-b', 'loop-a', '/C=KZ/O=Loop/CN=Loop A', 'loop-b')
+    .crossCertify('b-by-a', 'loop-b', '/C=KZ/O=Loop/CN=Loop B', 'loop-a')
+    .person('in-loop', 'loop-a', RSA_2048, IIN, AUTH);
+  afterAll(() => cas.remove());
+  const casTrust = loadTrustList(cas.trustFolder({ KZ: ['tight-root', 'crl-only-root'] }), new Date());
+
+  it("refuses an intermediate beyond the root's path length, and a CA whose key usage does not allow signing certificates", () => {
+    const now = new Date();
+    expect(refusal(() => verifyCitizenCms(cas.sign(nonce, 'too-deep', ['under-tight']), content, casTrust, 'authentication', now))).toBe('certificate_untrusted');
+    expect(refusal(() => verifyCitizenCms(cas.sign(nonce, 'by-crl-key', []), content, casTrust, 'authentication', now))).toBe('certificate_untrusted');
+  });
+
+  it('ends a loop of cross-certificates the signature carries: untrusted, not a hang', () => {
+    expect(refusal(() => verifyCitizenCms(cas.sign(nonce, 'in-loop', ['a-by-b', 'b-by-a']), content, casTrust, 'authentication', new Date()))).toBe('certificate_untrusted');
   });
 });

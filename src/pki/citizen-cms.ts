@@ -132,6 +132,7 @@ function chainToTrustList(cert: X509Certificate, carried: X509Certificate[], tru
     const anchor = anchors.find((a) => issued(a.cert));
     if (anchor) {
       chain.push(anchor.cert);
+      chain.forEach(mayIssue);
       return { state: anchor.state, profile: anchor.profile, chain };
     }
     const next = carried.find((c) => !c.raw.equals(current.raw) && !chain.some((x) => x.raw.equals(c.raw)) && issued(c));
@@ -142,6 +143,19 @@ function chainToTrustList(cert: X509Certificate, carried: X509Certificate[], tru
     current = next;
   }
   return refuse('certificate_untrusted', 'the chain is longer than any state issues');
+}
+
+/**
+ * A CA in the chain, `below` intermediate CAs above the signer's certificate: its key usage must allow signing
+ * certificates, and its path length constraint must allow as many CAs below it (RFC 5280 §4.2.1.3, §4.2.1.9).
+ */
+function mayIssue(ca: X509Certificate, below: number): void {
+  const parsed = new x509.X509Certificate(ca.raw);
+  const name = ca.subject.replace(/\n/g, ', ');
+  const keyUsage = parsed.getExtension(x509.KeyUsagesExtension);
+  if (keyUsage && (keyUsage.usages & x509.KeyUsageFlags.keyCertSign) === 0) refuse('certificate_untrusted', `${name} may not sign certificates (its key usage)`);
+  const pathLength = parsed.getExtension(x509.BasicConstraintsExtension)?.pathLength;
+  if (pathLength !== undefined && below > pathLength) refuse('certificate_untrusted', `${name} allows ${pathLength} CAs below it, and there are ${below}`);
 }
 
 function checkUsage(parsed: x509.X509Certificate, profile: StateProfile, purpose: 'authentication' | 'signing'): void {

@@ -42,15 +42,26 @@ export class OpensslPki {
     return execFileSync('openssl', args, { cwd: this.dir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
-  /** A CA: self-signed (a root), or issued by `issuer` (an intermediate); an RSA 2048 key unless `keyAlg` says. */
-  ca(name: string, subject: string, issuer?: string, keyAlg = RSA_2048): this {
+  /**
+   * A CA: self-signed (a root), or issued by `issuer` (an intermediate); an RSA 2048 key unless `keyAlg` says; its
+   * basic constraints and key usage as given (openssl's syntax).
+   */
+  ca(name: string, subject: string, issuer?: string, keyAlg = RSA_2048, constraints = 'critical,CA:TRUE', keyUsage = 'critical,keyCertSign,cRLSign'): this {
     if (issuer) {
       this.run('req', '-utf8', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-      writeFileSync(join(this.dir, `${name}.ext`), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+      writeFileSync(join(this.dir, `${name}.ext`), `basicConstraints=${constraints}\nkeyUsage=${keyUsage}\n`);
       this.run('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '1000', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
     } else {
-      this.run('req', '-utf8', '-x509', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '3650', '-subj', subject, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+      this.run('req', '-utf8', '-x509', '-newkey', ...keyAlg, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '3650', '-subj', subject, '-addext', `basicConstraints=${constraints}`, '-addext', `keyUsage=${keyUsage}`);
     }
+    return this;
+  }
+
+  /** A CA certificate for `existing`'s key and name issued by `issuer` (a cross-certificate). */
+  crossCertify(name: string, existing: string, subject: string, issuer: string): this {
+    this.run('req', '-utf8', '-new', '-key', `${existing}.key`, '-out', `${name}.csr`, '-subj', subject);
+    writeFileSync(join(this.dir, `${name}.ext`), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+    this.run('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '1000', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
     return this;
   }
 

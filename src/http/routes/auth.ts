@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { closeSession, createChallenge, demoSignIn, signInWithCms, signInWithSignature, type Actor, type Role } from '../../identity/index.js';
+import { closeSession, createChallenge, demoSignIn, mandatesOf, signInWithCms, signInWithSignature, type Actor, type Role } from '../../identity/index.js';
 import { listDemoPersonas } from '../../demo/seed.js';
 import type { Node } from '../../node.js';
 import { requireActor, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -23,6 +23,18 @@ const Me = Type.Object({
   identifier: Type.String(),
   name: Type.String(),
   language: Type.String(),
+  actsFor: Type.Optional(
+    Type.Array(
+      Type.Object({
+        state: Type.String(),
+        organization: Type.String({ description: "the organization's number (Kazakhstan's BIN)" }),
+        capacity: Type.Union([Type.Literal('head'), Type.Literal('employee'), Type.Null()]),
+        since: Type.String({ format: 'date-time' }),
+        validUntil: Type.String({ format: 'date-time', description: 'while the certificate that said so is valid' }),
+      }),
+      { description: "(GET /api/v1/me) the organizations the holder may act for, as their state's certificates said at sign-in" },
+    ),
+  ),
 });
 
 export function authRoutes(app: FastifyInstance, node: Node): void {
@@ -116,7 +128,11 @@ export function authRoutes(app: FastifyInstance, node: Node): void {
   app.get(
     '/api/v1/me',
     { schema: { tags: ['auth'], summary: 'Who I am signed in as', response: { 200: Me, ...problems(401) } } },
-    async (request) => meOf(requireActor(request)),
+    async (request) => {
+      const actor = requireActor(request);
+      const actsFor = await mandatesOf(db, actor.accountId, node.clock.now());
+      return { ...meOf(actor), actsFor: actsFor.map((m) => ({ ...m, since: m.since.toISOString(), validUntil: m.validUntil.toISOString() })) };
+    },
   );
 
   // What a page asks on opening: signed out is an answer here, not an error (the portal's console stays quiet).

@@ -40,6 +40,18 @@ export interface OrganizationsTable {
 
 export type Role = 'citizen' | 'officer' | 'operator';
 
+export interface OrganizationMandatesTable {
+  account_id: string;
+  organization_state: string;
+  organization_id: string;
+  capacity: 'head' | 'employee' | null;
+  certificate_serial: string;
+  certificate_issuer: string;
+  certificate_valid_until: Date;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
 export interface AccountsTable {
   id: string;
   person_id: string;
@@ -449,6 +461,7 @@ export interface Tables {
   persons: PersonsTable;
   organizations: OrganizationsTable;
   accounts: AccountsTable;
+  organization_mandates: OrganizationMandatesTable;
   pki_keys: PkiKeysTable;
   person_certificates: PersonCertificatesTable;
   demo_key_files: DemoKeyFilesTable;
