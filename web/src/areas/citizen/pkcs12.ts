@@ -28,7 +28,7 @@ export type P12Problem = 'wrongPassword' | 'legacyCipher' | 'notP12' | 'noKey' |
 export class P12Error extends Error {
   constructor(
     readonly problem: P12Problem,
-    readonly why = problem,
+    readonly why: string = problem,
   ) {
     super(`PKCS #12: ${why}`);
   }
@@ -99,7 +99,7 @@ export async function openP12(file: ArrayBuffer | Uint8Array, password: string):
     throw decryptionProblem(e, !!pfx.macData);
   }
 
-  const bags = (safe.parsedValue?.safeContents ?? []).flatMap((c) => c.value.safeBags);
+  const bags: pkijs.SafeBag[] = (safe.parsedValue?.safeContents ?? []).flatMap((c: { value: pkijs.SafeContents }) => c.value.safeBags);
   const certificates: { cert: pkijs.Certificate; id?: string }[] = [];
   let privateKey: { info: pkijs.PrivateKeyInfo; id?: string } | undefined;
   const idOf = (bag: pkijs.SafeBag) => {
@@ -111,7 +111,8 @@ export async function openP12(file: ArrayBuffer | Uint8Array, password: string):
       const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
       if (LEGACY.test(shrouded.encryptionAlgorithm.algorithmId)) throw new P12Error('legacyCipher', 'the key is encrypted with an older PKCS #12 cipher');
       try {
-        await shrouded.parseInternalValues({ password: secret });
+        // (public in pkijs's code, protected in its typings)
+        await (shrouded as unknown as { parseInternalValues(p: { password: ArrayBuffer }): Promise<void> }).parseInternalValues({ password: secret });
       } catch (e) {
         throw decryptionProblem(e, !!pfx.macData);
       }
