@@ -8,7 +8,7 @@ import { DataList, formSchema, useFieldLabel } from './FormFields';
 import { HolderText, KeyFileField, SignedText, type ChosenKey } from './KeyFileField';
 import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen } from './shared';
 import { ConfirmWithReason } from './ConfirmWithReason';
-import { applicationPayload, KeyFileError, type KeyFile } from './signing';
+import { applicationPayload, KeyFileError } from './signing';
 
 const never = () => new Promise<never>(() => {});
 const TONE: Record<string, string> = { pending: 'warn', given: 'ok', declined: 'bad' };
