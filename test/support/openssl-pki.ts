@@ -141,6 +141,18 @@ export class OpensslPki {
     return readFileSync(join(this.dir, 'signature.der'));
   }
 
+  /**
+   * The person's key and certificate, with the `carry` CA certificates, as a PKCS #12 file protected by `password`:
+   * OpenSSL 3's defaults (AES-256-CBC under PBKDF2 with HMAC-SHA-256, a SHA-256 MAC), or its `-legacy` form
+   * (RC2/3DES under the PKCS #12 KDF) as older software makes them.
+   */
+  p12(name: string, password: string, carry: string[] = [], legacy = false): Buffer {
+    const certfile = carry.length ? ['-certfile', this.bundle(carry)] : [];
+    const out = `${name}${legacy ? '.legacy' : ''}.p12`;
+    this.run('pkcs12', '-export', '-inkey', `${name}.key`, '-in', `${name}.pem`, ...certfile, '-name', name, '-passout', `pass:${password}`, ...(legacy ? ['-legacy'] : []), '-out', out);
+    return readFileSync(join(this.dir, out));
+  }
+
   private bundle(names: string[]): string {
     writeFileSync(join(this.dir, 'carried.pem'), names.map((n) => readFileSync(join(this.dir, `${n}.pem`), 'utf8')).join(''));
     return 'carried.pem';

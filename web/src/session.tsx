@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, type Me, type Role } from './api';
+import type { P12Key } from './areas/citizen/pkcs12';
 import { challengePayload, importSigningKey, parseKeyFile, signCompact, type CertificateHolder, type KeyFile, type SigningKey } from './areas/citizen/signing';
 import { useRouter } from './router';
 
@@ -7,25 +8,39 @@ import { useRouter } from './router';
 export interface HeldKey {
   holder: CertificateHolder;
   demo: boolean;
+  /** the node's JSON key file (JWS) or the citizen's own .p12/.pfx (CMS) */
+  kind: 'jwk' | 'p12';
 }
+
+/** A key file as chosen: the node's JSON key file, or an opened .p12/.pfx. */
+export type AnyKeyFile = KeyFile | P12Key;
+const opened = (k: AnyKeyFile | SigningKey | null): k is P12Key => !!k && 'kind' in k && k.kind === 'p12';
+
+/** What signs an application: `signature` (JWS) or `cms` (base64 DER), as POST /api/v1/applications takes them. */
+export type ApplicationProof = { signature: string } | { cms: string };
 
 interface Session {
   /** undefined while asking the node, null when signed out */
   me: Me | null | undefined;
   /**
    * Sign-in by e-signature: a challenge from the node, signed with the key file, sent with the role asked for.
-   * A demo persona's key file is kept in sessionStorage (a reload keeps it); a person's own only in memory.
+   * A demo persona's key file is kept in sessionStorage (a reload keeps it); a person's own only in memory. A .p12
+   * signs the nonce in CMS; its key (for authentication) is not kept for signing applications.
    */
-  signInWithKey(keyFile: KeyFile, role?: Role, options?: { demo?: boolean }): Promise<Me>;
+  signInWithKey(keyFile: AnyKeyFile, role?: Role, options?: { demo?: boolean }): Promise<Me>;
   /** demo mode: sign in as a persona without a key (the persona chooser signs in with its key file instead) */
   demoSignIn(identifier: string, role?: Role): Promise<Me>;
   signOut(): Promise<void>;
   /** the key in hand, or null (after a reload, a person's own key file must be chosen again) */
   signingKey: HeldKey | null;
   /** keeps a key file for signing in this session (memory only): at signing time, when the key is gone */
-  holdKeyFile(keyFile: KeyFile): Promise<HeldKey>;
-  /** a compact JWS (ES256) over the payload with the key in hand; throws NoSigningKey when there is none */
+  holdKeyFile(keyFile: AnyKeyFile): Promise<HeldKey>;
+  /** lets go of the key in hand (a refused one, so that another can be chosen) */
+  forgetKey(): void;
+  /** a compact JWS (ES256) over the payload with the JSON key in hand; throws NoSigningKey when there is none */
   sign(payload: string): Promise<string>;
+  /** an application's signature with the key in hand: a JWS, or a CMS with a .p12's key */
+  signApplication(payload: string): Promise<ApplicationProof>;
   /** where the user was before coming to the sign-in page (a path of the portal), if anywhere */
   returnTo: string | null;
 }
@@ -61,7 +76,7 @@ function storeDemoKey(keyFile: KeyFile | null): void {
 // signing key (non-extractable after import) for signing applications.
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [signer, setSigner] = useState<SigningKey | null>(null);
+  const [signer, setSigner] = useState<SigningKey | P12Key | null>(null);
   const [demo, setDemo] = useState(false);
   const { path, search } = useRouter();
   const [returnTo, setReturnTo] = useState<string | null>(null);
@@ -108,7 +123,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const signInWithKey = useCallback(async (keyFile: KeyFile, role?: Role, options: { demo?: boolean } = {}) => {
+  const signInWithKey = useCallback(async (keyFile: AnyKeyFile, role?: Role, options: { demo?: boolean } = {}) => {
+    if (opened(keyFile)) {
+      const { signCms } = await import('./areas/citizen/pkcs12');
+      const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
+      const cms = await signCms(keyFile, nonce);
+      await api('/api/v1/auth/signin', { method: 'POST', body: role ? { cms, role } : { cms } });
+      const m = await api<Me>('/api/v1/me');
+      storeDemoKey(null);
+      setSigner(null);
+      setDemo(false);
+      setMe(m);
+      return m;
+    }
     const key = await importSigningKey(keyFile);
     const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
     const signature = await signCompact(key, challengePayload(nonce));
@@ -142,26 +169,44 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, []);
 
-  const holdKeyFile = useCallback(async (keyFile: KeyFile) => {
-    const key = await importSigningKey(keyFile);
+  const holdKeyFile = useCallback(async (keyFile: AnyKeyFile): Promise<HeldKey> => {
+    const key = opened(keyFile) ? keyFile : await importSigningKey(keyFile);
     setSigner(key);
     setDemo(false);
-    return { holder: key.holder, demo: false };
+    return { holder: key.holder, demo: false, kind: opened(key) ? 'p12' : 'jwk' };
+  }, []);
+
+  const forgetKey = useCallback(() => {
+    storeDemoKey(null);
+    setSigner(null);
+    setDemo(false);
   }, []);
 
   const sign = useCallback(
     async (payload: string) => {
-      if (!signer) throw new NoSigningKey();
+      if (!signer || opened(signer)) throw new NoSigningKey();
       return signCompact(signer, payload);
     },
     [signer],
   );
 
-  const signingKey = useMemo<HeldKey | null>(() => (signer ? { holder: signer.holder, demo } : null), [signer, demo]);
+  const signApplication = useCallback(
+    async (payload: string): Promise<ApplicationProof> => {
+      if (!signer) throw new NoSigningKey();
+      if (opened(signer)) {
+        const { signCms } = await import('./areas/citizen/pkcs12');
+        return { cms: await signCms(signer, payload) };
+      }
+      return { signature: await signCompact(signer, payload) };
+    },
+    [signer],
+  );
+
+  const signingKey = useMemo<HeldKey | null>(() => (signer ? { holder: signer.holder, demo, kind: opened(signer) ? 'p12' : 'jwk' } : null), [signer, demo]);
 
   const value = useMemo(
-    () => ({ me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, sign, returnTo }),
-    [me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, sign, returnTo],
+    () => ({ me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo }),
+    [me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,7 +1,7 @@
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type Me, type Persona, type Role, type ServiceSummary } from '../api';
-import { KeyFileField } from '../areas/citizen/KeyFileField';
-import { KeyFileError, parseKeyFile, type KeyFile } from '../areas/citizen/signing';
+import { KeyFileField, p12Problem, type ChosenKey } from '../areas/citizen/KeyFileField';
+import { KeyFileError, parseKeyFile } from '../areas/citizen/signing';
 import { ErrorNotice, Loading } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
@@ -30,7 +30,9 @@ export function SignInPage() {
   const ids = useId();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [keyFile, setKeyFile] = useState<KeyFile | null>(null);
+  const [keyFile, setKeyFile] = useState<ChosenKey | null>(null);
+  // a .p12 file chosen, its password not yet typed
+  const [sealed, setSealed] = useState(false);
   const [keyError, setKeyError] = useState<string | null>(null);
   const [role, setRole] = useState<Role>('citizen');
   const [roleError, setRoleError] = useState<string | null>(null);
@@ -48,7 +50,7 @@ export function SignInPage() {
     setError(null);
     setRoleError(null);
     if (!keyFile) {
-      setKeyError(t('signin.key.missing'));
+      setKeyError(t(sealed ? 'citizen.keyFile.openFirst' : 'signin.key.missing'));
       return;
     }
     setBusy('key');
@@ -60,6 +62,7 @@ export function SignInPage() {
         setRoleError(err.problem.detail);
         roleRef.current?.querySelector('input')?.focus();
       } else if (err instanceof KeyFileError) setKeyError(t(`citizen.keyFile.error.${err.problem}`));
+      else if (err instanceof Error && !(err instanceof ApiError) && 'problem' in err) setKeyError(p12Problem(t, err));
       else setError(err);
     }
   };
@@ -125,8 +128,10 @@ export function SignInPage() {
             hint={t('signin.key.hint')}
             error={keyError}
             required
-            onChange={(k) => {
+            p12
+            onChange={(k, _holder, pending) => {
               setKeyFile(k);
+              setSealed(!!pending);
               setKeyError(null);
             }}
           />

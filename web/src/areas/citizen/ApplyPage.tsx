@@ -4,20 +4,23 @@ import { Deadline, ErrorNotice, Fee, Loading, useLabel } from '../../components'
 import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link, useRouter } from '../../router';
-import { NoSigningKey, useSession } from '../../session';
+import { NoSigningKey, useSession, type ApplicationProof } from '../../session';
 import { child, dataOf, draftOf, fieldId, formData, pointersInOrder, schemaAt, validate, type Check, type DraftObject, type FieldSchema } from './form';
 import { ObjectFields, ReviewValue, useFieldLabel, type FormContext } from './FormFields';
-import { HolderText, KeyFileField, SignedText } from './KeyFileField';
+import { CertificateDetails, HolderText, KeyFileField, p12Problem, SignedText } from './KeyFileField';
 import { Breadcrumb, CitizenGate, ErrorSummary, problemCode, retryable, useCitizen, useFocusOn, type SummaryItem } from './shared';
 import { applicationPayload, KeyFileError } from './signing';
 
 type Step = 'form' | 'review';
 
+/** where the node puts a complaint about the signature: the JWS's or the CMS's */
+const SIGNATURE_FIELDS = ['/signature', '/cms'];
+
 /** One submission attempt: its Idempotency-Key and the exact body, reused as is on a retry. */
 interface Attempt {
   key: string;
   payload: string;
-  body: { service: string; data: Record<string, unknown>; signature: string };
+  body: { service: string; data: Record<string, unknown> } & ApplicationProof;
 }
 
 export function ApplyPage({ code }: { code: string }) {
@@ -78,7 +81,7 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
   const { t, fmt } = useI18n();
   const label = useLabel();
   const fieldLabel = useFieldLabel();
-  const { me, signingKey, sign, holdKeyFile } = useSession();
+  const { me, signingKey, signApplication, holdKeyFile, forgetKey } = useSession();
   const { navigate } = useRouter();
   const ids = useId();
   const schema = s.form.schema as unknown as FieldSchema;
@@ -156,7 +159,7 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
       return i < 0 ? order.length : i;
     };
     return [...errors]
-      .filter(([p]) => p !== '/signature')
+      .filter(([p]) => !SIGNATURE_FIELDS.includes(p))
       .sort(([a], [b]) => rank(a) - rank(b))
       .map(([p, m]) => {
         const known = p.startsWith('/data/') && schemaAt(schema, p);
@@ -184,14 +187,14 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
     e.preventDefault();
     setChecked(true);
     setSummaryKey((k) => k + 1);
-    if (checks.size === 0 && [...serverErrors.keys()].every((p) => p === '/signature')) {
+    if (checks.size === 0 && [...serverErrors.keys()].every((p) => SIGNATURE_FIELDS.includes(p))) {
       setStep('review');
       window.scrollTo(0, 0);
     }
   };
 
-  const chooseKey = async (file: Parameters<typeof holdKeyFile>[0] | null) => {
-    setKeyError(null);
+  const chooseKey = async (file: Parameters<typeof holdKeyFile>[0] | null, pending?: boolean) => {
+    if (!pending) setKeyError(null);
     if (!file) return;
     try {
       const held = await holdKeyFile(file);
@@ -210,8 +213,8 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
       let a = attempt.current;
       if (!a || a.payload !== payload) {
         setBusy('signing');
-        const signature = await sign(payload);
-        a = attempt.current = { key: newIdempotencyKey(), payload, body: { service: s.code, data, signature } };
+        const proof = await signApplication(payload);
+        a = attempt.current = { key: newIdempotencyKey(), payload, body: { service: s.code, data, ...proof } };
       }
       setBusy('sending');
       const created = await api<SubmittedApplication>('/api/v1/applications', { method: 'POST', body: a.body, idempotencyKey: a.key });
@@ -226,20 +229,26 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
         setKeyError(t(`citizen.keyFile.error.${err.problem}`));
         return;
       }
+      if (err instanceof Error && !(err instanceof ApiError) && 'problem' in err) {
+        setKeyError(p12Problem(t, err));
+        return;
+      }
       if (err instanceof ApiError && err.status === 401) {
         setSessionEnded(true);
         return;
       }
       if (err instanceof ApiError && err.status === 422 && err.problem?.errors?.length) {
         attempt.current = null;
-        const signatureError = err.problem.errors.find((x) => x.field === '/signature');
-        const fieldErrors = new Map(err.problem.errors.filter((x) => x.field !== '/signature').map((x) => [x.field, x.message]));
+        const signatureError = err.problem.errors.find((x) => SIGNATURE_FIELDS.includes(x.field));
+        const fieldErrors = new Map(err.problem.errors.filter((x) => !SIGNATURE_FIELDS.includes(x.field)).map((x) => [x.field, x.message]));
         if (fieldErrors.size) {
           setServerErrors(fieldErrors);
           setStep('form');
           setSummaryKey((k) => k + 1);
         }
         if (signatureError) setKeyError(signatureError.message);
+        // a certificate the node refused (not for signing, revoked…): another .p12 can be chosen
+        if (signatureError?.field === '/cms') forgetKey();
         return;
       }
       // No answer, or the node could not finish: the same attempt (same key, same body) is sent again on retry.
@@ -380,8 +389,9 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
                   </strong>
                 </p>
               ) : (
-                <KeyFileField label={t('citizen.review.keyLabel')} hint={t('citizen.review.keyHint')} onChange={(k) => void chooseKey(k)} error={keyError} required />
+                <KeyFileField label={t('citizen.review.keyLabel')} hint={t('citizen.review.keyHint')} onChange={(k, _h, pending) => void chooseKey(k, pending)} error={keyError} required p12 />
               )}
+              {signingKey && !wrongKey && signingKey.kind === 'p12' && <CertificateDetails holder={signingKey.holder} />}
               {signingKey && !wrongKey && keyError && (
                 <p className="error-message" role="alert">
                   {keyError}

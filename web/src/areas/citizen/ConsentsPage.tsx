@@ -5,10 +5,10 @@ import { useLoad, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { NoSigningKey, useSession } from '../../session';
 import { DataList, formSchema, useFieldLabel } from './FormFields';
-import { HolderText, KeyFileField, SignedText } from './KeyFileField';
+import { HolderText, KeyFileField, SignedText, type ChosenKey } from './KeyFileField';
 import { Breadcrumb, CitizenGate, ErrorSummary, retryable, useCitizen } from './shared';
 import { ConfirmWithReason } from './ConfirmWithReason';
-import { applicationPayload, KeyFileError, type KeyFile } from './signing';
+import { applicationPayload, KeyFileError } from './signing';
 
 const never = () => new Promise<never>(() => {});
 const TONE: Record<string, string> = { pending: 'warn', given: 'ok', declined: 'bad' };
@@ -145,14 +145,15 @@ function SignConsent({ request: r, payload, onDone }: { request: ConsentRequest;
   // One answer: its Idempotency-Key and signature, sent again as they are on a retry (a new signature would differ).
   const attempt = useRef<{ key: string; signature: string } | null>(null);
   const wrongKey = !!(signingKey?.holder.identifier && me && signingKey.holder.identifier !== me.identifier);
-  const askKey = !signingKey || wrongKey;
+  // (a consent is signed with the node's JSON key file: a .p12 held for an application is not asked to)
+  const askKey = !signingKey || wrongKey || signingKey.kind === 'p12';
 
   const refuse = (message: string) => {
     setKeyError(message);
     setSummaryKey((k) => k + 1);
   };
 
-  const chooseKey = async (file: KeyFile | null) => {
+  const chooseKey = async (file: ChosenKey | null) => {
     setKeyError(null);
     if (!file) return;
     try {

@@ -1,7 +1,7 @@
 import * as x509 from '@peculiar/x509';
 import { compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { applicationPayload, certificateHolder, challengePayload, importSigningKey, KeyFileError, parseKeyFile, signCompact } from './signing';
+import { applicationPayload, certificateHolder, challengePayload, nationalNumberOf, importSigningKey, KeyFileError, parseKeyFile, signCompact } from './signing';
 
 // The browser's signing against what the node accepts: a compact JWS (ES256) that jose verifies, its protected
 // header exactly {"alg":"ES256","x5c":[…]}, over the RFC 8785 text of {service, data} or {"nonce": …}.
@@ -41,8 +41,14 @@ describe('signing with a key file in the browser', () => {
 
   it("reads the holder from the certificate: name, state and national identifier, expiry", async () => {
     const { file } = await keyFile();
-    expect(certificateHolder(file.x5c[0])).toEqual({ name: 'Сейітова Айгерім', state: 'KZ', identifier: '900412473208', notAfter: new Date('2029-01-01T00:00:00Z') });
-    expect(certificateHolder('AAAA')).toEqual({ name: null, state: null, identifier: null, notAfter: null });
+    expect(certificateHolder(file.x5c[0])).toMatchObject({ name: 'Сейітова Айгерім', state: 'KZ', identifier: '900412473208', notAfter: new Date('2029-01-01T00:00:00Z') });
+    expect(certificateHolder('AAAA')).toEqual({ name: null, state: null, identifier: null, notAfter: null, issuer: null });
+  });
+
+  it("reads a national number from SERIALNUMBER in ETSI's form or a state's own prefix", () => {
+    expect(nationalNumberOf('PNOKZ-900412473208')).toEqual({ state: 'KZ', identifier: '900412473208' });
+    expect(nationalNumberOf('IIN900412473208')).toEqual({ state: null, identifier: '900412473208' });
+    expect(nationalNumberOf('900412473208')).toEqual({ state: null, identifier: '900412473208' });
   });
 
   it('says what is wrong with a file that is not a key file', async () => {

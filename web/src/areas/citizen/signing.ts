@@ -24,12 +24,17 @@ export interface KeyFile {
   use?: string;
 }
 
-/** Who a certificate names: ETSI EN 319 412-1 (SERIALNUMBER "PNO" + country + "-" + national identifier). */
+/**
+ * Who a certificate names: ETSI EN 319 412-1 (SERIALNUMBER "PNO" + country + "-" + national identifier), or a state's
+ * own form of it (Kazakhstan's "IIN" + 12 digits: the letters before the number are dropped); and who issued it.
+ */
 export interface CertificateHolder {
   name: string | null;
   state: string | null;
   identifier: string | null;
   notAfter: Date | null;
+  /** the issuing CA's name (CN, else O) */
+  issuer?: string | null;
 }
 
 /** A key ready to sign with: the non-extractable private key and the certificate chain to put in x5c. */
@@ -159,11 +164,22 @@ function time(value: string, generalized: boolean): Date | null {
 
 const OID_CN = '550403';
 const OID_SERIAL = '550405';
+const OID_COUNTRY = '550406';
+const OID_O = '55040a';
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 
-/** The certificate's holder: name (CN), state and national identifier (SERIALNUMBER PNO<state>-<id>), expiry. */
+/** A subject's SERIALNUMBER as a state and a national number: "PNOKZ-900412473208", "IIN900412473208", "900412473208". */
+export function nationalNumberOf(serial: string): { state: string | null; identifier: string } {
+  const etsi = /^(?:PNO|IDC|PAS|TIN)([A-Z]{2})[-:](.+)$/.exec(serial);
+  if (etsi) return { state: etsi[1], identifier: etsi[2] };
+  // a state's own prefix before the digits: IIN (KZ), PIN, FIN, JSHSHIR, TCKN…
+  const prefixed = /^[A-Za-z]{2,8}[-: ]?(\d[\d-]*)$/.exec(serial);
+  return { state: null, identifier: prefixed ? prefixed[1] : serial };
+}
+
+/** The certificate's holder: name (CN), state and national identifier (SERIALNUMBER), expiry, issuer. */
 export function certificateHolder(base64Der: string): CertificateHolder {
-  const none: CertificateHolder = { name: null, state: null, identifier: null, notAfter: null };
+  const none: CertificateHolder = { name: null, state: null, identifier: null, notAfter: null, issuer: null };
   try {
     const binary = atob(base64Der);
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -176,21 +192,25 @@ export function certificateHolder(base64Der: string): CertificateHolder {
     const holder = { ...none };
     const expiry = validity[1];
     holder.notAfter = expiry ? time(text(bytes, expiry), expiry.tag === 0x18) : null;
-    for (const rdn of children(bytes, subject)) {
-      for (const attribute of children(bytes, rdn)) {
-        const [oid, value] = children(bytes, attribute);
-        if (!oid || !value) continue;
-        const id = hex(bytes.subarray(oid.start, oid.end));
-        if (id === OID_CN) holder.name = text(bytes, value);
-        if (id === OID_SERIAL) {
-          const m = /^PNO([A-Z]{2})-(.+)$/.exec(text(bytes, value));
-          if (m) {
-            holder.state = m[1];
-            holder.identifier = m[2];
-          }
+    const names = (name: Der) => {
+      const out = new Map<string, string>();
+      for (const rdn of children(bytes, name))
+        for (const attribute of children(bytes, rdn)) {
+          const [oid, value] = children(bytes, attribute);
+          if (oid && value) out.set(hex(bytes.subarray(oid.start, oid.end)), text(bytes, value));
         }
-      }
+      return out;
+    };
+    const own = names(subject);
+    holder.name = own.get(OID_CN) ?? null;
+    const serial = own.get(OID_SERIAL);
+    if (serial) {
+      const n = nationalNumberOf(serial);
+      holder.identifier = n.identifier;
+      holder.state = n.state ?? own.get(OID_COUNTRY) ?? null;
     }
+    const issuer = names(fields[offset + 2]);
+    holder.issuer = issuer.get(OID_CN) ?? issuer.get(OID_O) ?? null;
     return holder;
   } catch {
     return none;
