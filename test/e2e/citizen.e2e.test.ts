@@ -381,6 +381,8 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await fileInput.setInputFiles({ name: 'document.pdf', mimeType: 'application/pdf', buffer: pdf });
   await checkFile.click();
   await result.getByText(C.check.fileMatches).waitFor();
+  // the PAdES signature inside the file, checked by the node: by whom, and the time-stamp's time
+  await result.getByText(C.check.embeddedSignature.split('{{signer}}')[0]).waitFor();
   await result.getByRole('heading', { name: C.check.valid }).waitFor();
   await result.getByText(issued.number, { exact: true }).waitFor();
   await result.getByRole('heading', { name: C.check.certified }).waitFor();
@@ -395,6 +397,7 @@ async function journey(lang: 'ru' | 'en', who: string, viaHeader: boolean, decli
   await checkFile.click();
   await result.getByRole('heading', { name: C.check.noMatchTitle }).waitFor();
   await result.getByText(C.check.noMatch).waitFor();
+  await result.getByText(C.check.embeddedBroken).waitFor();
   expect(await result.getByText(issued.number, { exact: true }).count()).toBe(0);
   expect(sent).toEqual(['application/pdf', 'application/pdf']);
   await shot(page, 'check-file-changed');

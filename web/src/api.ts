@@ -347,4 +347,6 @@ export interface Verification {
 export interface FileVerification {
   match: boolean;
   document?: Verification;
+  /** the PAdES signature inside the PDF, checked; null when it carries none */
+  signature: { valid: boolean; problem?: string; signer?: string; timestamp?: { time: string; authority: string } } | null;
 }

@@ -8,9 +8,9 @@ import { useRouter } from '../router';
 type Result =
   | { status: 'idle' }
   | { status: 'loading' }
-  | { status: 'found'; v: Verification; byFile?: boolean }
+  | { status: 'found'; v: Verification; byFile?: boolean; signature?: FileVerification['signature'] }
   | { status: 'missing'; id: string }
-  | { status: 'nomatch' }
+  | { status: 'nomatch'; signature?: FileVerification['signature'] }
   | { status: 'error'; error: unknown };
 
 /** The node takes a PDF of up to 20 MiB (POST /api/v1/documents/verify). */
@@ -24,6 +24,9 @@ async function looksLikePdf(file: File): Promise<boolean> {
   const text = String.fromCharCode(...head);
   return text.includes('%PDF-');
 }
+
+/** The signer's common name, out of a certificate subject ("C=KZ, O=…, CN=Committee …"). */
+const signerName = (subject: string | undefined) => /(?:^|[,\n]\s*)CN=([^,\n]+)/.exec(subject ?? '')?.[1] ?? subject ?? '';
 
 /** `verifyKey`: opened at /verify/{key} (a document's QR code), that document's check. */
 export function CheckPage({ verifyKey }: { verifyKey?: string } = {}) {
@@ -65,7 +68,7 @@ export function CheckPage({ verifyKey }: { verifyKey?: string } = {}) {
     const controller = new AbortController();
     setFileResult({ status: 'loading' });
     api<FileVerification>('/api/v1/documents/verify', { method: 'POST', body: sent.bytes, contentType: 'application/pdf', lang: true, signal: controller.signal }).then(
-      (answer) => !controller.signal.aborted && setFileResult(answer.match && answer.document ? { status: 'found', v: answer.document, byFile: true } : { status: 'nomatch' }),
+      (answer) => !controller.signal.aborted && setFileResult(answer.match && answer.document ? { status: 'found', v: answer.document, byFile: true, signature: answer.signature } : { status: 'nomatch', signature: answer.signature }),
       (error: unknown) => !controller.signal.aborted && setFileResult({ status: 'error', error }),
     );
     return () => controller.abort();
@@ -167,6 +170,7 @@ export function CheckPage({ verifyKey }: { verifyKey?: string } = {}) {
           <div className="notice error">
             <h2>{t('check.noMatchTitle')}</h2>
             <p>{t('check.noMatch')}</p>
+            {shown.signature && !shown.signature.valid && <p>{t('check.embeddedBroken')}</p>}
           </div>
         )}
         {shown.status === 'found' && (() => {
@@ -177,6 +181,9 @@ export function CheckPage({ verifyKey }: { verifyKey?: string } = {}) {
               <h2>{t(`check.${state}`)}</h2>
               <p>{pick(v.title)}</p>
               {shown.byFile && <p>{t('check.fileMatches')}</p>}
+              {shown.byFile && shown.signature?.valid && shown.signature.timestamp && (
+                <p>{t('check.embeddedSignature', { signer: signerName(shown.signature.signer), time: fmt.dateTime(shown.signature.timestamp.time) })}</p>
+              )}
               {v.authentic && <p>{t('check.authentic', { agency: pick(v.issuer.name) })}</p>}
               {v.revokedAt && <p>{t('check.revokedOn', { date: fmt.dateTime(v.revokedAt), reason: v.revocationReason ?? '' })}</p>}
               <dl className="facts wide">
