@@ -1,9 +1,10 @@
-// npm run bench [-- SUITE…] [--connections N] [--seconds S] [--rounds R] [--rows N]: runs the named suites (all when none is
-// named), prints a table per suite and writes its figures to bench/results/SUITE.json.
+// npm run bench [-- SUITE…] [--connections N] [--seconds S] [--rounds R] [--rows N] [--operations N]: runs the named suites
+// (all when none is named), prints a table per suite and writes its figures to bench/results/SUITE.json.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchExchange } from './exchange.js';
 import { benchQueries } from './queries.js';
+import { benchSignatures } from './signatures.js';
 import { benchSubmissions } from './submissions.js';
 import { benchWeb } from './web.js';
 import { adminUrl, query, writeResult } from './support.js';
@@ -11,18 +12,22 @@ import { adminUrl, query, writeResult } from './support.js';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    connections: { type: 'string', default: '64' },
+    // 64 unless given, but 8 for the signatures suite (one node process, signatures checked in it)
+    connections: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     persons: { type: 'string', default: '20000' },
     rows: { type: 'string', default: '10000000' },
+    operations: { type: 'string', default: '100' },
   },
 });
+const connections = Number(values.connections ?? 64);
 const suites: Record<string, () => Promise<Record<string, unknown>>> = {
-  submissions: () => benchSubmissions({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds) }),
+  submissions: () => benchSubmissions({ connections, seconds: Number(values.seconds), rounds: Number(values.rounds) }),
   web: () => benchWeb({ rounds: Math.max(5, Number(values.rounds)) }),
   queries: () => benchQueries({ rows: Number(values.rows), connections: 8, seconds: Number(values.seconds), rounds: Number(values.rounds) }),
-  exchange: () => benchExchange({ connections: Number(values.connections), seconds: Number(values.seconds), rounds: Number(values.rounds), persons: Number(values.persons) }),
+  signatures: () => benchSignatures({ operations: Number(values.operations), concurrency: Number(values.connections ?? 8), rounds: Number(values.rounds) }),
+  exchange: () => benchExchange({ connections, seconds: Number(values.seconds), rounds: Number(values.rounds), persons: Number(values.persons) }),
 };
 const chosen = positionals.length ? positionals : Object.keys(suites);
 for (const name of chosen) {

@@ -92,7 +92,7 @@ export async function submissionRound(node: { base: string; pid: number; citizen
 const CONCURRENCY = [4, 16, 64, 128];
 
 /** Jobs done so far, and jobs due now and not yet done (the background work a load leaves). */
-async function jobCounts(url: string): Promise<{ done: number; due: number }> {
+export async function jobCounts(url: string): Promise<{ done: number; due: number }> {
   const [row] = await query<{ done: number; due: number }>(
     url,
     `SELECT count(*) FILTER (WHERE done_at IS NOT NULL)::int AS done,
@@ -106,7 +106,7 @@ async function jobCounts(url: string): Promise<{ done: number; due: number }> {
  * Waits until the node has done the jobs a round left due (evidence from the registers, automatic checks, messages
  * and their delivery), so that the next round, and pgbench, start on a machine at rest; returns how fast it drained.
  */
-async function drainJobs(url: string, limitSeconds = 300): Promise<{ jobs: number; seconds: number }> {
+export async function drainJobs(url: string, limitSeconds = 300): Promise<{ jobs: number; seconds: number }> {
   const started = performance.now();
   const before = await jobCounts(url);
   let now = before;
