@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytes, view } from './cms-parts.js';
@@ -90,5 +90,16 @@ export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolea
   }
   const parent = pkijs.Certificate.fromBER(view(issuer.raw));
   if (!parsed.issuer.isEqual(parent.subject)) return false;
-  return gostVerify(issuer.raw, bytes(parsed.signatureValue.valueBlock.valueHexView), bytes(parsed.tbsView));
+  // (a GOST verification in JS costs some 45 ms of CPU: a certificate's signature by its CA, once found to hold, holds)
+  const pair = createHash('sha256').update(cert.raw).update(issuer.raw).digest('base64');
+  if (verifiedIssuance.has(pair)) return true;
+  const holds = gostVerify(issuer.raw, bytes(parsed.signatureValue.valueBlock.valueHexView), bytes(parsed.tbsView));
+  if (holds) {
+    if (verifiedIssuance.size >= 10_000) verifiedIssuance.delete(verifiedIssuance.values().next().value!);
+    verifiedIssuance.add(pair);
+  }
+  return holds;
 }
+
+/** Certificate–issuer pairs whose GOST signature was checked and holds (bounded; the oldest go first). */
+const verifiedIssuance = new Set<string>();

@@ -110,6 +110,8 @@ export class OpensslPki {
     if (!existsSync(index)) writeFileSync(index, '');
     const child = spawn('openssl', ['ocsp', '-index', index, '-CA', `${issuer}.pem`, '-rsigner', `${signer}.pem`, '-rkey', `${signer}.key`, '-rmd', digest, '-port', String(port), '-nmin', String(minutes)], { cwd: this.dir, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.children.push(child);
+    // (a test that dies before remove() must not leave a responder behind)
+    process.once('exit', () => child.kill());
     // (it says so once it listens; a probing connection would hold its one-at-a-time loop until its own time limit)
     await new Promise<void>((resolve, reject) => {
       let said = '';
