@@ -32,13 +32,16 @@ export class NcaLayerError extends Error {
  */
 export function ncaLayerUrl(): string {
   try {
-    const own = window.localStorage.getItem('ortak.ncalayerUrl');
-    if (own && /^wss:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(own)) return own;
+    return loopbackWss(window.localStorage.getItem('ortak.ncalayerUrl')) ?? NCALAYER_URL;
   } catch {
     // no storage: the published address
+    return NCALAYER_URL;
   }
-  return NCALAYER_URL;
 }
+
+/** The address if it is a wss: address on this computer's loopback (a port, no path), else null. */
+export const loopbackWss = (value: string | null | undefined): string | null =>
+  value && /^wss:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/?$/.test(value) ? value : null;
 
 /** NCALayer's own languages: Kazakh, Russian, English. */
 const ncaLocale = (lang: string): string => (lang === 'kk' ? 'kk' : ['ru', 'ky', 'uz'].includes(lang) ? 'ru' : 'en');
