@@ -32,7 +32,8 @@ export interface PortalNode {
   stop(): Promise<void>;
 }
 
-export async function startPortalNode(env: Record<string, string> = {}): Promise<PortalNode> {
+/** `browserArgs`: more Chromium switches (the NCALayer test's `--ignore-certificate-errors` for its stand-in's self-signed wss:) */
+export async function startPortalNode(env: Record<string, string> = {}, options: { browserArgs?: string[] } = {}): Promise<PortalNode> {
   if (!existsSync(main) || !existsSync(join(paths.root, 'dist', 'web', 'index.html'))) {
     throw new Error('dist/src/main.js or dist/web is missing: run `npm run build` (npm test does) first');
   }
@@ -52,7 +53,7 @@ export async function startPortalNode(env: Record<string, string> = {}): Promise
   const [browser] = await Promise.all([
     chromium.launch({
       executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.browserArgs ?? [])],
     }),
     (async () => {
       for (let i = 0; i < 600; i++) {

@@ -29,7 +29,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)
 const reference = flatten(en);
 const CYRILLIC_ONLY = ['kk', 'ru', 'ky'];
 // Names and abbreviations that stay in Latin letters in every language.
-const LATIN_ALLOWED = /\b(?:Ortak|OpenAPI|API|PDF|QR|CSV|JSON|SVG|X-Road|SMS|URL|ID|HTTPS?|TLS|PEM|IP|CIDR|p12|pfx|RSA|ECDSA|AES)\b/g;
+const LATIN_ALLOWED = /\b(?:Ortak|OpenAPI|API|PDF|QR|CSV|JSON|SVG|X-Road|SMS|URL|ID|HTTPS?|TLS|PEM|IP|CIDR|p12|pfx|RSA|ECDSA|AES|NCALayer)\b/g;
 
 describe('interface messages', () => {
   it('exist for exactly the seven languages', () => {

@@ -28,6 +28,8 @@ interface Session {
    * signs the nonce in CMS; its key (for authentication) is not kept for signing applications.
    */
   signInWithKey(keyFile: AnyKeyFile, role?: Role, options?: { demo?: boolean }): Promise<Me>;
+  /** Sign-in with a CMS made elsewhere (NCALayer) over the nonce of a challenge the page asked for; no key is kept. */
+  signInWithCms(cms: string, role?: Role): Promise<Me>;
   /** demo mode: sign in as a persona without a key (the persona chooser signs in with its key file instead) */
   demoSignIn(identifier: string, role?: Role): Promise<Me>;
   signOut(): Promise<void>;
@@ -123,18 +125,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
+  const signInWithCms = useCallback(async (cms: string, role?: Role) => {
+    await api('/api/v1/auth/signin', { method: 'POST', body: role ? { cms, role } : { cms } });
+    const m = await api<Me>('/api/v1/me');
+    storeDemoKey(null);
+    setSigner(null);
+    setDemo(false);
+    setMe(m);
+    return m;
+  }, []);
+
   const signInWithKey = useCallback(async (keyFile: AnyKeyFile, role?: Role, options: { demo?: boolean } = {}) => {
     if (opened(keyFile)) {
       const { signCms } = await import('./areas/citizen/pkcs12');
       const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
-      const cms = await signCms(keyFile, nonce);
-      await api('/api/v1/auth/signin', { method: 'POST', body: role ? { cms, role } : { cms } });
-      const m = await api<Me>('/api/v1/me');
-      storeDemoKey(null);
-      setSigner(null);
-      setDemo(false);
-      setMe(m);
-      return m;
+      return signInWithCms(await signCms(keyFile, nonce), role);
     }
     const key = await importSigningKey(keyFile);
     const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
@@ -146,7 +151,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setDemo(!!options.demo);
     setMe(m);
     return m;
-  }, []);
+  }, [signInWithCms]);
 
   const demoSignIn = useCallback(async (identifier: string, role: Role = 'citizen') => {
     await api('/api/v1/auth/demo-login', { method: 'POST', body: { identifier, role } });
@@ -205,8 +210,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signingKey = useMemo<HeldKey | null>(() => (signer ? { holder: signer.holder, demo, kind: opened(signer) ? 'p12' : 'jwk' } : null), [signer, demo]);
 
   const value = useMemo(
-    () => ({ me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo }),
-    [me, signInWithKey, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo],
+    () => ({ me, signInWithKey, signInWithCms, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo }),
+    [me, signInWithKey, signInWithCms, demoSignIn, signOut, signingKey, holdKeyFile, forgetKey, sign, signApplication, returnTo],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -10,13 +10,15 @@ export const webRoot = join(repoRoot, 'dist', 'web');
 /** Paths that belong to the API, the exchange, the docs and the server-rendered pages: never the portal. */
 const NOT_PORTAL = /^\/(?:api|r1|docs|verify)(?:\/|$)|^\/(?:openapi\.json|health)(?:\/|$)/;
 
-// The portal talks to its own node only; the page may not be framed. Vite's build has no inline script.
+// The portal talks to its own node only, and to NCALayer (the National Certification Authority of Kazakhstan's
+// signer, on the citizen's own computer, at its published address) when the citizen asks to sign with it; the page
+// may not be framed. Vite's build has no inline script.
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' wss://127.0.0.1:13579",
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

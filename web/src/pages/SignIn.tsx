@@ -1,7 +1,8 @@
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type Me, type Persona, type Role, type ServiceSummary } from '../api';
 import { KeyFileField, p12Problem, type ChosenKey } from '../areas/citizen/KeyFileField';
-import { KeyFileError, parseKeyFile } from '../areas/citizen/signing';
+import { loadNcaLayer, NcaLayerChoice, ncaLayerProblem } from '../areas/citizen/NcaLayer';
+import { KeyFileError, parseKeyFile, type CertificateHolder } from '../areas/citizen/signing';
 import { ErrorNotice, Loading } from '../components';
 import { useLoad, useTitle } from '../hooks';
 import { useI18n } from '../i18n';
@@ -25,7 +26,7 @@ const STATES = ['KZ', 'AZ', 'KG', 'TR', 'UZ'];
 
 export function SignInPage() {
   const { t, fmt, lang } = useI18n();
-  const { me, signInWithKey, returnTo } = useSession();
+  const { me, signInWithKey, signInWithCms, returnTo } = useSession();
   const { search, navigate } = useRouter();
   const ids = useId();
   const [busy, setBusy] = useState<string | null>(null);
@@ -37,6 +38,9 @@ export function SignInPage() {
   const [role, setRole] = useState<Role>('citizen');
   const [roleError, setRoleError] = useState<string | null>(null);
   const roleRef = useRef<HTMLFieldSetElement>(null);
+  // NCALayer's signature over the challenge, with the certificate it was made with: shown, then sent
+  const [nca, setNca] = useState<{ cms: string; holder: CertificateHolder | null } | null>(null);
+  const [ncaError, setNcaError] = useState<string | null>(null);
   useTitle(t('signin.title'));
 
   const personas = useLoad((signal) => api<Persona[]>('/api/v1/auth/demo-personas', { signal }), []);
@@ -64,6 +68,50 @@ export function SignInPage() {
       } else if (err instanceof KeyFileError) setKeyError(t(`citizen.keyFile.error.${err.problem}`));
       else if (err instanceof Error && !(err instanceof ApiError) && 'problem' in err) setKeyError(p12Problem(t, err));
       else setError(err);
+    }
+  };
+
+  const refused = (err: unknown) => {
+    if (err instanceof ApiError && err.problem?.code === 'signin_no_account') {
+      setRoleError(err.problem.detail);
+      roleRef.current?.querySelector('input')?.focus();
+      return true;
+    }
+    return false;
+  };
+
+  // NCALayer (on the citizen's computer) signs the challenge with an authentication key it lets them choose.
+  const withNcaLayer = async () => {
+    setError(null);
+    setRoleError(null);
+    setNcaError(null);
+    setNca(null);
+    setBusy('nca');
+    try {
+      const { signWithNcaLayer } = await loadNcaLayer();
+      const { nonce } = await api<{ nonce: string }>('/api/v1/auth/challenge', { method: 'POST' });
+      setNca(await signWithNcaLayer(nonce, 'auth', lang));
+    } catch (err) {
+      const problem = ncaLayerProblem(t, err);
+      if (problem) setNcaError(problem);
+      else setError(err);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const sendNcaLayer = async () => {
+    if (!nca) return;
+    setError(null);
+    setRoleError(null);
+    setBusy('ncaSend');
+    try {
+      go(await signInWithCms(nca.cms, role));
+    } catch (err) {
+      setBusy(null);
+      // a challenge signs in once: another signature is needed after a refusal
+      setNca(null);
+      if (!refused(err)) setError(err);
     }
   };
 
@@ -152,6 +200,18 @@ export function SignInPage() {
           <button type="submit" disabled={busy !== null} aria-busy={busy === 'key'}>
             {busy === 'key' ? t('signin.key.signing') : t('signin.key.submit')}
           </button>
+          <NcaLayerChoice
+            id={`${ids}-nca`}
+            label={t('citizen.ncalayer.signIn')}
+            confirmLabel={t('citizen.ncalayer.confirmSignIn')}
+            signed={nca}
+            problem={ncaError}
+            busy={busy === 'nca' ? 'signing' : busy === 'ncaSend' ? 'sending' : null}
+            disabled={busy !== null}
+            onSign={() => void withNcaLayer()}
+            onConfirm={() => void sendNcaLayer()}
+            onDiscard={() => setNca(null)}
+          />
         </form>
       </section>
 

@@ -9,7 +9,8 @@ import { child, dataOf, draftOf, fieldId, formData, pointersInOrder, schemaAt, v
 import { ObjectFields, ReviewValue, useFieldLabel, type FormContext } from './FormFields';
 import { CertificateDetails, HolderText, KeyFileField, p12Problem, SignedText } from './KeyFileField';
 import { Breadcrumb, CitizenGate, ErrorSummary, problemCode, retryable, useCitizen, useFocusOn, type SummaryItem } from './shared';
-import { applicationPayload, KeyFileError } from './signing';
+import { loadNcaLayer, NcaLayerChoice, ncaLayerProblem } from './NcaLayer';
+import { applicationPayload, KeyFileError, type CertificateHolder } from './signing';
 
 type Step = 'form' | 'review';
 
@@ -78,7 +79,7 @@ export function ApplyPage({ code }: { code: string }) {
 }
 
 function ApplyForm({ service: s }: { service: ServiceDetail }) {
-  const { t, fmt } = useI18n();
+  const { t, fmt, lang } = useI18n();
   const label = useLabel();
   const fieldLabel = useFieldLabel();
   const { me, signingKey, signApplication, holdKeyFile, forgetKey } = useSession();
@@ -101,6 +102,9 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
   const [keyError, setKeyError] = useState<string | null>(null);
   const [sessionEnded, setSessionEnded] = useState(false);
   const attempt = useRef<Attempt | null>(null);
+  // NCALayer's signature over the application (its exact payload), with the certificate it was made with
+  const [nca, setNca] = useState<{ cms: string; holder: CertificateHolder | null; payload: string } | null>(null);
+  const [ncaError, setNcaError] = useState<string | null>(null);
   const stepHeading = useRef<HTMLHeadingElement>(null);
 
   // The form starts from what the registers know (once-only); if they cannot be asked, it starts empty.
@@ -206,12 +210,37 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
     }
   };
 
-  const submit = async () => {
+  // NCALayer signs the canonical JSON with a signing key the citizen chooses in its window; the page shows whose.
+  const signWithNcaLayer = async () => {
     setError(null);
     setKeyError(null);
+    setNcaError(null);
+    setNca(null);
+    setBusy('signing');
+    try {
+      const { signWithNcaLayer: sign } = await loadNcaLayer();
+      const signed = await sign(payload, 'sign', lang);
+      if (signed.holder?.identifier && me && signed.holder.identifier !== me.identifier) {
+        setNcaError(t('citizen.keyFile.notYours', { name: signed.holder.name ?? signed.holder.identifier }));
+        return;
+      }
+      setNca({ ...signed, payload });
+    } catch (err) {
+      setNcaError(ncaLayerProblem(t, err) ?? t('citizen.ncalayer.failed', { detail: (err as Error)?.message ?? String(err) }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submit = async (cms?: string) => {
+    setError(null);
+    setKeyError(null);
+    setNcaError(null);
     try {
       let a = attempt.current;
-      if (!a || a.payload !== payload) {
+      if (cms) {
+        if (!a || a.payload !== payload || !('cms' in a.body) || a.body.cms !== cms) a = attempt.current = { key: newIdempotencyKey(), payload, body: { service: s.code, data, cms } };
+      } else if (!a || a.payload !== payload) {
         setBusy('signing');
         const proof = await signApplication(payload);
         a = attempt.current = { key: newIdempotencyKey(), payload, body: { service: s.code, data, ...proof } };
@@ -246,9 +275,13 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
           setStep('form');
           setSummaryKey((k) => k + 1);
         }
-        if (signatureError) setKeyError(signatureError.message);
+        if (signatureError && cms) {
+          // NCALayer's signature refused: another key can be chosen in NCALayer
+          setNca(null);
+          setNcaError(signatureError.message);
+        } else if (signatureError) setKeyError(signatureError.message);
         // a certificate the node refused (not for signing, revoked…): another .p12 can be chosen
-        if (signatureError?.field === '/cms') forgetKey();
+        if (signatureError?.field === '/cms' && !cms) forgetKey();
         return;
       }
       // No answer, or the node could not finish: the same attempt (same key, same body) is sent again on retry.
@@ -402,11 +435,24 @@ function ApplyForm({ service: s }: { service: ServiceDetail }) {
               <p className="sr-status visually-hidden" role="status">
                 {busy === 'signing' ? t('citizen.review.signing') : busy === 'sending' ? t('citizen.review.sending') : ''}
               </p>
-              <div className="actions">
-                <button type="button" onClick={() => void submit()} disabled={busy !== null || wrongKey} aria-busy={busy !== null}>
-                  {busy === 'signing' ? t('citizen.review.signing') : busy === 'sending' ? t('citizen.review.sending') : error !== null && attempt.current ? t('citizen.review.retry') : t('citizen.review.submit')}
-                </button>
-              </div>
+              {!(nca && nca.payload === payload) && (
+                <div className="actions">
+                  <button type="button" onClick={() => void submit()} disabled={busy !== null || wrongKey} aria-busy={busy !== null}>
+                    {busy === 'signing' ? t('citizen.review.signing') : busy === 'sending' ? t('citizen.review.sending') : error !== null && attempt.current ? t('citizen.review.retry') : t('citizen.review.submit')}
+                  </button>
+                </div>
+              )}
+              <NcaLayerChoice
+                id={`${ids}-nca`}
+                label={t('citizen.ncalayer.sign')}
+                confirmLabel={error !== null && attempt.current ? t('citizen.review.retry') : t('citizen.ncalayer.confirmSubmit')}
+                signed={nca && nca.payload === payload ? nca : null}
+                problem={ncaError}
+                busy={busy}
+                onSign={() => void signWithNcaLayer()}
+                onConfirm={() => void submit(nca!.cms)}
+                onDiscard={() => setNca(null)}
+              />
             </>
           )}
         </section>
